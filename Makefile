@@ -1,0 +1,56 @@
+# Two commands matter: `make run` and `make test` (see README.md).
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install install-dev system-deps node-deps migrate seed lint test-sqlite test-postgresql bench
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	mkdir -p var
+	$(VENV)/bin/alembic upgrade head
+
+seed: migrate
+	$(PY) -m app seed-demo
+
+run: seed
+	$(VENV)/bin/uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT)
+
+# PostgreSQL and other system packages the suite starts itself (Debian, as root).
+system-deps:
+	sh scripts/install-system-deps.sh
+
+# npm packages the suite runs (the OpenID Connect provider); pinned by package-lock.json.
+node-deps:
+	sh scripts/install-node-deps.sh
+
+lint: install-dev
+	$(VENV)/bin/ruff check app tests migrations bench
+	$(VENV)/bin/ruff format --check app tests migrations bench
+
+test-sqlite: install-dev
+	$(VENV)/bin/pytest --db=sqlite
+
+test-postgresql: install-dev system-deps
+	$(VENV)/bin/pytest --db=postgresql
+
+test: install-dev system-deps node-deps lint
+	$(VENV)/bin/pytest --db=sqlite
+	$(VENV)/bin/pytest --db=postgresql

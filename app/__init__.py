@@ -1,0 +1,1 @@
+"""Tandem: coaching and supervision for practitioners of evidence-based interventions."""

@@ -1,0 +1,94 @@
+"""Who is calling: a bearer access token (API clients) or the PWA's session cookie."""
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth import service
+from app.auth.tokens import read_access_token
+from app.config import Settings
+from app.db import SessionDep
+from app.errors import Forbidden, Unauthorized
+from app.models import AuthSession, User
+from app.models.identity import SessionKind
+
+SESSION_COOKIE = "tandem_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# auto_error=False: the cookie is the other way in, so a missing header is not yet an error.
+bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: User
+    auth_session: AuthSession
+
+
+def _from_bearer(db: SessionDep, token: str, settings: Settings) -> Caller:
+    names = read_access_token(token, secret_key=settings.secret_key)
+    failure = Unauthorized(
+        "The access token is invalid or has expired.",
+        code="invalid_token",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+    if names is None:
+        raise failure
+    user_id, session_id = names
+    auth_session = db.get(AuthSession, session_id)
+    user = db.get(User, user_id)
+    if auth_session is None or not service.is_active(auth_session) or user is None:
+        raise failure
+    if not user.is_active or auth_session.user_id != user.id:
+        raise failure
+    return Caller(user=user, auth_session=auth_session)
+
+
+def _from_cookie(db: SessionDep, request: Request, secret: str) -> Caller:
+    auth_session = service.active_session_by_secret(db, secret, SessionKind.browser)
+    user = db.get(User, auth_session.user_id) if auth_session else None
+    if auth_session is None or user is None or not user.is_active:
+        raise Unauthorized("Your session has ended; please sign in again.", code="session_expired")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent, auth_session.csrf_token or ""):
+            raise Forbidden(f"Missing or wrong {CSRF_HEADER} header.", code="csrf_failed")
+    return Caller(user=user, auth_session=auth_session)
+
+
+def get_caller(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(bearer_scheme)],
+) -> Caller:
+    if token:
+        return _from_bearer(db, token, settings)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return _from_cookie(db, request, cookie)
+    raise Unauthorized(
+        "Sign in to continue.", code="not_authenticated", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_current_user(caller: CallerDep) -> User:
+    return caller.user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -1,0 +1,138 @@
+"""Sign in, out and back: API tokens, the PWA's cookie session, invitations."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.auth import service
+from app.auth.deps import SESSION_COOKIE, CallerDep, SettingsDep
+from app.auth.schemas import (
+    BrowserSessionRead,
+    BrowserSignIn,
+    InvitationAccept,
+    InvitationAccepted,
+    RefreshRequest,
+    SsoStatus,
+    TokenRead,
+)
+from app.config import Settings
+from app.db import SessionDep
+from app.models import AuthSession
+from app.models.identity import SessionKind
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _token_response(new: service.NewSession, settings: Settings) -> TokenRead:
+    access_token, expires_in = service.access_token_for(new.auth_session, settings)
+    return TokenRead(access_token=access_token, expires_in=expires_in, refresh_token=new.secret)
+
+
+def cookie_is_secure(request: Request, settings: Settings) -> bool:
+    if settings.cookie_secure == "auto":
+        return request.url.hostname not in LOCAL_HOSTS
+    return settings.cookie_secure == "always"
+
+
+def set_session_cookie(
+    response: Response, request: Request, new: service.NewSession, settings: Settings
+) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        new.secret,
+        max_age=settings.browser_session_hours * 3600,
+        httponly=True,
+        secure=cookie_is_secure(request, settings),
+        samesite="lax",
+        path="/",
+    )
+
+
+def browser_session_read(auth_session: AuthSession, email: str) -> BrowserSessionRead:
+    return BrowserSessionRead(
+        csrf_token=auth_session.csrf_token or "",
+        expires_at=auth_session.expires_at.isoformat(),
+        user_id=str(auth_session.user_id),
+        email=email,
+    )
+
+
+@router.post("/token", response_model=TokenRead)
+def issue_token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+) -> TokenRead:
+    """Exchange an email (as `username`) and password for a short-lived bearer token."""
+    user = service.authenticate(
+        db, email=form.username, password=form.password, request=request, settings=settings
+    )
+    new = service.start_session(
+        db, user=user, kind=SessionKind.api, request=request, settings=settings
+    )
+    return _token_response(new, settings)
+
+
+@router.post("/refresh", response_model=TokenRead)
+def refresh_token(body: RefreshRequest, db: SessionDep, settings: SettingsDep) -> TokenRead:
+    """Exchange a refresh token for a new access token (the refresh token rotates)."""
+    return _token_response(
+        service.rotate_refresh_token(db, refresh_token=body.refresh_token), settings
+    )
+
+
+@router.post("/logout", status_code=204)
+def logout(caller: CallerDep, request: Request, response: Response, db: SessionDep) -> None:
+    """End this sign-in: its access tokens, refresh token and cookie stop working."""
+    service.revoke(db, auth_session=caller.auth_session, request=request)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.post("/session", response_model=BrowserSessionRead)
+def start_browser_session(
+    body: BrowserSignIn,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    settings: SettingsDep,
+) -> BrowserSessionRead:
+    """Sign in the PWA: sets an HttpOnly session cookie and returns the CSRF token."""
+    user = service.authenticate(
+        db, email=body.email, password=body.password, request=request, settings=settings
+    )
+    new = service.start_session(
+        db, user=user, kind=SessionKind.browser, request=request, settings=settings
+    )
+    set_session_cookie(response, request, new, settings)
+    return browser_session_read(new.auth_session, user.email)
+
+
+@router.get("/session", response_model=BrowserSessionRead)
+def read_browser_session(caller: CallerDep) -> BrowserSessionRead:
+    """The current sign-in, with the CSRF token the PWA sends on state-changing requests."""
+    return browser_session_read(caller.auth_session, caller.user.email)
+
+
+@router.post("/invitations/{token}", response_model=InvitationAccepted)
+def accept_invitation(
+    token: str, body: InvitationAccept, request: Request, db: SessionDep
+) -> InvitationAccepted:
+    """Set a password from a one-time invitation link (410 when expired or already used)."""
+    user = service.accept_invitation(
+        db, token=token, password=body.password, display_name=body.display_name, request=request
+    )
+    return InvitationAccepted(user_id=str(user.id), email=user.email)
+
+
+@router.get("/sso", response_model=SsoStatus)
+def sso_status(settings: SettingsDep) -> SsoStatus:
+    """Whether "sign in with your organisation" (OpenID Connect) is available."""
+    return SsoStatus(
+        enabled=settings.oidc_enabled,
+        display_name=settings.oidc_display_name,
+        login_url="/api/v1/auth/oidc/login" if settings.oidc_enabled else None,
+    )

@@ -1,0 +1,54 @@
+"""Signed access tokens (JWT, HS256 via joserfc, authlib's JOSE library) and random secrets."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+
+from app.models.base import utcnow
+
+ISSUER = "tandem"
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str) -> str:
+    """Secrets are high-entropy random strings, so a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _key(secret_key: str) -> OctKey:
+    return OctKey.import_key(hashlib.sha256(secret_key.encode()).digest())
+
+
+def issue_access_token(
+    *, secret_key: str, user_id: uuid.UUID, session_id: uuid.UUID, lifetime: timedelta
+) -> tuple[str, datetime]:
+    now = utcnow()
+    expires_at = now + lifetime
+    claims = {
+        "iss": ISSUER,
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "iat": int(now.timestamp()),
+        "exp": int(expires_at.timestamp()),
+    }
+    return jwt.encode({"alg": "HS256"}, claims, _key(secret_key)), expires_at
+
+
+def read_access_token(token: str, *, secret_key: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The (user id, session id) a valid, unexpired token names, or None."""
+    try:
+        decoded = jwt.decode(token, _key(secret_key), algorithms=["HS256"])
+        jwt.JWTClaimsRegistry(
+            iss={"essential": True, "value": ISSUER}, exp={"essential": True}
+        ).validate(decoded.claims)
+        return uuid.UUID(decoded.claims["sub"]), uuid.UUID(decoded.claims["sid"])
+    except (JoseError, ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,73 @@
+"""Every setting Tandem reads, in one place (environment prefix ``TANDEM_``)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me-development-only-secret-key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TANDEM_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./var/tandem.sqlite3"
+    secret_key: str = DEFAULT_SECRET_KEY
+    public_url: str = "http://127.0.0.1:8000"
+
+    access_token_minutes: int = Field(default=15, ge=1)
+    refresh_token_days: int = Field(default=14, ge=1)
+    browser_session_hours: int = Field(default=12, ge=1)
+    invitation_days: int = Field(default=7, ge=1)
+    cookie_secure: Literal["auto", "always", "never"] = "auto"
+
+    login_slowdown_after: int = Field(default=3, ge=1)
+    login_lockout_after: int = Field(default=10, ge=2)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+
+    oidc_discovery_url: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_display_name: str = "your organisation"
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "tandem@localhost"
+
+    cors_origins: list[str] = []
+
+    storage_backend: Literal["disk", "s3"] = "disk"
+    media_dir: Path = Path("./var/media")
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_bucket: str = "tandem-media"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    s3_server_side_encryption: str | None = None
+    s3_part_size_mib: int = Field(default=8, ge=5)
+    presigned_url_seconds: int = Field(default=300, ge=1, le=900)
+
+    max_upload_bytes: int = Field(default=8 * 1024**3, ge=1)
+    upload_expiry_hours: int = Field(default=24, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> "Settings":
+        if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
+            raise ValueError("TANDEM_SECRET_KEY must be set to a private value in production")
+        if self.env == "production" and len(self.secret_key) < 32:
+            raise ValueError("TANDEM_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_discovery_url and self.oidc_client_id)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

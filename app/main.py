@@ -1,0 +1,95 @@
+"""create_app(): the one place the application is assembled."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
+
+from app.api import api_router
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import error_body, install_error_handlers
+from app.logs import RequestIdMiddleware, configure_logging
+from app.security_headers import SecurityHeadersMiddleware
+
+FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Tandem",
+        summary="Coaching and supervision for practitioners of evidence-based interventions.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    _add_middleware(app, settings)
+    app.include_router(api_router)
+    _add_health_routes(app)
+    if FRONTEND_DIR.is_dir():
+        app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="frontend")
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    # Only the OpenID Connect sign-in keeps state here (its state and nonce, for minutes).
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="tandem_sso",
+        max_age=600,
+        same_site="lax",
+        https_only=settings.cookie_secure == "always",
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=[
+                "Location",
+                "Upload-Offset",
+                "Upload-Length",
+                "Tus-Resumable",
+                "Upload-Expires",
+                "X-Request-ID",
+            ],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+
+
+def _add_health_routes(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    def readyz(request: Request) -> JSONResponse:
+        """The process can reach its database."""
+        try:
+            with request.app.state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # any failure to reach the database means not ready
+            return JSONResponse(error_body("not_ready", "The database is unreachable."), 503)
+        return JSONResponse({"status": "ready"})

@@ -1,0 +1,31 @@
+"""Every table, imported here so Alembic and the app see the whole schema."""
+
+from app.models.audit import AuditEvent
+from app.models.base import metadata
+from app.models.identity import AuthSession, Identity, Invitation, LoginThrottle, User
+from app.models.organisation import (
+    Assignment,
+    AssignmentKind,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Programme,
+    Role,
+)
+
+__all__ = [
+    "Assignment",
+    "AssignmentKind",
+    "AuditEvent",
+    "AuthSession",
+    "Identity",
+    "Invitation",
+    "LoginThrottle",
+    "Membership",
+    "MembershipRole",
+    "Organisation",
+    "Programme",
+    "Role",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,90 @@
+"""People, how they sign in, their sessions, invitations and login throttling."""
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.base import created_at_field, id_field, timestamp_field
+
+
+class IdentityKind(enum.StrEnum):
+    password = "password"
+    oidc = "oidc"
+
+
+class SessionKind(enum.StrEnum):
+    api = "api"
+    browser = "browser"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: uuid.UUID = id_field()
+    email: str = Field(max_length=320, unique=True)
+    display_name: str = Field(default="", max_length=200)
+    is_active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+
+class Identity(SQLModel, table=True):
+    """A way to sign in: a local password, or an OpenID Connect issuer and subject."""
+
+    __tablename__ = "identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: uuid.UUID = id_field()
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)
+    issuer: str = Field(max_length=500)
+    subject: str = Field(max_length=500)
+    password_hash: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_at_field()
+
+
+class AuthSession(SQLModel, table=True):
+    """One sign-in. Access tokens name it, so revoking it ends every token at once."""
+
+    __tablename__ = "auth_session"
+
+    id: uuid.UUID = id_field()
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)
+    secret_hash: str = Field(max_length=128, unique=True)
+    csrf_token: str | None = Field(default=None, max_length=128)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = timestamp_field(nullable=False)
+    revoked_at: datetime | None = timestamp_field()
+    ip_address: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=500)
+
+
+class Invitation(SQLModel, table=True):
+    __tablename__ = "invitation"
+
+    id: uuid.UUID = id_field()
+    organisation_id: uuid.UUID = Field(
+        foreign_key="organisation.id", index=True, ondelete="CASCADE"
+    )
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=128, unique=True)
+    created_by_user_id: uuid.UUID | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    created_at: datetime = created_at_field()
+    expires_at: datetime = timestamp_field(nullable=False)
+    used_at: datetime | None = timestamp_field()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per account or per address, shared by every app process."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=400)
+    failures: int = Field(default=0)
+    last_failure_at: datetime = timestamp_field(nullable=False)
+    locked_until: datetime | None = timestamp_field()

@@ -1,0 +1,95 @@
+"""Organisations (tenants), memberships with roles, assignments and programmes."""
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.base import created_at_field, id_field
+
+
+class Role(enum.StrEnum):
+    practitioner = "practitioner"
+    coach = "coach"
+    supervisor = "supervisor"
+    lead = "lead"
+
+
+class AssignmentKind(enum.StrEnum):
+    coach = "coach"
+    supervisor = "supervisor"
+
+
+class RetentionBasis(enum.StrEnum):
+    upload = "upload"
+    last_review = "last_review"
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+
+    id: uuid.UUID = id_field()
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=80, unique=True)
+    time_zone: str = Field(default="Europe/London", max_length=64)
+    retention_days: int | None = Field(default=None)
+    retention_basis: str = Field(default=RetentionBasis.upload, max_length=20)
+    fidelity_threshold_percent: float = Field(default=80.0)
+    created_at: datetime = created_at_field()
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+
+    id: uuid.UUID = id_field()
+    organisation_id: uuid.UUID = Field(
+        foreign_key="organisation.id", index=True, ondelete="CASCADE"
+    )
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    is_champion: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+
+
+class MembershipRole(SQLModel, table=True):
+    __tablename__ = "membership_role"
+
+    membership_id: uuid.UUID = Field(
+        foreign_key="membership.id", primary_key=True, ondelete="CASCADE"
+    )
+    role: str = Field(sa_column=Column(String(20), primary_key=True))
+
+
+class Assignment(SQLModel, table=True):
+    """A coach or supervisor responsible for a practitioner."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "kind", "staff_user_id", "practitioner_user_id"),
+    )
+
+    id: uuid.UUID = id_field()
+    organisation_id: uuid.UUID = Field(
+        foreign_key="organisation.id", index=True, ondelete="CASCADE"
+    )
+    kind: str = Field(max_length=20)
+    staff_user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    practitioner_user_id: uuid.UUID = Field(
+        foreign_key="user_account.id", index=True, ondelete="CASCADE"
+    )
+    created_at: datetime = created_at_field()
+
+
+class Programme(SQLModel, table=True):
+    __tablename__ = "programme"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: uuid.UUID = id_field()
+    organisation_id: uuid.UUID = Field(
+        foreign_key="organisation.id", index=True, ondelete="CASCADE"
+    )
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=4000)
+    created_at: datetime = created_at_field()

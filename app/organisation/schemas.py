@@ -1,0 +1,107 @@
+"""Request and response shapes for organisations, members, assignments and programmes."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+from zoneinfo import available_timezones
+
+from pydantic import BaseModel, EmailStr, Field, field_validator
+
+from app.auth.schemas import StrictModel
+from app.models import Role
+from app.models.organisation import AssignmentKind, RetentionBasis
+
+
+class MembershipSummary(BaseModel):
+    organisation_id: uuid.UUID
+    organisation_name: str
+    membership_id: uuid.UUID
+    roles: list[Role]
+    is_champion: bool
+
+
+class MeRead(BaseModel):
+    id: uuid.UUID
+    email: str
+    display_name: str
+    memberships: list[MembershipSummary]
+
+
+class OrganisationRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    time_zone: str
+    retention_days: int | None
+    retention_basis: RetentionBasis
+    fidelity_threshold_percent: float
+
+
+class OrganisationUpdate(StrictModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    time_zone: str | None = None
+    retention_days: int | None = Field(default=None, ge=1, le=36500)
+    retention_basis: RetentionBasis | None = None
+    fidelity_threshold_percent: float | None = Field(default=None, ge=0, le=100)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and value not in available_timezones():
+            raise ValueError(f"unknown time zone {value!r}")
+        return value
+
+
+class MemberRead(BaseModel):
+    membership_id: uuid.UUID
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+    roles: list[Role]
+    is_champion: bool
+    can_sign_in: bool
+
+
+class MemberInvite(StrictModel):
+    email: EmailStr
+    display_name: str = Field(default="", max_length=200)
+    roles: list[Role] = Field(min_length=1)
+    is_champion: bool = False
+
+
+class MemberUpdate(StrictModel):
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    is_champion: bool | None = None
+
+
+class MemberInvited(BaseModel):
+    member: MemberRead
+    invitation_url: str | None
+    invitation_expires_at: datetime | None
+    invitation_emailed: bool
+
+
+class AssignmentCreate(StrictModel):
+    kind: AssignmentKind
+    staff_user_id: uuid.UUID
+    practitioner_user_id: uuid.UUID
+
+
+class AssignmentRead(BaseModel):
+    id: uuid.UUID
+    kind: AssignmentKind
+    staff_user_id: uuid.UUID
+    practitioner_user_id: uuid.UUID
+    created_at: datetime
+
+
+class AuditEventRead(BaseModel):
+    id: uuid.UUID
+    action: str
+    resource_type: str
+    resource_id: str | None
+    actor_user_id: uuid.UUID | None
+    ip_address: str | None
+    request_id: str | None
+    details: dict[str, Any]
+    created_at: datetime

@@ -1,0 +1,252 @@
+"""Organisations and their members: roles, the champion flag, invitations."""
+
+import uuid
+from collections.abc import Iterable
+
+from fastapi import Request
+from sqlmodel import Session, col, select
+
+from app.access import Member, get_scoped, roles_of, scoped
+from app.audit import service as audit
+from app.auth import service as auth_service
+from app.config import Settings
+from app.errors import Conflict, Unprocessable
+from app.models import Identity, Membership, MembershipRole, Organisation, Role, User
+from app.organisation.assignments import remove_assignments_of
+from app.organisation.schemas import (
+    MemberInvite,
+    MemberInvited,
+    MemberRead,
+    MembershipSummary,
+    MeRead,
+    OrganisationUpdate,
+)
+
+
+def me(db: Session, *, user: User) -> MeRead:
+    rows = db.exec(
+        select(Membership, Organisation)
+        .join(Organisation, col(Organisation.id) == Membership.organisation_id)
+        .where(Membership.user_id == user.id)
+        .order_by(Organisation.name)
+    ).all()
+    memberships = [
+        MembershipSummary(
+            organisation_id=organisation.id,
+            organisation_name=organisation.name,
+            membership_id=membership.id,
+            roles=sorted(roles_of(db, membership.id)),
+            is_champion=membership.is_champion,
+        )
+        for membership, organisation in rows
+    ]
+    return MeRead(
+        id=user.id, email=user.email, display_name=user.display_name, memberships=memberships
+    )
+
+
+def update_organisation(
+    db: Session, *, lead: Member, changes: OrganisationUpdate, request: Request
+) -> Organisation:
+    organisation = lead.organisation
+    values = changes.model_dump(exclude_unset=True)
+    for field, value in values.items():
+        setattr(organisation, field, value)
+    db.add(organisation)
+    audit.record(
+        db,
+        action="organisation.updated",
+        resource_type="organisation",
+        resource_id=organisation.id,
+        organisation_id=organisation.id,
+        actor_user_id=lead.user.id,
+        request=request,
+        details={"fields": sorted(values)},
+    )
+    return organisation
+
+
+def member_read(db: Session, membership: Membership) -> MemberRead:
+    user = db.get(User, membership.user_id)
+    assert user is not None
+    can_sign_in = db.exec(select(Identity.id).where(Identity.user_id == user.id)).first()
+    return MemberRead(
+        membership_id=membership.id,
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        roles=sorted(roles_of(db, membership.id)),
+        is_champion=membership.is_champion,
+        can_sign_in=can_sign_in is not None,
+    )
+
+
+def list_members(db: Session, *, member: Member) -> list[MemberRead]:
+    memberships = db.exec(
+        scoped(Membership, member.organisation_id).order_by(Membership.created_at)
+    )
+    return [member_read(db, membership) for membership in memberships]
+
+
+def _check_champion(roles: Iterable[Role], is_champion: bool) -> None:
+    if is_champion and Role.practitioner not in set(roles):
+        raise Unprocessable(
+            "Only a practitioner membership can carry the champion flag.",
+            code="champion_needs_practitioner",
+        )
+
+
+def _replace_roles(db: Session, membership: Membership, roles: Iterable[Role]) -> None:
+    for existing in db.exec(
+        select(MembershipRole).where(MembershipRole.membership_id == membership.id)
+    ):
+        db.delete(existing)
+    db.flush()
+    db.add_all(MembershipRole(membership_id=membership.id, role=role) for role in set(roles))
+    db.flush()
+
+
+def invite_member(
+    db: Session, *, lead: Member, body: MemberInvite, request: Request, settings: Settings
+) -> MemberInvited:
+    _check_champion(body.roles, body.is_champion)
+    user = auth_service.find_user_by_email(db, body.email)
+    if user is None:
+        user = User(email=auth_service.normalise_email(body.email), display_name=body.display_name)
+        db.add(user)
+        db.flush()
+    existing = db.exec(
+        scoped(Membership, lead.organisation_id).where(Membership.user_id == user.id)
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"{user.email} is already a member of this organisation.", code="already_member"
+        )
+    membership = Membership(
+        organisation_id=lead.organisation_id, user_id=user.id, is_champion=body.is_champion
+    )
+    db.add(membership)
+    db.flush()
+    _replace_roles(db, membership, body.roles)
+    audit.record(
+        db,
+        action="membership.created",
+        resource_type="membership",
+        resource_id=membership.id,
+        organisation_id=lead.organisation_id,
+        actor_user_id=lead.user.id,
+        request=request,
+        details={"email": user.email, "roles": sorted(body.roles)},
+    )
+    return _with_invitation(db, lead=lead, membership=membership, user=user, settings=settings)
+
+
+def _with_invitation(
+    db: Session, *, lead: Member, membership: Membership, user: User, settings: Settings
+) -> MemberInvited:
+    """People who cannot sign in yet get a one-time link to set their password."""
+    read = member_read(db, membership)
+    if read.can_sign_in:
+        return MemberInvited(
+            member=read, invitation_url=None, invitation_expires_at=None, invitation_emailed=False
+        )
+    invitation, token = auth_service.create_invitation(
+        db,
+        organisation_id=lead.organisation_id,
+        user=user,
+        invited_by=lead.user.id,
+        settings=settings,
+    )
+    url = f"{settings.public_url.rstrip('/')}/#/invitation/{token}"
+    return MemberInvited(
+        member=read,
+        invitation_url=url,
+        invitation_expires_at=invitation.expires_at,
+        invitation_emailed=bool(settings.smtp_host),
+    )
+
+
+def reissue_invitation(
+    db: Session, *, lead: Member, membership_id: uuid.UUID, settings: Settings
+) -> MemberInvited:
+    membership = get_scoped(
+        db, Membership, organisation_id=lead.organisation_id, row_id=membership_id, label="Member"
+    )
+    user = db.get(User, membership.user_id)
+    assert user is not None
+    return _with_invitation(db, lead=lead, membership=membership, user=user, settings=settings)
+
+
+def _lead_count(db: Session, organisation_id: uuid.UUID) -> int:
+    statement = (
+        select(MembershipRole.membership_id)
+        .join(Membership, col(Membership.id) == MembershipRole.membership_id)
+        .where(Membership.organisation_id == organisation_id, MembershipRole.role == Role.lead)
+    )
+    return len(db.exec(statement).all())
+
+
+def _refuse_removing_last_lead(db: Session, membership: Membership) -> None:
+    if (
+        Role.lead in roles_of(db, membership.id)
+        and _lead_count(db, membership.organisation_id) <= 1
+    ):
+        raise Conflict("An organisation needs at least one lead.", code="last_lead")
+
+
+def update_member(
+    db: Session,
+    *,
+    lead: Member,
+    membership_id: uuid.UUID,
+    roles: list[Role] | None,
+    is_champion: bool | None,
+    request: Request,
+) -> MemberRead:
+    membership = get_scoped(
+        db, Membership, organisation_id=lead.organisation_id, row_id=membership_id, label="Member"
+    )
+    before = roles_of(db, membership.id)
+    new_roles = set(roles) if roles is not None else set(before)
+    champion = membership.is_champion if is_champion is None else is_champion
+    _check_champion(new_roles, champion)
+    if Role.lead in before and Role.lead not in new_roles:
+        _refuse_removing_last_lead(db, membership)
+    membership.is_champion = champion
+    db.add(membership)
+    _replace_roles(db, membership, new_roles)
+    audit.record(
+        db,
+        action="membership.updated",
+        resource_type="membership",
+        resource_id=membership.id,
+        organisation_id=lead.organisation_id,
+        actor_user_id=lead.user.id,
+        request=request,
+        details={
+            "roles_before": sorted(before),
+            "roles_after": sorted(new_roles),
+            "is_champion": champion,
+        },
+    )
+    return member_read(db, membership)
+
+
+def remove_member(db: Session, *, lead: Member, membership_id: uuid.UUID, request: Request) -> None:
+    membership = get_scoped(
+        db, Membership, organisation_id=lead.organisation_id, row_id=membership_id, label="Member"
+    )
+    _refuse_removing_last_lead(db, membership)
+    remove_assignments_of(db, organisation_id=lead.organisation_id, user_id=membership.user_id)
+    audit.record(
+        db,
+        action="membership.removed",
+        resource_type="membership",
+        resource_id=membership.id,
+        organisation_id=lead.organisation_id,
+        actor_user_id=lead.user.id,
+        request=request,
+        details={"user_id": str(membership.user_id)},
+    )
+    db.delete(membership)
+    db.flush()

@@ -1,0 +1,52 @@
+"""Programmes of an organisation."""
+
+import uuid
+
+from fastapi import APIRouter, Request
+
+from app.access import LeadDep, MemberDep
+from app.db import SessionDep
+from app.programme import service
+from app.programme.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
+
+router = APIRouter(prefix="/organisations/{organisation_id}/programmes", tags=["programmes"])
+
+
+def _read(row: object) -> ProgrammeRead:
+    return ProgrammeRead.model_validate(row, from_attributes=True)
+
+
+@router.get("", response_model=list[ProgrammeRead])
+def list_programmes(member: MemberDep, db: SessionDep) -> list[ProgrammeRead]:
+    """The programmes this organisation implements."""
+    return [_read(row) for row in service.list_programmes(db, member=member)]
+
+
+@router.post("", response_model=ProgrammeRead, status_code=201)
+def create_programme(
+    body: ProgrammeCreate, lead: LeadDep, db: SessionDep, request: Request
+) -> ProgrammeRead:
+    """Add a programme (leads)."""
+    return _read(service.create_programme(db, lead=lead, body=body, request=request))
+
+
+@router.get("/{programme_id}", response_model=ProgrammeRead)
+def read_programme(programme_id: uuid.UUID, member: MemberDep, db: SessionDep) -> ProgrammeRead:
+    """One programme."""
+    return _read(service.get_programme(db, member=member, programme_id=programme_id))
+
+
+@router.patch("/{programme_id}", response_model=ProgrammeRead)
+def update_programme(
+    programme_id: uuid.UUID,
+    body: ProgrammeUpdate,
+    lead: LeadDep,
+    db: SessionDep,
+    request: Request,
+) -> ProgrammeRead:
+    """Rename or describe a programme (leads)."""
+    return _read(
+        service.update_programme(
+            db, lead=lead, programme_id=programme_id, body=body, request=request
+        )
+    )

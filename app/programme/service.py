@@ -1,0 +1,76 @@
+"""Programmes: the interventions an organisation implements."""
+
+import uuid
+
+from fastapi import Request
+from sqlmodel import Session
+
+from app.access import Member, get_scoped, scoped
+from app.audit import service as audit
+from app.errors import Conflict
+from app.models import Programme
+from app.programme.schemas import ProgrammeCreate, ProgrammeUpdate
+
+
+def list_programmes(db: Session, *, member: Member) -> list[Programme]:
+    return list(db.exec(scoped(Programme, member.organisation_id).order_by(Programme.name)))
+
+
+def get_programme(db: Session, *, member: Member, programme_id: uuid.UUID) -> Programme:
+    return get_scoped(
+        db,
+        Programme,
+        organisation_id=member.organisation_id,
+        row_id=programme_id,
+        label="Programme",
+    )
+
+
+def _refuse_duplicate_name(db: Session, organisation_id: uuid.UUID, name: str) -> None:
+    if db.exec(scoped(Programme, organisation_id).where(Programme.name == name)).first():
+        raise Conflict(f"A programme called {name!r} already exists.", code="duplicate_name")
+
+
+def create_programme(
+    db: Session, *, lead: Member, body: ProgrammeCreate, request: Request | None
+) -> Programme:
+    _refuse_duplicate_name(db, lead.organisation_id, body.name)
+    programme = Programme(organisation_id=lead.organisation_id, **body.model_dump())
+    db.add(programme)
+    db.flush()
+    audit.record(
+        db,
+        action="programme.created",
+        resource_type="programme",
+        resource_id=programme.id,
+        organisation_id=lead.organisation_id,
+        actor_user_id=lead.user.id,
+        request=request,
+    )
+    return programme
+
+
+def update_programme(
+    db: Session,
+    *,
+    lead: Member,
+    programme_id: uuid.UUID,
+    body: ProgrammeUpdate,
+    request: Request,
+) -> Programme:
+    programme = get_programme(db, member=lead, programme_id=programme_id)
+    if body.name is not None and body.name != programme.name:
+        _refuse_duplicate_name(db, lead.organisation_id, body.name)
+    for field, value in body.model_dump(exclude_unset=True).items():
+        setattr(programme, field, value)
+    db.add(programme)
+    audit.record(
+        db,
+        action="programme.updated",
+        resource_type="programme",
+        resource_id=programme.id,
+        organisation_id=lead.organisation_id,
+        actor_user_id=lead.user.id,
+        request=request,
+    )
+    return programme

@@ -1,0 +1,10 @@
+#!/bin/sh
+# Installs the pinned npm packages the suite runs, from each package-lock.json.
+set -eu
+for dir in tests/support/oidc_provider; do
+    [ -f "$dir/package-lock.json" ] || continue
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+        npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+        touch "$dir/node_modules"
+    fi
+done

@@ -1,0 +1,100 @@
+"""The suite runs once per database: `pytest --db=sqlite` and `pytest --db=postgresql`."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.config import Settings
+from app.main import create_app
+from tests.support.database import empty_all_tables, migrate
+from tests.support.postgres import PostgresCluster, start_cluster
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-production"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="database the suite runs against",
+    )
+
+
+@pytest.fixture(scope="session")
+def db_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = request.config.getoption("--db")
+    return kind
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(db_kind: str) -> Iterator[PostgresCluster | None]:
+    if db_kind != "postgresql":
+        yield None
+        return
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def fresh_database_url(
+    postgres_cluster: PostgresCluster | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[object]:
+    """A factory of empty databases of the kind under test (for migration tests)."""
+    counter = iter(range(10_000))
+
+    def make() -> str:
+        name = f"tandem_{next(counter)}"
+        if postgres_cluster is not None:
+            return postgres_cluster.create_database(name)
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / (name + '.sqlite3')}"
+
+    yield make
+
+
+@pytest.fixture(scope="session")
+def database_url(fresh_database_url: object) -> str:
+    url: str = fresh_database_url()  # type: ignore[operator]
+    migrate(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        media_dir=tmp_path / "media",
+        public_url="http://localhost",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    try:
+        yield application
+    finally:
+        empty_all_tables(application.state.engine)
+        application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://localhost") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def db(app: FastAPI) -> Iterator[Session]:
+    """A session for arranging and inspecting data directly, committed by the test."""
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        yield session
