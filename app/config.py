@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/tandem.sqlite3"
     secret_key: str = DEFAULT_SECRET_KEY
     public_url: str = "http://127.0.0.1:8000"
+    frontend_dir: Path = Path(__file__).resolve().parent.parent / "frontend"
 
     access_token_minutes: int = Field(default=15, ge=1)
     refresh_token_days: int = Field(default=14, ge=1)
@@ -50,10 +51,19 @@ class Settings(BaseSettings):
     s3_secret_access_key: str | None = None
     s3_server_side_encryption: str | None = None
     s3_part_size_mib: int = Field(default=8, ge=5)
+    # Path-style (endpoint/bucket/key) for MinIO, Ceph and moto; "auto" lets boto3 choose.
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
     presigned_url_seconds: int = Field(default=300, ge=1, le=900)
 
     max_upload_bytes: int = Field(default=8 * 1024**3, ge=1)
     upload_expiry_hours: int = Field(default=24, ge=1)
+    # Recordings: a PATCH holds its upload for this long and renews it while bytes arrive,
+    # so a killed process blocks the upload for at most this long.
+    upload_lock_seconds: int = Field(default=60, ge=5)
+    # Plain multipart POSTs are for small files and simple clients; big ones use tus.
+    plain_upload_max_bytes: int = Field(default=1024**3, ge=1)
+    # Processing (sha256, probe, poster) left unfinished this long is taken over again.
+    processing_stale_minutes: int = Field(default=30, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":

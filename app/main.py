@@ -2,8 +2,6 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -17,8 +15,6 @@ from app.db import make_engine
 from app.errors import error_body, install_error_handlers
 from app.logs import RequestIdMiddleware, configure_logging
 from app.security_headers import SecurityHeadersMiddleware
-
-FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,8 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app, settings)
     app.include_router(api_router)
     _add_health_routes(app)
-    if FRONTEND_DIR.is_dir():
-        app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="frontend")
+    if settings.frontend_dir.is_dir():
+        app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
     return app
 
 

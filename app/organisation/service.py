@@ -83,7 +83,7 @@ def member_read(db: Session, membership: Membership) -> MemberRead:
 
 def list_members(db: Session, *, member: Member) -> list[MemberRead]:
     memberships = db.exec(
-        scoped(Membership, member.organisation_id).order_by(Membership.created_at)
+        scoped(Membership, member.organisation_id).order_by(col(Membership.created_at))
     )
     return [member_read(db, membership) for membership in memberships]
 

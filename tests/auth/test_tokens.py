@@ -1,5 +1,7 @@
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
+
+from app.models import AuditEvent
 
 from tests.factories import PASSWORD, make_organisation, make_user, token_for
 
@@ -38,3 +40,30 @@ def test_logout_revokes_the_token(client: TestClient, db: Session) -> None:
     after = client.get("/api/v1/me", headers=headers)
     assert after.status_code == 401
     assert after.json()["error"]["code"] == "invalid_token"
+
+
+def test_refresh_token_rotates_and_old_one_stops_working(client: TestClient, db: Session) -> None:
+    user = make_user(db)
+    first = client.post("/api/v1/auth/token", data={"username": user.email, "password": PASSWORD})
+    old_refresh = first.json()["refresh_token"]
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": old_refresh})
+    assert refreshed.status_code == 200
+    new_access = refreshed.json()["access_token"]
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {new_access}"}).is_success
+    reused = client.post("/api/v1/auth/refresh", json={"refresh_token": old_refresh})
+    assert reused.status_code == 401
+
+
+def test_tampered_token_is_rejected(client: TestClient, db: Session) -> None:
+    user = make_user(db)
+    token = token_for(client, user)["Authorization"]
+    tampered = token[:-2] + ("A" if token[-1] != "A" else "B") + token[-1]
+    assert client.get("/api/v1/me", headers={"Authorization": tampered}).status_code == 401
+
+
+def test_sign_in_is_audited(client: TestClient, db: Session) -> None:
+    user = make_user(db)
+    token_for(client, user)
+    events = db.exec(select(AuditEvent).where(AuditEvent.action == "auth.sign_in")).all()
+    assert [event.actor_user_id for event in events] == [user.id]
+    assert events[0].request_id

@@ -1,0 +1,22 @@
+# Tandem production image: migrations, then uvicorn. Never seeds demo data.
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN /opt/venv/bin/pip install .
+
+FROM python:3.11-slim-bookworm
+ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 TANDEM_ENV=production \
+    TANDEM_MEDIA_DIR=/var/lib/tandem/media TANDEM_FRONTEND_DIR=/app/frontend
+RUN useradd --system --uid 10001 --home-dir /app tandem \
+    && mkdir -p /var/lib/tandem/media && chown -R tandem /var/lib/tandem
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY alembic.ini ./
+COPY migrations ./migrations
+COPY frontend ./frontend
+USER tandem
+EXPOSE 8000
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips='*'"]

@@ -1,0 +1,103 @@
+"""Every route that names a resource, called by a member of another organisation, is a 404.
+
+The walk reads the OpenAPI schema, so a new route is covered the day it is added; a new
+path parameter must get a real resource of the first organisation in RESOURCE_BUILDERS.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.models import Organisation, Role, User
+from tests.factories import (
+    assign,
+    make_organisation,
+    make_programme,
+    make_user,
+    membership_id,
+    token_for,
+)
+
+
+@dataclass
+class VictimOrganisation:
+    organisation: Organisation
+    lead: User
+    coach: User
+    practitioner: User
+
+
+Builder = Callable[[Session, VictimOrganisation], object]
+
+RESOURCE_BUILDERS: dict[str, Builder] = {
+    "organisation_id": lambda db, victim: victim.organisation.id,
+    "membership_id": lambda db, victim: membership_id(db, victim.organisation, victim.coach),
+    "assignment_id": lambda db, victim: assign(
+        db, victim.organisation, victim.coach, victim.practitioner
+    ).id,
+    "programme_id": lambda db, victim: make_programme(db, victim.organisation).id,
+    # Not an organisation resource: an unknown invitation token (must simply not succeed).
+    "token": lambda db, victim: "no-such-invitation-token",
+}
+NOT_ORGANISATION_RESOURCES = frozenset({"token"})
+
+
+def _victim(db: Session) -> VictimOrganisation:
+    organisation = make_organisation(db, "Victim organisation")
+    return VictimOrganisation(
+        organisation=organisation,
+        lead=make_user(db, organisation, Role.lead),
+        coach=make_user(db, organisation, Role.coach),
+        practitioner=make_user(db, organisation, Role.practitioner),
+    )
+
+
+def _routes_with_path_parameters(app: FastAPI) -> list[tuple[str, str, list[str]]]:
+    routes = []
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            parameters = operation.get("parameters", [])
+            names = [p["name"] for p in parameters if p["in"] == "path"]
+            if names:
+                routes.append((method.upper(), path, names))
+    return routes
+
+
+def test_another_organisation_gets_404_on_every_resource_route(
+    app: FastAPI, client: TestClient, db: Session
+) -> None:
+    victim = _victim(db)
+    outsider_org = make_organisation(db, "Outsider organisation")
+    outsider = make_user(db, outsider_org, Role.lead, Role.coach, Role.supervisor,
+                         Role.practitioner)
+    headers = token_for(client, outsider)
+    routes = _routes_with_path_parameters(app)
+    assert len(routes) >= 8, "the walk should see the organisation routes"
+    values: dict[str, str] = {}
+    leaks = []
+    for method, path, names in routes:
+        for name in names:
+            if name not in values:
+                assert name in RESOURCE_BUILDERS, f"add a real resource for {{{name}}} ({path})"
+                values[name] = str(RESOURCE_BUILDERS[name](db, victim))
+        url = path.format(**{name: values[name] for name in names})
+        response = client.request(method, url, headers=headers, json={},
+                                  params={"organisation_id": str(victim.organisation.id)})
+        expected_404 = not NOT_ORGANISATION_RESOURCES.intersection(names)
+        if (expected_404 and response.status_code != 404) or response.is_success:
+            leaks.append(f"{method} {path} -> {response.status_code}")
+    assert leaks == [], "routes that did not answer 404 to another organisation"
+
+
+def test_victim_lead_still_sees_the_resources(client: TestClient, db: Session) -> None:
+    """The walk would pass vacuously if the resources did not exist; they do."""
+    victim = _victim(db)
+    headers = token_for(client, victim.lead)
+    base = f"/api/v1/organisations/{victim.organisation.id}"
+    assert client.get(base, headers=headers).status_code == 200
+    assert client.get(f"{base}/members", headers=headers).status_code == 200
+    assert uuid.UUID(client.get(base, headers=headers).json()["id"]) == victim.organisation.id

@@ -1,0 +1,61 @@
+import json
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+
+
+def test_readiness_fails_when_the_database_is_unreachable(settings: Settings) -> None:
+    broken = settings.model_copy(
+        update={"database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
+    with TestClient(create_app(broken), base_url="http://localhost") as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "not_ready"
+
+
+def test_openapi_and_docs_are_served(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "/api/v1/auth/token" in schema["paths"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_unknown_route_uses_the_error_shape(client: TestClient) -> None:
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_request_id_is_echoed_and_logged(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = client.get("/healthz", headers={"X-Request-ID": "abc123"})
+    assert response.headers["x-request-id"] == "abc123"
+    generated = client.get("/healthz").headers["x-request-id"]
+    assert len(generated) == 32
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    access = [line for line in lines if line["logger"] == "tandem.access"]
+    assert access[0]["request_id"] == "abc123"
+    assert access[0]["path"] == "/healthz" and access[0]["status"] == 200
+
+
+def test_api_responses_are_never_cached(client: TestClient) -> None:
+    response = client.get("/api/v1/me")
+    assert response.headers["cache-control"] == "private, no-store"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_log_lines_are_json() -> None:
+    from app.logs import JsonFormatter
+
+    record = logging.LogRecord("tandem.test", logging.INFO, __file__, 1, "hello %s", ("x",), None)
+    assert json.loads(JsonFormatter().format(record))["message"] == "hello x"
