@@ -34,10 +34,18 @@ def seed_demo(session: Session) -> bool:
     for coach in ("coach", "coach2"):
         _assign(session, organisation, AssignmentKind.coach, people[coach], people["practitioner"])
     for practitioner in ("practitioner", "practitioner2"):
-        _assign(session, organisation, AssignmentKind.supervisor, people["supervisor"],
-                people[practitioner])
-    programme = Programme(organisation_id=organisation.id, name="Home Visiting Programme",
-                          description="Structured home visits supporting parents of under-fives.")
+        _assign(
+            session,
+            organisation,
+            AssignmentKind.supervisor,
+            people["supervisor"],
+            people[practitioner],
+        )
+    programme = Programme(
+        organisation_id=organisation.id,
+        name="Home Visiting Programme",
+        description="Structured home visits supporting parents of under-fives.",
+    )
     session.add(programme)
     session.flush()
     _import_rubric(session, organisation, programme, people["lead"])
@@ -60,19 +68,36 @@ def _demo_person(session: Session, organisation: Organisation, key: str) -> User
     return user
 
 
-def _assign(session: Session, organisation: Organisation, kind: AssignmentKind, staff: User,
-            practitioner: User) -> None:
-    session.add(Assignment(organisation_id=organisation.id, kind=kind, staff_user_id=staff.id,
-                           practitioner_user_id=practitioner.id))
+def _assign(
+    session: Session,
+    organisation: Organisation,
+    kind: AssignmentKind,
+    staff: User,
+    practitioner: User,
+) -> None:
+    session.add(
+        Assignment(
+            organisation_id=organisation.id,
+            kind=kind,
+            staff_user_id=staff.id,
+            practitioner_user_id=practitioner.id,
+        )
+    )
 
 
-def _import_rubric(session: Session, organisation: Organisation, programme: Programme,
-                   lead: User) -> None:
+def _import_rubric(
+    session: Session, organisation: Organisation, programme: Programme, lead: User
+) -> None:
     from app.rubric.service import import_published_rubric
 
     csv_text = resources.files("app.rubric").joinpath("data", RUBRIC_FILE).read_text("utf-8")
     import_published_rubric(
-        session, organisation_id=organisation.id, programme_id=programme.id,
-        title="Home visit fidelity rubric", csv_text=csv_text, scale_labels=SCALE_LABELS,
-        fidelity_threshold_percent=80.0, actor_user_id=lead.id,
+        session,
+        organisation_id=organisation.id,
+        programme_id=programme.id,
+        title="Home visit fidelity rubric",
+        csv_text=csv_text,
+        scale_labels=SCALE_LABELS,
+        fidelity_threshold_percent=80.0,
+        actor_user_id=lead.id,
     )

@@ -3,12 +3,14 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 
 from app.access import LeadDep, MemberDep, require_role, scoped
 from app.auth.deps import CurrentUser, SettingsDep
+from app.config import Settings
 from app.db import SessionDep
 from app.models import AuditEvent, Role
+from app.notifications import email
 from app.organisation import assignments as assignment_service
 from app.organisation import service
 from app.organisation.schemas import (
@@ -57,10 +59,17 @@ def list_members(member: MemberDep, db: SessionDep) -> list[MemberRead]:
 
 @router.post("/members", response_model=MemberInvited, status_code=201)
 def invite_member(
-    body: MemberInvite, lead: LeadDep, db: SessionDep, request: Request, settings: SettingsDep
+    body: MemberInvite,
+    lead: LeadDep,
+    db: SessionDep,
+    request: Request,
+    settings: SettingsDep,
+    background: BackgroundTasks,
 ) -> MemberInvited:
     """Add a member by email; returns a one-time link for them to set a password."""
-    return service.invite_member(db, lead=lead, body=body, request=request, settings=settings)
+    invited = service.invite_member(db, lead=lead, body=body, request=request, settings=settings)
+    _email_invitation(background, settings, invited, lead.organisation.name)
+    return invited
 
 
 @router.patch("/members/{membership_id}", response_model=MemberRead)
@@ -88,10 +97,32 @@ def remove_member(
 
 @router.post("/members/{membership_id}/invitation", response_model=MemberInvited)
 def reissue_invitation(
-    membership_id: uuid.UUID, lead: LeadDep, db: SessionDep, settings: SettingsDep
+    membership_id: uuid.UUID,
+    lead: LeadDep,
+    db: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
 ) -> MemberInvited:
     """Issue a fresh invitation link to a member who has not set a password yet."""
-    return service.reissue_invitation(db, lead=lead, membership_id=membership_id, settings=settings)
+    invited = service.reissue_invitation(
+        db, lead=lead, membership_id=membership_id, settings=settings
+    )
+    _email_invitation(background, settings, invited, lead.organisation.name)
+    return invited
+
+
+def _email_invitation(
+    background: BackgroundTasks, settings: Settings, invited: MemberInvited, organisation: str
+) -> None:
+    # After the response: the transaction has committed, so the link already works.
+    if invited.invitation_url and invited.invitation_emailed:
+        background.add_task(
+            email.send_invitation,
+            settings,
+            to=invited.member.email,
+            organisation_name=organisation,
+            url=invited.invitation_url,
+        )
 
 
 @router.get("/assignments", response_model=list[AssignmentRead])

@@ -36,9 +36,9 @@ Builder = Callable[[Session, VictimOrganisation], object]
 RESOURCE_BUILDERS: dict[str, Builder] = {
     "organisation_id": lambda db, victim: victim.organisation.id,
     "membership_id": lambda db, victim: membership_id(db, victim.organisation, victim.coach),
-    "assignment_id": lambda db, victim: assign(
-        db, victim.organisation, victim.coach, victim.practitioner
-    ).id,
+    "assignment_id": lambda db, victim: (
+        assign(db, victim.organisation, victim.coach, victim.practitioner).id
+    ),
     "programme_id": lambda db, victim: make_programme(db, victim.organisation).id,
     # Not an organisation resource: an unknown invitation token (must simply not succeed).
     "token": lambda db, victim: "no-such-invitation-token",
@@ -72,8 +72,9 @@ def test_another_organisation_gets_404_on_every_resource_route(
 ) -> None:
     victim = _victim(db)
     outsider_org = make_organisation(db, "Outsider organisation")
-    outsider = make_user(db, outsider_org, Role.lead, Role.coach, Role.supervisor,
-                         Role.practitioner)
+    outsider = make_user(
+        db, outsider_org, Role.lead, Role.coach, Role.supervisor, Role.practitioner
+    )
     headers = token_for(client, outsider)
     routes = _routes_with_path_parameters(app)
     assert len(routes) >= 8, "the walk should see the organisation routes"
@@ -85,8 +86,13 @@ def test_another_organisation_gets_404_on_every_resource_route(
                 assert name in RESOURCE_BUILDERS, f"add a real resource for {{{name}}} ({path})"
                 values[name] = str(RESOURCE_BUILDERS[name](db, victim))
         url = path.format(**{name: values[name] for name in names})
-        response = client.request(method, url, headers=headers, json={},
-                                  params={"organisation_id": str(victim.organisation.id)})
+        response = client.request(
+            method,
+            url,
+            headers=headers,
+            json={},
+            params={"organisation_id": str(victim.organisation.id)},
+        )
         expected_404 = not NOT_ORGANISATION_RESOURCES.intersection(names)
         if (expected_404 and response.status_code != 404) or response.is_success:
             leaks.append(f"{method} {path} -> {response.status_code}")
