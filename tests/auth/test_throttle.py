@@ -11,8 +11,9 @@ WRONG = "definitely the wrong password"
 
 
 def attempt(client: TestClient, email: str, password: str) -> int:
-    return client.post("/api/v1/auth/token",
-                       data={"username": email, "password": password}).status_code
+    return client.post(
+        "/api/v1/auth/token", data={"username": email, "password": password}
+    ).status_code
 
 
 def test_failures_slow_down_then_lock_with_a_clear_error(client: TestClient, db: Session) -> None:
@@ -31,8 +32,11 @@ def test_lockout_after_repeated_failures(client: TestClient, db: Session) -> Non
     user = make_user(db)
     for number in range(9):
         key = f"account:{user.email}"
-        db.merge(LoginThrottle(key=key, failures=number + 1,
-                               last_failure_at=utcnow() - timedelta(minutes=5)))
+        db.merge(
+            LoginThrottle(
+                key=key, failures=number + 1, last_failure_at=utcnow() - timedelta(minutes=5)
+            )
+        )
         db.commit()
     assert attempt(client, user.email, WRONG) == 401  # the tenth failure
     locked = client.post("/api/v1/auth/token", data={"username": user.email, "password": PASSWORD})
