@@ -1,0 +1,1 @@
+"""Review: coaches score recordings against a rubric; double coding measures agreement."""
