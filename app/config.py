@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/tandem.sqlite3"
     secret_key: str = DEFAULT_SECRET_KEY
     public_url: str = "http://127.0.0.1:8000"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     frontend_dir: Path = Path(__file__).resolve().parent.parent / "frontend"
 
     access_token_minutes: int = Field(default=15, ge=1)

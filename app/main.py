@@ -19,7 +19,7 @@ from app.security_headers import SecurityHeadersMiddleware
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    configure_logging()
+    configure_logging(settings.log_level)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager

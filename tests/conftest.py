@@ -74,6 +74,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key=TEST_SECRET,
         media_dir=tmp_path / "media",
         public_url="http://localhost",
+        log_level="WARNING",
     )
 
 

@@ -36,8 +36,10 @@ def test_unknown_route_uses_the_error_shape(client: TestClient) -> None:
 
 
 def test_request_id_is_echoed_and_logged(
-    client: TestClient, capsys: pytest.CaptureFixture[str]
+    settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    app = create_app(settings.model_copy(update={"log_level": "INFO"}))
+    client = TestClient(app, base_url="http://localhost")
     response = client.get("/healthz", headers={"X-Request-ID": "abc123"})
     assert response.headers["x-request-id"] == "abc123"
     generated = client.get("/healthz").headers["x-request-id"]
