@@ -7,6 +7,7 @@ from app.auth.router import router as auth_router
 from app.organisation.router import me_router
 from app.organisation.router import router as organisation_router
 from app.programme.router import router as programme_router
+from app.rubric.router import router as rubric_router
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth_router)
@@ -14,3 +15,4 @@ api_router.include_router(oidc_router)
 api_router.include_router(me_router)
 api_router.include_router(organisation_router)
 api_router.include_router(programme_router)
+api_router.include_router(rubric_router)

@@ -16,11 +16,18 @@ class AppError(Exception):
     code = "bad_request"
 
     def __init__(
-        self, message: str, *, code: str | None = None, headers: dict[str, str] | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.headers = headers
+        # Further members of the error object, e.g. the `problems` of an import.
+        self.extra = extra or {}
         if code:
             self.code = code
 
@@ -92,7 +99,9 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     return JSONResponse(
-        error_body(exc.code, exc.message), status_code=exc.status_code, headers=exc.headers
+        error_body(exc.code, exc.message, **exc.extra),
+        status_code=exc.status_code,
+        headers=exc.headers,
     )
 
 

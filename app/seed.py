@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from app.auth import service as auth_service
 from app.models import Assignment, Membership, MembershipRole, Organisation, Programme, Role, User
 from app.models.organisation import AssignmentKind
+from app.rubric.service import import_published_rubric
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "tandem-demo-pass"
@@ -88,8 +89,6 @@ def _assign(
 def _import_rubric(
     session: Session, organisation: Organisation, programme: Programme, lead: User
 ) -> None:
-    from app.rubric.service import import_published_rubric
-
     csv_text = resources.files("app.rubric").joinpath("data", RUBRIC_FILE).read_text("utf-8")
     import_published_rubric(
         session,

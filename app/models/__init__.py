@@ -12,6 +12,7 @@ from app.models.organisation import (
     Programme,
     Role,
 )
+from app.models.rubric import Rubric, RubricCriterion, RubricStatus, RubricVersion
 
 __all__ = [
     "Assignment",
@@ -26,6 +27,10 @@ __all__ = [
     "Organisation",
     "Programme",
     "Role",
+    "Rubric",
+    "RubricCriterion",
+    "RubricStatus",
+    "RubricVersion",
     "User",
     "metadata",
 ]

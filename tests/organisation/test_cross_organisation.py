@@ -21,6 +21,7 @@ from tests.factories import (
     membership_id,
     token_for,
 )
+from tests.rubric.helpers import make_rubric
 
 
 @dataclass
@@ -40,6 +41,8 @@ RESOURCE_BUILDERS: dict[str, Builder] = {
         assign(db, victim.organisation, victim.coach, victim.practitioner).id
     ),
     "programme_id": lambda db, victim: make_programme(db, victim.organisation).id,
+    "rubric_id": lambda db, victim: make_rubric(db, victim.organisation),
+    "version": lambda db, victim: 1,
     # Not an organisation resource: an unknown invitation token (must simply not succeed).
     "token": lambda db, victim: "no-such-invitation-token",
 }

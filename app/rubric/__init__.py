@@ -1,0 +1,1 @@
+"""Observation rubrics: versioned scales, criteria and the fidelity rule of a programme."""

@@ -1,0 +1,236 @@
+"""Observation rubrics of an organisation's programmes: members read, leads write."""
+
+import uuid
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from sqlmodel import Session
+
+from app.access import LeadDep, MemberDep
+from app.db import SessionDep
+from app.models import Rubric, RubricCriterion, RubricVersion
+from app.rubric import exchange, reads, service
+from app.rubric.schemas import (
+    CriterionRead,
+    RubricContentInput,
+    RubricCreate,
+    RubricRead,
+    RubricVersionRead,
+    ScaleLevel,
+    VersionSummary,
+)
+from app.rubric.uploads import file_request_body, uploaded_text
+
+router = APIRouter(prefix="/organisations/{organisation_id}/rubrics", tags=["rubrics"])
+
+VersionNumber = Annotated[int, Path(ge=1, description="The version number (1, 2, ...).")]
+CsvText = Annotated[str, Depends(uploaded_text("text/csv", "text/plain"))]
+JsonText = Annotated[str, Depends(uploaded_text("application/json"))]
+ScaleLabels = Annotated[
+    list[str], Query(description="The scale's labels, lowest level first; one per level column.")
+]
+Threshold = Annotated[
+    float | None,
+    Query(ge=0, le=100, description="Fidelity threshold; the organisation's default if omitted."),
+]
+
+
+def _rubric_read(db: Session, rubrics: Sequence[Rubric]) -> list[RubricRead]:
+    if not rubrics:
+        return []
+    versions = reads.versions_of(
+        db, organisation_id=rubrics[0].organisation_id, rubric_ids=[r.id for r in rubrics]
+    )
+    return [
+        RubricRead(
+            id=rubric.id,
+            programme_id=rubric.programme_id,
+            title=rubric.title,
+            created_at=rubric.created_at,
+            versions=[VersionSummary.model_validate(v) for v in versions[rubric.id]],
+        )
+        for rubric in rubrics
+    ]
+
+
+def _version_read(db: Session, rubric: Rubric, version: RubricVersion) -> RubricVersionRead:
+    criteria: list[RubricCriterion] = reads.criteria_of(db, version=version)
+    return RubricVersionRead(
+        **VersionSummary.model_validate(version).model_dump(),
+        rubric_id=rubric.id,
+        programme_id=rubric.programme_id,
+        title=rubric.title,
+        scale=[ScaleLevel.model_validate(step) for step in version.scale],
+        sections=list(dict.fromkeys(criterion.section for criterion in criteria)),
+        criteria=[CriterionRead.model_validate(criterion) for criterion in criteria],
+    )
+
+
+@router.get("", response_model=list[RubricRead])
+def list_rubrics(
+    member: MemberDep, db: SessionDep, programme_id: uuid.UUID | None = None
+) -> list[RubricRead]:
+    """The organisation's rubrics with their versions, optionally of one programme."""
+    return _rubric_read(db, reads.list_rubrics(db, member=member, programme_id=programme_id))
+
+
+@router.post("", response_model=RubricRead, status_code=201)
+def create_rubric(
+    body: RubricCreate, lead: LeadDep, db: SessionDep, request: Request
+) -> RubricRead:
+    """Create a rubric; its version 1 is a draft until published (leads)."""
+    rubric = service.create_draft(db, lead=lead, body=body, request=request)
+    return _rubric_read(db, [rubric])[0]
+
+
+@router.post(
+    "/import/csv",
+    response_model=RubricRead,
+    status_code=201,
+    openapi_extra=file_request_body("text/csv", "text/plain"),
+)
+def import_csv(
+    lead: LeadDep,
+    csv_text: CsvText,
+    db: SessionDep,
+    request: Request,
+    programme_id: uuid.UUID,
+    title: Annotated[str, Query(min_length=1, max_length=200)],
+    scale_labels: ScaleLabels,
+    fidelity_threshold_percent: Threshold = None,
+) -> RubricRead:
+    """Create a rubric from CSV, one row per criterion; version 1 is a draft (leads).
+
+    Columns: section, code, title, guidance, weight, min_level, na_allowed (yes/no), then one
+    level_N column per scale level. Every problem is reported at once, with its line.
+    """
+    rubric = exchange.import_csv(
+        db,
+        lead=lead,
+        programme_id=programme_id,
+        title=title,
+        csv_text=csv_text,
+        scale_labels=scale_labels,
+        fidelity_threshold_percent=fidelity_threshold_percent,
+        request=request,
+    )
+    return _rubric_read(db, [rubric])[0]
+
+
+@router.post(
+    "/import/json",
+    response_model=RubricRead,
+    status_code=201,
+    openapi_extra=file_request_body("application/json"),
+)
+def import_json(
+    lead: LeadDep,
+    json_text: JsonText,
+    db: SessionDep,
+    request: Request,
+    programme_id: uuid.UUID,
+    title: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> RubricRead:
+    """Create a rubric from an exported JSON document; version 1 is a draft (leads)."""
+    rubric = exchange.import_json(
+        db, lead=lead, programme_id=programme_id, json_text=json_text, title=title, request=request
+    )
+    return _rubric_read(db, [rubric])[0]
+
+
+@router.get("/{rubric_id}", response_model=RubricRead)
+def read_rubric(rubric_id: uuid.UUID, member: MemberDep, db: SessionDep) -> RubricRead:
+    """One rubric with all its versions."""
+    return _rubric_read(db, [reads.get_rubric(db, member=member, rubric_id=rubric_id)])[0]
+
+
+@router.post("/{rubric_id}/versions", response_model=RubricVersionRead, status_code=201)
+def create_next_version(
+    rubric_id: uuid.UUID, lead: LeadDep, db: SessionDep, request: Request
+) -> RubricVersionRead:
+    """Start the next version as a draft copy of the latest one (leads)."""
+    version = service.create_next_version(db, lead=lead, rubric_id=rubric_id, request=request)
+    return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), version)
+
+
+@router.get("/{rubric_id}/versions/{version}", response_model=RubricVersionRead)
+def read_version(
+    rubric_id: uuid.UUID, version: VersionNumber, member: MemberDep, db: SessionDep
+) -> RubricVersionRead:
+    """One version: its scale, threshold, sections and criteria."""
+    rubric, row = reads.get_version(db, member=member, rubric_id=rubric_id, version=version)
+    return _version_read(db, rubric, row)
+
+
+@router.put("/{rubric_id}/versions/{version}", response_model=RubricVersionRead)
+def update_version(
+    rubric_id: uuid.UUID,
+    version: VersionNumber,
+    body: RubricContentInput,
+    lead: LeadDep,
+    db: SessionDep,
+    request: Request,
+) -> RubricVersionRead:
+    """Replace a draft's scale, threshold and criteria; a published version answers 409 (leads)."""
+    row = service.update_draft(
+        db, lead=lead, rubric_id=rubric_id, version=version, body=body, request=request
+    )
+    return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), row)
+
+
+@router.post("/{rubric_id}/versions/{version}/publish", response_model=RubricVersionRead)
+def publish_version(
+    rubric_id: uuid.UUID, version: VersionNumber, lead: LeadDep, db: SessionDep, request: Request
+) -> RubricVersionRead:
+    """Publish a draft; it never changes again, and the version published before is retired."""
+    row = service.publish_version(
+        db, lead=lead, rubric_id=rubric_id, version=version, request=request
+    )
+    return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), row)
+
+
+@router.post("/{rubric_id}/versions/{version}/retire", response_model=RubricVersionRead)
+def retire_version(
+    rubric_id: uuid.UUID, version: VersionNumber, lead: LeadDep, db: SessionDep, request: Request
+) -> RubricVersionRead:
+    """Retire a published version: no new observations use it (leads)."""
+    row = service.retire_version(
+        db, lead=lead, rubric_id=rubric_id, version=version, request=request
+    )
+    return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), row)
+
+
+def _download(name: str, text: str, media_type: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content=text, media_type=media_type, headers=headers)
+
+
+@router.get(
+    "/{rubric_id}/versions/{version}/export/csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def export_csv(
+    rubric_id: uuid.UUID, version: VersionNumber, member: MemberDep, db: SessionDep
+) -> Response:
+    """One version as CSV, one row per criterion (scale labels and threshold are not included)."""
+    name, text = exchange.export_version(
+        db, member=member, rubric_id=rubric_id, version=version, as_csv=True
+    )
+    return _download(name, text, "text/csv; charset=utf-8")
+
+
+@router.get(
+    "/{rubric_id}/versions/{version}/export/json",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def export_json(
+    rubric_id: uuid.UUID, version: VersionNumber, member: MemberDep, db: SessionDep
+) -> Response:
+    """One version as a JSON document holding everything, importable as it is."""
+    name, text = exchange.export_version(
+        db, member=member, rubric_id=rubric_id, version=version, as_csv=False
+    )
+    return _download(name, text, "application/json")

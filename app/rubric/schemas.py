@@ -1,0 +1,101 @@
+"""Request and response shapes for rubrics, and the JSON exchange document."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.auth.schemas import StrictModel
+
+MAX_CRITERIA = 50
+MAX_LEVELS = 10
+JSON_FORMAT = "tandem.rubric.v1"
+
+
+class ScaleLevel(StrictModel):
+    level: int = Field(ge=0, le=100)
+    label: str = Field(max_length=100)
+
+
+class CriterionData(StrictModel):
+    section: str = Field(default="", max_length=200)
+    code: str = Field(max_length=40)
+    title: str = Field(max_length=300)
+    guidance: str = Field(default="", max_length=4000)
+    weight: float = Field(allow_inf_nan=False)
+    min_level: int | None = None
+    na_allowed: bool = False
+    level_descriptors: list[str] = Field(max_length=MAX_LEVELS)
+
+
+class RubricContent(StrictModel):
+    """What a version holds. Rules across fields are checked by `validation`."""
+
+    scale: list[ScaleLevel] = Field(max_length=MAX_LEVELS)
+    fidelity_threshold_percent: float = Field(ge=0, le=100, allow_inf_nan=False)
+    criteria: list[CriterionData] = Field(default_factory=list, max_length=MAX_CRITERIA)
+
+
+class RubricContentInput(RubricContent):
+    # Without a threshold, the organisation's fidelity default applies.
+    fidelity_threshold_percent: float | None = Field(  # type: ignore[assignment]
+        default=None, ge=0, le=100, allow_inf_nan=False
+    )
+
+
+class RubricCreate(RubricContentInput):
+    programme_id: uuid.UUID
+    title: str = Field(min_length=1, max_length=200)
+
+
+class RubricDocument(RubricContent):
+    """The JSON export and import format: everything a version holds."""
+
+    format: Literal["tandem.rubric.v1"] = "tandem.rubric.v1"
+    title: str = Field(min_length=1, max_length=200)
+
+
+class CriterionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    position: int
+    section: str
+    code: str
+    title: str
+    guidance: str
+    weight: float
+    min_level: int | None
+    na_allowed: bool
+    level_descriptors: list[str]
+
+
+class VersionSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    version: int
+    status: str
+    fidelity_threshold_percent: float
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    retired_at: datetime | None
+
+
+class RubricRead(BaseModel):
+    id: uuid.UUID
+    programme_id: uuid.UUID
+    title: str
+    created_at: datetime
+    versions: list[VersionSummary]
+
+
+class RubricVersionRead(VersionSummary):
+    rubric_id: uuid.UUID
+    programme_id: uuid.UUID
+    title: str
+    scale: list[ScaleLevel]
+    sections: list[str]
+    criteria: list[CriterionRead]

@@ -1,0 +1,92 @@
+"""The fidelity rule, as pure arithmetic over a rubric version's criteria and one set of levels.
+
+Weighted percent, over the criteria that were scored (N/A criteria count in neither sum):
+
+    weighted_percent = 100 * sum(weight * (level - scale_min) / (scale_max - scale_min))
+                             / sum(weight)
+
+so every criterion at the top of the scale gives 100 and every one at the bottom gives 0.
+An observation meets fidelity when weighted_percent >= fidelity_threshold_percent and no
+scored criterion is below its minimum level. Sums are exact (fractions of the decimal
+weights), so a score that lands on the threshold is never lost to floating point rounding.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Protocol
+
+
+class ScoredCriterion(Protocol):
+    """What scoring needs of a criterion; `RubricCriterion` rows fit."""
+
+    code: str
+    weight: float
+    min_level: int | None
+    na_allowed: bool
+
+
+@dataclass(frozen=True)
+class FidelityResult:
+    weighted_percent: float | None
+    """None when every criterion was N/A: there is nothing to score."""
+    meets_fidelity: bool
+    below_minimum: tuple[str, ...]
+    """Codes of scored criteria under their minimum level, in rubric order."""
+
+
+def score(
+    criteria: Sequence[ScoredCriterion],
+    *,
+    scale_levels: Sequence[int],
+    levels: Mapping[str, int | None],
+    fidelity_threshold_percent: float,
+) -> FidelityResult:
+    """Weighted percent and the fidelity rule for one set of levels (None is N/A).
+
+    Every criterion needs an entry in `levels`, and only those; N/A only where allowed;
+    levels within the scale. Anything else is a ValueError.
+    """
+    _check_levels(criteria, scale_levels, levels)
+    scale_min, scale_max = min(scale_levels), max(scale_levels)
+    earned = total = Fraction(0)
+    below: list[str] = []
+    for criterion in criteria:
+        level = levels[criterion.code]
+        if level is None:
+            continue
+        weight = _decimal(criterion.weight)
+        earned += weight * Fraction(level - scale_min, scale_max - scale_min)
+        total += weight
+        if criterion.min_level is not None and level < criterion.min_level:
+            below.append(criterion.code)
+    if total == 0:
+        return FidelityResult(None, False, ())
+    percent = 100 * earned / total
+    meets = percent >= _decimal(fidelity_threshold_percent) and not below
+    return FidelityResult(float(percent), meets, tuple(below))
+
+
+def _decimal(value: float) -> Fraction:
+    """0.1 as exactly 1/10, as the lead typed it, not as the nearest binary float."""
+    return Fraction(repr(float(value)))
+
+
+def _check_levels(
+    criteria: Sequence[ScoredCriterion],
+    scale_levels: Sequence[int],
+    levels: Mapping[str, int | None],
+) -> None:
+    if len(scale_levels) < 2:
+        raise ValueError("A scale has at least two levels.")
+    codes = {criterion.code for criterion in criteria}
+    unknown = sorted(set(levels) - codes)
+    missing = sorted(codes - set(levels))
+    if unknown or missing:
+        raise ValueError(f"Levels do not match the criteria: unknown {unknown}, missing {missing}.")
+    for criterion in criteria:
+        level = levels[criterion.code]
+        if level is None and not criterion.na_allowed:
+            raise ValueError(f"{criterion.code} may not be marked N/A.")
+        if level is not None and level not in scale_levels:
+            raise ValueError(f"{criterion.code}: level {level} is not on the scale.")
