@@ -42,8 +42,8 @@ node-deps:
 	sh scripts/install-node-deps.sh
 
 lint: install-dev
-	$(VENV)/bin/ruff check app tests migrations bench
-	$(VENV)/bin/ruff format --check app tests migrations bench
+	$(VENV)/bin/ruff check app tests migrations $(wildcard bench)
+	$(VENV)/bin/ruff format --check app tests migrations $(wildcard bench)
 
 test-sqlite: install-dev
 	$(VENV)/bin/pytest --db=sqlite

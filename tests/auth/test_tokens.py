@@ -2,7 +2,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import AuditEvent
-
 from tests.factories import PASSWORD, make_organisation, make_user, token_for
 
 
