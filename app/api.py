@@ -7,6 +7,15 @@ from app.auth.router import router as auth_router
 from app.organisation.router import me_router
 from app.organisation.router import router as organisation_router
 from app.programme.router import router as programme_router
+from app.recording.router import router as recording_router
+from app.recording.tus import router as upload_router
+from app.review.agreement_report.router import router as agreement_router
+from app.review.comments_router import router as comments_router
+from app.review.fidelity.router import router as fidelity_router
+from app.review.objectives.router import router as objectives_router
+from app.review.observations.router import router as observations_router
+from app.review.reflections_router import router as reflections_router
+from app.review.settings.router import router as review_settings_router
 from app.rubric.router import router as rubric_router
 
 api_router = APIRouter(prefix="/api/v1")
@@ -16,3 +25,12 @@ api_router.include_router(me_router)
 api_router.include_router(organisation_router)
 api_router.include_router(programme_router)
 api_router.include_router(rubric_router)
+api_router.include_router(recording_router)
+api_router.include_router(upload_router)
+api_router.include_router(comments_router)
+api_router.include_router(reflections_router)
+api_router.include_router(observations_router)
+api_router.include_router(review_settings_router)
+api_router.include_router(fidelity_router)
+api_router.include_router(objectives_router)
+api_router.include_router(agreement_router)

@@ -75,6 +75,16 @@ class Settings(BaseSettings):
             raise ValueError("TANDEM_SECRET_KEY must be at least 32 characters in production")
         return self
 
+    @model_validator(mode="after")
+    def _uploads_fit_in_s3_parts(self) -> "Settings":
+        # An S3 multipart upload has at most 10,000 parts; the largest upload must fit.
+        if self.max_upload_bytes > self.s3_part_size_mib * 1024**2 * 10_000:
+            raise ValueError(
+                "TANDEM_MAX_UPLOAD_BYTES would need over 10,000 S3 parts; "
+                "raise TANDEM_S3_PART_SIZE_MIB"
+            )
+        return self
+
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_discovery_url and self.oidc_client_id)

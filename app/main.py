@@ -68,6 +68,15 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
                 "Upload-Length",
                 "Tus-Resumable",
                 "Upload-Expires",
+                "Upload-Metadata",
+                "Tus-Version",
+                "Tus-Extension",
+                "Tus-Max-Size",
+                "Tus-Checksum-Algorithm",
+                # Players on another origin read these to seek within recordings.
+                "Accept-Ranges",
+                "Content-Range",
+                "ETag",
                 "X-Request-ID",
             ],
         )

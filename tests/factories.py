@@ -2,22 +2,39 @@
 
 import itertools
 import uuid
+from datetime import datetime
+from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.auth.passwords import hash_password
 from app.models import (
     Assignment,
+    Comment,
     Identity,
     Membership,
     MembershipRole,
     Organisation,
     Programme,
+    Recording,
+    RecordingAccessGrant,
+    RecordingStatus,
+    Reflection,
     Role,
     User,
 )
+from app.models.base import utcnow
 from app.models.identity import IdentityKind
+from app.models.review import (
+    LearningObjective,
+    Observation,
+    ObservationScore,
+    ObservationStatus,
+    SecondRaterAssignment,
+)
+from app.models.rubric import Rubric, RubricCriterion, RubricStatus, RubricVersion
+from app.rubric import scoring
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -105,3 +122,195 @@ def membership_id(db: Session, organisation: Organisation, user: User) -> uuid.U
         )
     ).one()
     return membership.id
+
+
+def make_ready_recording(
+    db: Session,
+    organisation: Organisation,
+    owner: User,
+    *,
+    programme: Programme | None = None,
+    duration_seconds: float | None = 120.0,
+    status: str = RecordingStatus.ready,
+) -> Recording:
+    """A processed recording row, without media bytes (enough for everything but streaming)."""
+    recording_id = uuid.uuid4()
+    recording = Recording(
+        id=recording_id,
+        organisation_id=organisation.id,
+        owner_user_id=owner.id,
+        programme_id=programme.id if programme else None,
+        title="Home visit",
+        status=status,
+        media_type="video/mp4",
+        duration_seconds=duration_seconds,
+        storage_key=f"recordings/{organisation.id}/{recording_id}/original",
+    )
+    db.add(recording)
+    db.commit()
+    return recording
+
+
+def grant_recording_access(db: Session, recording: Recording, user: User) -> RecordingAccessGrant:
+    grant = RecordingAccessGrant(
+        organisation_id=recording.organisation_id, recording_id=recording.id, user_id=user.id
+    )
+    db.add(grant)
+    db.commit()
+    return grant
+
+
+def make_comment(
+    db: Session, recording: Recording, author: User, *, start_ms: int = 1000, body: str = "Nice"
+) -> Comment:
+    comment = Comment(
+        organisation_id=recording.organisation_id,
+        recording_id=recording.id,
+        author_user_id=author.id,
+        start_ms=start_ms,
+        body=body,
+    )
+    db.add(comment)
+    db.commit()
+    return comment
+
+
+def make_reflection(db: Session, recording: Recording, *, shared: bool = True) -> Reflection:
+    reflection = Reflection(
+        organisation_id=recording.organisation_id,
+        recording_id=recording.id,
+        went_well="The family joined in.",
+        shared_at=utcnow() if shared else None,
+    )
+    db.add(reflection)
+    db.commit()
+    return reflection
+
+
+def make_rubric_version(
+    db: Session,
+    organisation: Organisation,
+    programme: Programme,
+    *criteria: dict[str, Any],
+    status: str = RubricStatus.published,
+    levels: tuple[int, ...] = (1, 2, 3, 4, 5),
+    threshold: float = 80,
+    rubric: Rubric | None = None,
+) -> RubricVersion:
+    """A rubric version with criteria given as RubricCriterion fields (code at least);
+    a new rubric unless `rubric` is given, then its next version."""
+    if rubric is None:
+        rubric = Rubric(
+            organisation_id=organisation.id,
+            programme_id=programme.id,
+            title=f"Rubric {next(_sequence)}",
+        )
+        db.add(rubric)
+        db.flush()
+    number = 1 + len(
+        db.exec(select(RubricVersion.id).where(RubricVersion.rubric_id == rubric.id)).all()
+    )
+    version = RubricVersion(
+        organisation_id=organisation.id,
+        rubric_id=rubric.id,
+        version=number,
+        status=status,
+        scale=[{"level": level, "label": f"Level {level}"} for level in levels],
+        fidelity_threshold_percent=threshold,
+        published_at=utcnow() if status != RubricStatus.draft else None,
+    )
+    db.add(version)
+    db.flush()
+    db.add_all(
+        RubricCriterion(
+            organisation_id=organisation.id,
+            rubric_version_id=version.id,
+            position=position,
+            **{
+                "title": f"Criterion {fields['code']}",
+                "weight": 1,
+                "level_descriptors": [f"level {level}" for level in levels],
+                **fields,
+            },
+        )
+        for position, fields in enumerate(criteria or ({"code": "A1"}, {"code": "A2"}), start=1)
+    )
+    db.commit()
+    return version
+
+
+def make_observation(
+    db: Session,
+    recording: Recording,
+    rater: User,
+    version: RubricVersion,
+    levels: dict[str, int | None] | None = None,
+    *,
+    submitted_at: datetime | None = None,
+    rater_role: str = "primary",
+    is_gold_standard: bool = False,
+) -> Observation:
+    """An observation written through the models; submitted when `submitted_at` is given,
+    with its verdict computed by the real scoring rule."""
+    criteria = list(
+        db.exec(select(RubricCriterion).where(RubricCriterion.rubric_version_id == version.id))
+    )
+    rubric = db.get(Rubric, version.rubric_id)
+    assert rubric is not None
+    levels = levels or {}
+    observation = Observation(
+        organisation_id=recording.organisation_id,
+        recording_id=recording.id,
+        rubric_version_id=version.id,
+        programme_id=rubric.programme_id,
+        practitioner_user_id=recording.owner_user_id,
+        rater_user_id=rater.id,
+        rater_role=rater_role,
+        is_gold_standard=is_gold_standard,
+    )
+    if submitted_at is not None:
+        result = scoring.score(
+            criteria,
+            scale_levels=[step["level"] for step in version.scale],
+            levels=levels,
+            fidelity_threshold_percent=version.fidelity_threshold_percent,
+        )
+        observation.status = ObservationStatus.submitted
+        observation.submitted_at = submitted_at
+        observation.weighted_percent = result.weighted_percent
+        observation.meets_fidelity = result.meets_fidelity
+    db.add(observation)
+    db.flush()
+    db.add_all(
+        ObservationScore(
+            organisation_id=recording.organisation_id,
+            observation_id=observation.id,
+            criterion_id=criterion.id,
+            level=levels.get(criterion.code),
+            not_applicable=criterion.code in levels and levels[criterion.code] is None,
+        )
+        for criterion in criteria
+        if criterion.code in levels
+    )
+    db.commit()
+    return observation
+
+
+def make_second_rater(db: Session, recording: Recording, rater: User) -> SecondRaterAssignment:
+    assignment = SecondRaterAssignment(
+        organisation_id=recording.organisation_id, recording_id=recording.id, rater_user_id=rater.id
+    )
+    db.add(assignment)
+    db.commit()
+    return assignment
+
+
+def make_objective(
+    db: Session, organisation: Organisation, practitioner: User, title: str = "Open questions"
+) -> LearningObjective:
+    objective = LearningObjective(
+        organisation_id=organisation.id, practitioner_user_id=practitioner.id, title=title
+    )
+    db.add(objective)
+    db.commit()
+    return objective

@@ -7,16 +7,25 @@ path parameter must get a real resource of the first organisation in RESOURCE_BU
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import Organisation, Role, User
+from app.models import Organisation, Recording, RecordingStatus, Role, Upload, User
+from app.models.base import utcnow
 from tests.factories import (
     assign,
+    make_comment,
+    make_objective,
+    make_observation,
     make_organisation,
     make_programme,
+    make_ready_recording,
+    make_reflection,
+    make_rubric_version,
+    make_second_rater,
     make_user,
     membership_id,
     token_for,
@@ -34,6 +43,19 @@ class VictimOrganisation:
 
 Builder = Callable[[Session, VictimOrganisation], object]
 
+
+def _recording(db: Session, victim: VictimOrganisation) -> Recording:
+    return make_ready_recording(db, victim.organisation, victim.practitioner)
+
+
+def _observation(db: Session, victim: VictimOrganisation) -> uuid.UUID:
+    programme = make_programme(db, victim.organisation, name=f"Observed {uuid.uuid4()}")
+    version = make_rubric_version(db, victim.organisation, programme)
+    recording = make_ready_recording(db, victim.organisation, victim.practitioner)
+    levels = {"A1": 3, "A2": 4}
+    return make_observation(db, recording, victim.coach, version, levels, submitted_at=utcnow()).id
+
+
 RESOURCE_BUILDERS: dict[str, Builder] = {
     "organisation_id": lambda db, victim: victim.organisation.id,
     "membership_id": lambda db, victim: membership_id(db, victim.organisation, victim.coach),
@@ -43,10 +65,39 @@ RESOURCE_BUILDERS: dict[str, Builder] = {
     "programme_id": lambda db, victim: make_programme(db, victim.organisation).id,
     "rubric_id": lambda db, victim: make_rubric(db, victim.organisation),
     "version": lambda db, victim: 1,
+    "recording_id": lambda db, victim: _recording(db, victim).id,
+    "comment_id": lambda db, victim: make_comment(db, _recording(db, victim), victim.coach).id,
+    "reflection_id": lambda db, victim: make_reflection(db, _recording(db, victim)).id,
+    "observation_id": _observation,
+    "second_rater_id": lambda db, victim: (
+        make_second_rater(db, _recording(db, victim), victim.coach).id
+    ),
+    "objective_id": lambda db, victim: (
+        make_objective(db, victim.organisation, victim.practitioner).id
+    ),
+    "upload_id": lambda db, victim: _upload(db, victim),
     # Not an organisation resource: an unknown invitation token (must simply not succeed).
     "token": lambda db, victim: "no-such-invitation-token",
 }
 NOT_ORGANISATION_RESOURCES = frozenset({"token"})
+
+
+def _upload(db: Session, victim: VictimOrganisation) -> uuid.UUID:
+    recording = make_ready_recording(
+        db, victim.organisation, victim.practitioner, status=RecordingStatus.uploading
+    )
+    upload = Upload(
+        organisation_id=victim.organisation.id,
+        uploader_user_id=victim.practitioner.id,
+        recording_id=recording.id,
+        length=10,
+        storage_key=recording.storage_key,
+        multipart_id="",
+        expires_at=utcnow() + timedelta(hours=1),
+    )
+    db.add(upload)
+    db.commit()
+    return upload.id
 
 
 def _victim(db: Session) -> VictimOrganisation:

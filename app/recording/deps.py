@@ -1,0 +1,40 @@
+"""Dependencies of the streaming routes (tus and the plain upload)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+from starlette.background import BackgroundTask
+
+from app.auth.deps import SettingsDep, bearer_scheme, get_caller
+from app.models import User
+from app.recording.processing import process_recording
+from app.storage import Storage
+
+
+def streaming_user(
+    request: Request,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(bearer_scheme)],
+) -> User:
+    """The caller, checked in a short transaction of its own: an upload may run for hours
+    and must not hold a database connection all that time."""
+    with Session(request.app.state.engine, expire_on_commit=False) as db:
+        user = get_caller(request, db, settings, token).user
+        db.commit()
+    return user
+
+
+StreamingUser = Annotated[User, Depends(streaming_user)]
+
+
+def processing_task(request: Request, storage: Storage, recording_id: uuid.UUID) -> BackgroundTask:
+    """Processing after the response: the client hears "complete" at once."""
+    return BackgroundTask(
+        process_recording,
+        request.app.state.engine,
+        storage,
+        request.app.state.settings,
+        recording_id,
+    )

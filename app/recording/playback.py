@@ -1,0 +1,97 @@
+"""Serving media and poster frames: from disk with Range support, or a presigned S3 URL."""
+
+from fastapi import Request, Response
+from fastapi.responses import FileResponse, RedirectResponse
+from sqlmodel import Session
+
+from app.audit import service as audit
+from app.config import Settings
+from app.errors import Conflict, Gone, NotFound
+from app.models import Recording, RecordingStatus
+from app.recording.policy import RecordingAccess, require_media
+from app.storage import Storage
+
+NO_STORE = "private, no-store"
+# A presigned URL must not outlive a quarter of an hour, whatever the settings say.
+MAX_PRESIGNED_SECONDS = 15 * 60
+EXTENSIONS = {
+    "mp4": "mp4",
+    "quicktime": "mov",
+    "matroska": "webm",
+    "ogg": "ogg",
+    "wav": "wav",
+    "flac": "flac",
+    "mp3": "mp3",
+    "mpeg-audio": "mp3",
+    "amr": "amr",
+    "caf": "caf",
+    "asf": "wmv",
+    "aiff": "aiff",
+    "mpegts": "ts",
+    "avi": "avi",
+}
+
+
+def _require_playable(recording: Recording) -> None:
+    if recording.status in (RecordingStatus.deleted, RecordingStatus.rejected):
+        raise Gone("This recording's media were erased.", code="media_erased")
+    if recording.status != RecordingStatus.ready:
+        raise Conflict("This recording is still being uploaded or processed.", code="not_ready")
+
+
+def _target(recording: Recording, *, poster: bool) -> tuple[str, str, str]:
+    """The object key, its content type and the file name a browser should show."""
+    if poster:
+        if recording.poster_key is None:
+            raise NotFound("This recording has no poster frame.")
+        return recording.poster_key, "image/jpeg", f"recording-{recording.id}.jpg"
+    extension = EXTENSIONS.get(recording.container or "", "bin")
+    content_type = recording.media_type or "application/octet-stream"
+    return recording.storage_key, content_type, f"recording-{recording.id}.{extension}"
+
+
+def media_response(
+    db: Session,
+    storage: Storage,
+    settings: Settings,
+    *,
+    access: RecordingAccess,
+    request: Request,
+    poster: bool = False,
+) -> Response:
+    """The media (or poster) for someone allowed to see it; every access is audited."""
+    require_media(access)
+    recording = access.recording
+    _require_playable(recording)
+    key, content_type, filename = _target(recording, poster=poster)
+    seconds = min(settings.presigned_url_seconds, MAX_PRESIGNED_SECONDS)
+    url = storage.presigned_get(key, seconds=seconds, content_type=content_type, filename=filename)
+    audit.record(
+        db,
+        action="recording.poster_viewed" if poster else "recording.media_viewed",
+        resource_type="recording",
+        resource_id=recording.id,
+        organisation_id=recording.organisation_id,
+        actor_user_id=access.member.user.id,
+        request=request,
+        details={
+            "range": request.headers.get("range"),
+            "delivery": "redirect" if url else "stream",
+        },
+    )
+    if url is not None:
+        return RedirectResponse(url, status_code=307, headers={"Cache-Control": NO_STORE})
+    path = storage.local_path(key)
+    if path is None or not path.is_file():
+        raise Gone("This recording's media are missing from storage.", code="media_missing")
+    headers = {"Cache-Control": NO_STORE}
+    if not poster and recording.sha256:
+        # Strong and stable: the bytes never change, so If-Range can trust it.
+        headers["ETag"] = f'"{recording.sha256}"'
+    return FileResponse(
+        path,
+        media_type=content_type,
+        filename=filename,
+        content_disposition_type="inline",
+        headers=headers,
+    )

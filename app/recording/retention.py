@@ -1,0 +1,184 @@
+"""`python -m app purge`: retention, abandoned uploads, leftovers, unfinished processing.
+
+Safe from cron on several machines at once: recordings are claimed with conditional
+UPDATEs, uploads with their lease, and every storage deletion is idempotent.
+"""
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, update
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.config import Settings
+from app.db import make_engine
+from app.errors import Locked
+from app.models import Organisation, Recording, RecordingStatus, Upload
+from app.models.base import utcnow
+from app.models.organisation import RetentionBasis
+from app.recording import uploads
+from app.recording.erasure import erase_recording_media
+from app.recording.leftovers import remove_leftovers
+from app.recording.processing import (
+    pending_recording_ids,
+    process_recording,
+    unfinished_complete_uploads,
+)
+from app.storage import Storage, get_storage
+
+
+@dataclass
+class PurgeReport:
+    recordings_expired: int = 0
+    media_erased: int = 0
+    uploads_swept: int = 0
+    leftovers_removed: int = 0
+    recordings_processed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def run_purge(settings: Settings, *, now: datetime | None = None) -> PurgeReport:
+    """Delete media past retention, sweep abandoned uploads and leftovers, finish processing."""
+    engine = make_engine(settings.database_url)
+    storage = get_storage(settings)
+    now = now or utcnow()
+    report = PurgeReport()
+    try:
+        report.recordings_expired = expire_recordings(engine, now=now)
+        report.media_erased = erase_pending(engine, storage)
+        report.uploads_swept = sweep_uploads(engine, storage, settings, now=now)
+        report.leftovers_removed = remove_leftovers(engine, storage, settings, now=now)
+        report.recordings_processed = process_pending(engine, storage, settings)
+    finally:
+        engine.dispose()
+    return report
+
+
+def _retention_start(basis: str) -> Any:
+    uploaded = func.coalesce(Recording.uploaded_at, Recording.created_at)
+    if basis == RetentionBasis.last_review:
+        return func.coalesce(Recording.last_reviewed_at, uploaded)
+    return uploaded
+
+
+def expire_recordings(engine: Engine, *, now: datetime) -> int:
+    """Mark recordings past their organisation's retention as deleted (tombstones)."""
+    expired = 0
+    with Session(engine) as db:
+        organisations = db.exec(
+            select(Organisation).where(col(Organisation.retention_days).is_not(None))
+        ).all()
+        for organisation in organisations:
+            assert organisation.retention_days is not None
+            cutoff = now - timedelta(days=organisation.retention_days)
+            start = _retention_start(organisation.retention_basis)
+            statement = (
+                update(Recording)
+                .where(
+                    col(Recording.organisation_id) == organisation.id,
+                    col(Recording.status) == RecordingStatus.ready,
+                    start < cutoff,
+                )
+                .values(status=RecordingStatus.deleted, deleted_at=now, deleted_reason="retention")
+                .execution_options(synchronize_session=False)
+            )
+            expired += db.execute(statement).rowcount  # type: ignore[attr-defined]
+        db.commit()
+    return expired
+
+
+def erase_pending(engine: Engine, storage: Storage) -> int:
+    """Erase the bytes of every deleted or rejected recording not yet confirmed erased."""
+    with Session(engine, expire_on_commit=False) as db:
+        statement = select(Recording).where(
+            col(Recording.status).in_([RecordingStatus.deleted, RecordingStatus.rejected]),
+            col(Recording.media_erased_at).is_(None),
+        )
+        waiting = list(db.exec(statement))
+    for recording in waiting:
+        erase_recording_media(storage, recording)
+        _confirm_erased(engine, recording)
+    return len(waiting)
+
+
+def _confirm_erased(engine: Engine, recording: Recording) -> None:
+    with Session(engine) as db:
+        changed = db.execute(
+            update(Recording)
+            .where(col(Recording.id) == recording.id, col(Recording.media_erased_at).is_(None))
+            .values(media_erased_at=utcnow(), poster_key=None)
+        ).rowcount  # type: ignore[attr-defined]
+        if changed:  # only the purger that confirmed it writes the audit event
+            audit.record(
+                db,
+                action="recording.media_erased",
+                resource_type="recording",
+                resource_id=recording.id,
+                organisation_id=recording.organisation_id,
+                details={"reason": recording.deleted_reason or recording.status},
+            )
+        db.commit()
+
+
+def sweep_uploads(engine: Engine, storage: Storage, settings: Settings, *, now: datetime) -> int:
+    """Abandoned uploads: their bytes, rows and recordings go; finished ones are forgotten."""
+    with Session(engine) as db:
+        expired = list(
+            db.exec(
+                select(Upload.id).where(
+                    col(Upload.completed_at).is_(None), col(Upload.expires_at) < now
+                )
+            )
+        )
+        forgotten = now - timedelta(hours=settings.upload_expiry_hours)
+        db.execute(
+            Upload.__table__.delete().where(  # type: ignore[attr-defined]
+                col(Upload.completed_at).is_not(None), col(Upload.completed_at) < forgotten
+            )
+        )
+        db.commit()
+    swept = 0
+    for upload_id in expired:
+        swept += _sweep_one(engine, storage, settings, upload_id)
+    return swept
+
+
+def _sweep_one(engine: Engine, storage: Storage, settings: Settings, upload_id: uuid.UUID) -> int:
+    try:
+        uploads.acquire(engine, upload_id=upload_id, seconds=settings.upload_lock_seconds)
+    except Locked:
+        return 0  # a PATCH or another purger holds it right now
+    snapshot = uploads.reload_if_present(engine, upload_id=upload_id)
+    if snapshot is None or not snapshot.expired:
+        return 0
+    uploads.terminate(
+        engine, storage, snapshot=snapshot, actor=None, request=None, reason="expired"
+    )
+    return 1
+
+
+def process_pending(engine: Engine, storage: Storage, settings: Settings) -> int:
+    """Finish what a stopped process left: complete uploads, then process recordings."""
+    for upload in unfinished_complete_uploads(engine):
+        try:
+            token = uploads.acquire(
+                engine, upload_id=upload.id, seconds=settings.upload_lock_seconds
+            )
+        except Locked:
+            continue
+        try:
+            snapshot = uploads.reload(engine, upload_id=upload.id)
+            if snapshot.completed_at is None:
+                uploads.finish(engine, storage, snapshot=snapshot, token=token, request=None)
+        finally:
+            uploads.release(engine, upload_id=upload.id, token=token)
+    processed = 0
+    for recording_id in pending_recording_ids(engine):
+        process_recording(engine, storage, settings, recording_id)
+        processed += 1
+    return processed

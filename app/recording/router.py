@@ -1,0 +1,176 @@
+"""Recordings: list, plain upload, details, media, poster, consent and second raters."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlmodel import Session
+
+from app.access import member_of
+from app.auth.deps import CurrentUser, SettingsDep
+from app.db import SessionDep
+from app.models import RecordingStatus, User
+from app.recording import erasure, playback, service
+from app.recording.deps import StreamingUser, processing_task
+from app.recording.form_upload import receive_form
+from app.recording.policy import RecordingAccess, recording_access
+from app.recording.schemas import (
+    AccessGrantCreate,
+    AccessGrantRead,
+    ConsentWithdrawal,
+    RecordingRead,
+)
+from app.recording.streaming import blocking
+from app.storage import StorageDep
+
+router = APIRouter(prefix="/recordings", tags=["recordings"])
+
+FORM_SCHEMA: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["consent", "consent_scope", "file"],
+                    "properties": {
+                        "organisation_id": {"type": "string", "format": "uuid"},
+                        "title": {"type": "string"},
+                        "consent": {"type": "string", "enum": ["obtained"]},
+                        "consent_scope": {
+                            "type": "string",
+                            "enum": ["coaching", "coaching_and_training"],
+                        },
+                        "consent_method": {"type": "string", "enum": ["written", "verbal"]},
+                        "recorded_at": {"type": "string"},
+                        "programme_id": {"type": "string", "format": "uuid"},
+                        "file": {"type": "string", "format": "binary"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _access(db: Session, user: User, recording_id: uuid.UUID) -> RecordingAccess:
+    return recording_access(db, user=user, recording_id=recording_id)
+
+
+def access_dependency(
+    recording_id: uuid.UUID, user: CurrentUser, db: SessionDep
+) -> RecordingAccess:
+    # A dependency, so an outsider gets 404 before the body is even validated.
+    return _access(db, user, recording_id)
+
+
+AccessDep = Annotated[RecordingAccess, Depends(access_dependency)]
+
+
+@router.get("", response_model=list[RecordingRead])
+def list_recordings(
+    organisation_id: uuid.UUID,
+    user: CurrentUser,
+    db: SessionDep,
+    owner_user_id: uuid.UUID | None = None,
+    status: RecordingStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[RecordingRead]:
+    """Recordings of an organisation the caller may see: their own, those of the
+    practitioners they coach or supervise, those shared with them; leads see all."""
+    member = member_of(db, user=user, organisation_id=organisation_id)
+    return service.list_recordings(
+        db, member=member, owner_user_id=owner_user_id, status=status, limit=limit, offset=offset
+    )
+
+
+@router.post("", status_code=201, response_model=RecordingRead, openapi_extra=FORM_SCHEMA)
+async def upload_recording(
+    request: Request, user: StreamingUser, storage: StorageDep, settings: SettingsDep
+) -> Response:
+    """Upload a small recording in one multipart/form-data request (fields before the
+    file; consent=obtained and consent_scope are required). Large files: use tus."""
+    engine = request.app.state.engine
+    recording = await receive_form(
+        request, engine=engine, storage=storage, settings=settings, user=user
+    )
+    body = await _read_one(engine, user, recording.id)
+    return Response(
+        body.model_dump_json(),
+        status_code=201,
+        media_type="application/json",
+        headers={"Location": f"/api/v1/recordings/{recording.id}"},
+        background=processing_task(request, storage, recording.id),
+    )
+
+
+async def _read_one(engine: Any, user: User, recording_id: uuid.UUID) -> RecordingRead:
+    def read() -> RecordingRead:
+        with Session(engine) as db:
+            return service.access_read(db, _access(db, user, recording_id))
+
+    return await blocking(read)
+
+
+@router.get("/{recording_id}", response_model=RecordingRead)
+def read_recording(access: AccessDep, db: SessionDep) -> RecordingRead:
+    """A recording's details: status, size, sha256, media type, duration, consent."""
+    return service.access_read(db, access)
+
+
+@router.get("/{recording_id}/media", response_class=Response)
+def read_media(
+    access: AccessDep, request: Request, db: SessionDep, storage: StorageDep, settings: SettingsDep
+) -> Response:
+    """The media: streamed with Range support, or a redirect to a short-lived URL."""
+    return playback.media_response(db, storage, settings, access=access, request=request)
+
+
+@router.get("/{recording_id}/poster", response_class=Response)
+def read_poster(
+    access: AccessDep, request: Request, db: SessionDep, storage: StorageDep, settings: SettingsDep
+) -> Response:
+    """A JPEG frame from the video, for lists and players."""
+    return playback.media_response(
+        db, storage, settings, access=access, request=request, poster=True
+    )
+
+
+@router.post("/{recording_id}/consent/withdraw", response_model=RecordingRead)
+def withdraw_consent(
+    access: AccessDep,
+    body: ConsentWithdrawal,
+    request: Request,
+    db: SessionDep,
+    storage: StorageDep,
+) -> RecordingRead:
+    """The family withdrew consent: the media are erased now; the record stays (owner or
+    lead)."""
+    erasure.withdraw_consent(db, storage, access=access, reason=body.reason, request=request)
+    return service.access_read(db, access)
+
+
+@router.get("/{recording_id}/access-grants", response_model=list[AccessGrantRead])
+def list_access_grants(access: AccessDep, db: SessionDep) -> list[AccessGrantRead]:
+    """Who else may see this recording's media (leads)."""
+    grants = service.list_grants(db, access=access)
+    return [AccessGrantRead.model_validate(row, from_attributes=True) for row in grants]
+
+
+@router.post("/{recording_id}/access-grants", response_model=AccessGrantRead, status_code=201)
+def grant_access(
+    access: AccessDep, body: AccessGrantCreate, request: Request, db: SessionDep
+) -> AccessGrantRead:
+    """Let a coach or lead see this recording's media, e.g. as a second rater (leads)."""
+    grant = service.grant_access(db, access=access, body=body, request=request)
+    return AccessGrantRead.model_validate(grant, from_attributes=True)
+
+
+@router.delete("/{recording_id}/access-grants", status_code=204)
+def revoke_access(
+    access: AccessDep, user_id: uuid.UUID, request: Request, db: SessionDep
+) -> Response:
+    """Take a person's access to this recording's media away again (leads)."""
+    service.revoke_access(db, access=access, user_id=user_id, request=request)
+    return Response(status_code=204)

@@ -1,0 +1,117 @@
+"""Request and response shapes of recordings and uploads."""
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from app.errors import Unprocessable
+from app.models.recording import ConsentMethod, ConsentScope
+
+CONSENT_REQUIRED = (
+    "A recording needs the family's consent: send consent=obtained and consent_scope "
+    "(coaching or coaching_and_training), and optionally consent_method (written or verbal)."
+)
+
+
+class RecordingIntent(BaseModel):
+    """What the uploader tells us about a new recording (tus Upload-Metadata or form fields)."""
+
+    organisation_id: uuid.UUID | None = None
+    title: str = Field(min_length=1, max_length=200)
+    filename: str | None = Field(default=None, max_length=500)
+    filetype: str | None = Field(default=None, max_length=200)
+    consent: Literal["obtained"]
+    consent_scope: ConsentScope
+    consent_method: ConsentMethod | None = None
+    # A date, or a date and time; without a zone it is read in the organisation's zone.
+    recorded_at: datetime | date | None = None
+    programme_id: uuid.UUID | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, str]) -> "RecordingIntent":
+        """Validate raw string fields, refusing a missing consent with a clear message."""
+        if fields.get("consent") != "obtained" or not fields.get("consent_scope"):
+            raise Unprocessable(CONSENT_REQUIRED, code="consent_required")
+        values: dict[str, str] = {key: value for key, value in fields.items() if value != ""}
+        if "title" not in values:
+            values["title"] = values.get("filename") or "Untitled recording"
+        try:
+            return cls.model_validate(values)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+                for item in error.errors()
+            )
+            raise Unprocessable(problems, code="invalid_metadata") from None
+
+
+class ConsentRead(BaseModel):
+    obtained_by: uuid.UUID | None
+    obtained_at: datetime
+    method: str | None
+    scope: str
+    withdrawn_at: datetime | None
+
+
+class RecordingRead(BaseModel):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    owner_user_id: uuid.UUID
+    programme_id: uuid.UUID | None
+    title: str
+    recorded_at: datetime | None
+    status: str
+    rejection_reason: str | None
+    size_bytes: int | None
+    sha256: str | None
+    media_type: str | None
+    container: str | None
+    video_codec: str | None
+    audio_codec: str | None
+    duration_seconds: float | None
+    width: int | None
+    height: int | None
+    has_video: bool | None
+    has_audio: bool | None
+    consent: ConsentRead | None
+    created_at: datetime
+    uploaded_at: datetime | None
+    retention_until: datetime | None
+    # Whether this caller may play the media and see the poster frame.
+    can_view_media: bool
+    media_url: str | None
+    poster_url: str | None
+
+
+class ConsentWithdrawal(BaseModel):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class AccessGrantCreate(BaseModel):
+    user_id: uuid.UUID
+
+
+class AccessGrantRead(BaseModel):
+    id: uuid.UUID
+    recording_id: uuid.UUID
+    user_id: uuid.UUID
+    granted_by_user_id: uuid.UUID | None
+    created_at: datetime
+
+
+class UploadRead(BaseModel):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    offset: int
+    length: int
+    expires_at: datetime
+    completed: bool
+    # Set once every byte has arrived; follow it to see processing (status) and the media.
+    recording_id: uuid.UUID | None

@@ -1,0 +1,280 @@
+"""Recordings: creation with consent, reading, listing and second-rater grants."""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from sqlmodel import Session, col, select
+
+from app.access import Member, member_of, require_role, roles_of, scoped
+from app.audit import service as audit
+from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.models import (
+    ConsentRecord,
+    Membership,
+    Organisation,
+    Programme,
+    Recording,
+    RecordingAccessGrant,
+    RecordingStatus,
+    Role,
+    User,
+)
+from app.models.base import utcnow
+from app.models.organisation import RetentionBasis
+from app.recording.policy import RecordingAccess, listing_filter, may_view_media
+from app.recording.schemas import AccessGrantCreate, ConsentRead, RecordingIntent, RecordingRead
+
+API_PREFIX = "/api/v1/recordings"
+
+
+def original_key(organisation_id: uuid.UUID, recording_id: uuid.UUID) -> str:
+    return f"{recording_prefix(organisation_id, recording_id)}original"
+
+
+def recording_prefix(organisation_id: uuid.UUID, recording_id: uuid.UUID) -> str:
+    return f"recordings/{organisation_id}/{recording_id}/"
+
+
+def uploading_member(db: Session, *, user: User, organisation_id: uuid.UUID | None) -> Member:
+    """The uploader as a practitioner of the organisation the recording belongs to."""
+    if organisation_id is None:
+        organisation_id = _only_practitioner_organisation(db, user)
+    member = member_of(db, user=user, organisation_id=organisation_id)
+    if not member.has(Role.practitioner):
+        raise Forbidden("Only a practitioner of this organisation may upload recordings.")
+    return member
+
+
+def _only_practitioner_organisation(db: Session, user: User) -> uuid.UUID:
+    memberships = db.exec(select(Membership).where(Membership.user_id == user.id)).all()
+    candidates = [m for m in memberships if Role.practitioner in roles_of(db, m.id)]
+    if len(candidates) != 1:
+        raise Unprocessable(
+            "Say which organisation the recording belongs to (organisation_id).",
+            code="organisation_required",
+        )
+    return candidates[0].organisation_id
+
+
+def _recorded_at(value: datetime | date | None, organisation: Organisation) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(12, 0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(organisation.time_zone))
+    return value.astimezone(UTC)
+
+
+def check_programme(db: Session, *, member: Member, intent: RecordingIntent) -> None:
+    if intent.programme_id is None:
+        return
+    statement = scoped(Programme, member.organisation_id).where(Programme.id == intent.programme_id)
+    if db.exec(statement).first() is None:
+        raise Unprocessable(
+            "programme_id: not a programme of this organisation.", code="invalid_programme"
+        )
+
+
+def _consent(member: Member, intent: RecordingIntent, recording_id: uuid.UUID) -> ConsentRecord:
+    # The uploader declares, at upload, that they obtained the family's consent.
+    return ConsentRecord(
+        organisation_id=member.organisation_id,
+        recording_id=recording_id,
+        obtained_by_user_id=member.user.id,
+        obtained_at=utcnow(),
+        method=intent.consent_method,
+        scope=intent.consent_scope,
+    )
+
+
+def create_recording(
+    db: Session,
+    *,
+    member: Member,
+    intent: RecordingIntent,
+    recording_id: uuid.UUID | None = None,
+    status: RecordingStatus = RecordingStatus.uploading,
+    request: Request | None = None,
+) -> Recording:
+    """A recording and its consent record, before any byte is stored."""
+    organisation_id = member.organisation_id
+    check_programme(db, member=member, intent=intent)
+    recording_id = recording_id or uuid.uuid4()
+    recording = Recording(
+        id=recording_id,
+        organisation_id=organisation_id,
+        owner_user_id=member.user.id,
+        programme_id=intent.programme_id,
+        title=intent.title,
+        recorded_at=_recorded_at(intent.recorded_at, member.organisation),
+        status=status,
+        declared_type=intent.filetype,
+        storage_key=original_key(organisation_id, recording_id),
+    )
+    db.add(recording)
+    db.flush()
+    consent = _consent(member, intent, recording_id)
+    db.add(consent)
+    db.flush()
+    audit.record(
+        db,
+        action="recording.created",
+        resource_type="recording",
+        resource_id=recording.id,
+        organisation_id=organisation_id,
+        actor_user_id=member.user.id,
+        request=request,
+        details={"consent_scope": consent.scope, "consent_method": consent.method},
+    )
+    return recording
+
+
+def retention_until(recording: Recording, organisation: Organisation) -> datetime | None:
+    if organisation.retention_days is None or recording.status == RecordingStatus.deleted:
+        return None
+    start = recording.uploaded_at or recording.created_at
+    if organisation.retention_basis == RetentionBasis.last_review and recording.last_reviewed_at:
+        start = max(start, recording.last_reviewed_at)
+    return start + timedelta(days=organisation.retention_days)
+
+
+def consent_of(db: Session, recording_id: uuid.UUID) -> ConsentRecord | None:
+    return db.exec(select(ConsentRecord).where(ConsentRecord.recording_id == recording_id)).first()
+
+
+def recording_read(db: Session, recording: Recording, *, may_view_media: bool) -> RecordingRead:
+    consent = consent_of(db, recording.id)
+    organisation = db.get(Organisation, recording.organisation_id)
+    assert organisation is not None
+    playable = may_view_media and recording.status == RecordingStatus.ready
+    base = f"{API_PREFIX}/{recording.id}"
+    return RecordingRead(
+        **recording.model_dump(exclude={"storage_key", "poster_key"}),
+        consent=ConsentRead(
+            obtained_by=consent.obtained_by_user_id,
+            obtained_at=consent.obtained_at,
+            method=consent.method,
+            scope=consent.scope,
+            withdrawn_at=consent.withdrawn_at,
+        )
+        if consent
+        else None,
+        retention_until=retention_until(recording, organisation),
+        can_view_media=may_view_media,
+        media_url=f"{base}/media" if playable else None,
+        poster_url=f"{base}/poster" if playable and recording.poster_key else None,
+    )
+
+
+def access_read(db: Session, access: RecordingAccess) -> RecordingRead:
+    return recording_read(db, access.recording, may_view_media=access.may_view_media)
+
+
+def list_recordings(
+    db: Session,
+    *,
+    member: Member,
+    owner_user_id: uuid.UUID | None,
+    status: RecordingStatus | None,
+    limit: int,
+    offset: int,
+) -> list[RecordingRead]:
+    statement = scoped(Recording, member.organisation_id)
+    visible = listing_filter(db, member=member)
+    if visible is not None:
+        statement = statement.where(visible)
+    if owner_user_id is not None:
+        statement = statement.where(Recording.owner_user_id == owner_user_id)
+    if status is not None:
+        statement = statement.where(Recording.status == status)
+    statement = statement.order_by(col(Recording.created_at).desc()).limit(limit).offset(offset)
+    return [
+        recording_read(db, row, may_view_media=may_view_media(db, member=member, recording=row))
+        for row in db.exec(statement)
+    ]
+
+
+def grant_access(
+    db: Session, *, access: RecordingAccess, body: AccessGrantCreate, request: Request
+) -> RecordingAccessGrant:
+    """Let one more person (a second rater) see this recording's media. Leads only."""
+    lead = access.member
+    require_role(lead, Role.lead)
+    try:
+        grantee = member_of(db, user=_user(db, body.user_id), organisation_id=lead.organisation_id)
+    except NotFound:
+        raise Unprocessable(
+            "user_id: not a member of this organisation.", code="invalid_user"
+        ) from None
+    if not grantee.has(Role.coach, Role.lead):
+        raise Unprocessable(
+            "user_id: must be a coach or lead of this organisation.", code="invalid_user"
+        )
+    recording = access.recording
+    if db.exec(
+        select(RecordingAccessGrant).where(
+            RecordingAccessGrant.recording_id == recording.id,
+            RecordingAccessGrant.user_id == body.user_id,
+        )
+    ).first():
+        raise Conflict("This person already has access to the recording.", code="duplicate_grant")
+    grant = RecordingAccessGrant(
+        organisation_id=lead.organisation_id,
+        recording_id=recording.id,
+        user_id=body.user_id,
+        granted_by_user_id=lead.user.id,
+    )
+    db.add(grant)
+    db.flush()
+    _audit_grant(db, lead, grant, "recording.access_granted", request)
+    return grant
+
+
+def _user(db: Session, user_id: uuid.UUID) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+def list_grants(db: Session, *, access: RecordingAccess) -> list[RecordingAccessGrant]:
+    require_role(access.member, Role.lead)
+    statement = scoped(RecordingAccessGrant, access.member.organisation_id).where(
+        RecordingAccessGrant.recording_id == access.recording.id
+    )
+    return list(db.exec(statement.order_by(col(RecordingAccessGrant.created_at))))
+
+
+def revoke_access(
+    db: Session, *, access: RecordingAccess, user_id: uuid.UUID, request: Request
+) -> None:
+    require_role(access.member, Role.lead)
+    grant = db.exec(
+        select(RecordingAccessGrant).where(
+            RecordingAccessGrant.recording_id == access.recording.id,
+            RecordingAccessGrant.user_id == user_id,
+        )
+    ).first()
+    if grant is None:
+        raise NotFound("Access grant not found.")
+    _audit_grant(db, access.member, grant, "recording.access_revoked", request)
+    db.delete(grant)
+    db.flush()
+
+
+def _audit_grant(
+    db: Session, lead: Member, grant: RecordingAccessGrant, action: str, request: Request
+) -> None:
+    audit.record(
+        db,
+        action=action,
+        resource_type="recording",
+        resource_id=grant.recording_id,
+        organisation_id=lead.organisation_id,
+        actor_user_id=lead.user.id,
+        request=request,
+        details={"user_id": str(grant.user_id)},
+    )

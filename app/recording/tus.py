@@ -1,0 +1,267 @@
+"""tus 1.0.0 at /api/v1/uploads: core, creation, creation-with-upload, termination,
+checksum and expiration (https://tus.io/protocols/resumable-upload).
+
+No maintained Python server fits: tuspyserver, asgi-tus, fastapi-tusd and
+resumable-upload keep upload state in files or their own store, none in our database
+with our authorisation and a lease across processes. So the protocol lives here; the
+state in uploads.py, the byte handling in streaming.py.
+"""
+
+import base64
+import binascii
+import uuid
+from collections.abc import Callable, Coroutine
+from email.utils import format_datetime
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
+from starlette.background import BackgroundTask
+
+from app.auth.deps import SettingsDep
+from app.config import Settings
+from app.errors import AppError, Conflict, PayloadTooLarge, PreconditionFailed, UnsupportedMedia
+from app.recording import uploads
+from app.recording.deps import StreamingUser, processing_task
+from app.recording.schemas import RecordingIntent, UploadRead
+from app.recording.streaming import Appender, Checksum, blocking
+from app.recording.uploads import UploadSnapshot
+from app.storage import Storage, StorageDep
+
+TUS_VERSION = "1.0.0"
+OFFSET_STREAM = "application/offset+octet-stream"
+EXTENSIONS = "creation,creation-with-upload,termination,checksum,expiration"
+
+
+class TusRoute(APIRoute):
+    """Every tus answer, errors included, says Tus-Resumable."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def tus_handler(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except AppError as error:
+                error.headers = {**(error.headers or {}), "Tus-Resumable": TUS_VERSION}
+                raise
+            response.headers["Tus-Resumable"] = TUS_VERSION
+            return response
+
+        return tus_handler
+
+
+def require_version(request: Request) -> None:
+    """412 for another tus version; checked after the upload is found, so an upload the
+    caller may not see is a 404 whatever they send."""
+    if request.headers.get("tus-resumable") != TUS_VERSION:
+        raise PreconditionFailed(
+            f"This server speaks tus {TUS_VERSION}; send Tus-Resumable: {TUS_VERSION}.",
+            code="tus_version",
+            headers={"Tus-Version": TUS_VERSION},
+        )
+
+
+router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
+
+
+def parse_metadata(header: str | None) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in (header or "").split(","):
+        if not item.strip():
+            continue
+        key, _, value = item.strip().partition(" ")
+        try:
+            fields[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise AppError(
+                f"Upload-Metadata {key!r} is not base64 UTF-8.", code="bad_metadata"
+            ) from None
+    return fields
+
+
+def _int_header(request: Request, name: str) -> int:
+    value = request.headers.get(name, "")
+    if not value.isdigit():
+        raise AppError(f"{name} must be a non-negative integer.", code="bad_header")
+    return int(value)
+
+
+def _progress_headers(snapshot: UploadSnapshot) -> dict[str, str]:
+    headers = {"Upload-Offset": str(snapshot.offset), "Cache-Control": "no-store"}
+    if snapshot.completed_at is None:
+        headers["Upload-Expires"] = format_datetime(snapshot.expires_at, usegmt=True)
+    return headers
+
+
+@router.options("", status_code=204)
+def discover(settings: SettingsDep) -> Response:
+    """tus discovery: version, extensions, maximum size and checksum algorithms."""
+    return Response(status_code=204, headers=_capabilities(settings))
+
+
+def _capabilities(settings: Settings) -> dict[str, str]:
+    return {
+        "Tus-Version": TUS_VERSION,
+        "Tus-Extension": EXTENSIONS,
+        "Tus-Max-Size": str(settings.max_upload_bytes),
+        "Tus-Checksum-Algorithm": "sha1,sha256,md5",
+    }
+
+
+@router.post("", status_code=201)
+async def create_upload(
+    request: Request, user: StreamingUser, storage: StorageDep, settings: SettingsDep
+) -> Response:
+    """Start a resumable upload of a recording (tus creation; a first chunk may come along)."""
+    require_version(request)
+    if "upload-defer-length" in request.headers:
+        raise AppError(
+            "Upload-Defer-Length is not supported; send Upload-Length.", code="bad_header"
+        )
+    length = _int_header(request, "Upload-Length")
+    if length > settings.max_upload_bytes:
+        raise PayloadTooLarge(f"Uploads are limited to {settings.max_upload_bytes} bytes.")
+    raw_metadata = request.headers.get("upload-metadata", "")
+    intent = RecordingIntent.from_fields(parse_metadata(raw_metadata))
+    with_body = request.headers.get("content-type", "").startswith(OFFSET_STREAM)
+    if with_body and int(request.headers.get("content-length") or 0) > length:
+        raise PayloadTooLarge("The body is longer than Upload-Length.")
+    checksum = Checksum.parse(request.headers.get("upload-checksum")) if with_body else None
+    snapshot = await blocking(
+        uploads.create_upload,
+        request.app.state.engine,
+        storage,
+        settings,
+        user=user,
+        intent=intent,
+        length=length,
+        raw_metadata=raw_metadata,
+        request=request,
+    )
+    headers = {"Location": f"/api/v1/uploads/{snapshot.id}"}
+    try:
+        snapshot, task = await _write(request, storage, snapshot, checksum, with_body=with_body)
+    except AppError as error:
+        error.headers = {**(error.headers or {}), **headers}
+        raise
+    return Response(
+        status_code=201, headers={**headers, **_progress_headers(snapshot)}, background=task
+    )
+
+
+@router.head("/{upload_id}")
+async def upload_offset(upload_id: uuid.UUID, request: Request, user: StreamingUser) -> Response:
+    """How many bytes of the upload are stored: resume from Upload-Offset."""
+    snapshot = await blocking(
+        uploads.load_live, request.app.state.engine, upload_id=upload_id, user=user
+    )
+    require_version(request)
+    headers = {**_progress_headers(snapshot), "Upload-Length": str(snapshot.length)}
+    if snapshot.raw_metadata:
+        headers["Upload-Metadata"] = snapshot.raw_metadata
+    return Response(status_code=200, headers=headers)
+
+
+@router.patch("/{upload_id}", status_code=204)
+async def append_to_upload(
+    upload_id: uuid.UUID, request: Request, user: StreamingUser, storage: StorageDep
+) -> Response:
+    """Send the next bytes, starting at Upload-Offset."""
+    engine = request.app.state.engine
+    snapshot = await blocking(uploads.load_live, engine, upload_id=upload_id, user=user)
+    require_version(request)
+    if not request.headers.get("content-type", "").startswith(OFFSET_STREAM):
+        raise UnsupportedMedia(f"PATCH bodies must be {OFFSET_STREAM}.")
+    offset = _int_header(request, "Upload-Offset")
+    checksum = Checksum.parse(request.headers.get("upload-checksum"))
+    if offset + int(request.headers.get("content-length") or 0) > snapshot.length:
+        raise PayloadTooLarge("The body goes past Upload-Length.")
+    if offset != snapshot.offset:
+        raise Conflict(f"Upload-Offset must be {snapshot.offset}.", code="offset_mismatch")
+    if snapshot.completed_at is not None:
+        return Response(status_code=204, headers=_progress_headers(snapshot))
+    snapshot, task = await _write(
+        request, storage, snapshot, checksum, with_body=True, offset=offset
+    )
+    return Response(status_code=204, headers=_progress_headers(snapshot), background=task)
+
+
+async def _write(
+    request: Request,
+    storage: Storage,
+    snapshot: UploadSnapshot,
+    checksum: Checksum | None,
+    *,
+    with_body: bool,
+    offset: int | None = None,
+) -> tuple[UploadSnapshot, BackgroundTask | None]:
+    """Under the upload's lease: append the body, and finish the upload when it is whole."""
+    engine, settings = request.app.state.engine, request.app.state.settings
+    token = await blocking(
+        uploads.acquire, engine, upload_id=snapshot.id, seconds=settings.upload_lock_seconds
+    )
+    try:
+        # Read again under the lease: another process may have moved the upload on.
+        fresh = await blocking(uploads.reload, engine, upload_id=snapshot.id)
+        if offset is not None and offset != fresh.offset:
+            raise Conflict(f"Upload-Offset must be {fresh.offset}.", code="offset_mismatch")
+        if with_body and fresh.offset < fresh.length:
+            appender = Appender(engine, storage, settings, fresh, token, checksum)
+            fresh = await appender.run(request.stream())
+        if fresh.offset < fresh.length or fresh.completed_at is not None:
+            return fresh, None
+        recording_id = await blocking(
+            uploads.finish, engine, storage, snapshot=fresh, token=token, request=request
+        )
+        return fresh, processing_task(request, storage, recording_id)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await blocking(uploads.release, engine, upload_id=snapshot.id, token=token)
+
+
+@router.delete("/{upload_id}", status_code=204)
+async def terminate_upload(
+    upload_id: uuid.UUID, request: Request, user: StreamingUser, storage: StorageDep
+) -> Response:
+    """Abandon an unfinished upload: its stored bytes and its recording are removed."""
+    engine, settings = request.app.state.engine, request.app.state.settings
+    snapshot = await blocking(uploads.load, engine, upload_id=upload_id, user=user)
+    require_version(request)
+    if snapshot.completed_at is not None:
+        raise Conflict(
+            "This upload is complete; manage the recording at /api/v1/recordings instead.",
+            code="upload_complete",
+        )
+    # Not while a PATCH runs (423); the lease goes with the row.
+    await blocking(
+        uploads.acquire, engine, upload_id=upload_id, seconds=settings.upload_lock_seconds
+    )
+    await blocking(
+        uploads.terminate,
+        engine,
+        storage,
+        snapshot=snapshot,
+        actor=user,
+        request=request,
+        reason="terminated",
+    )
+    return Response(status_code=204)
+
+
+@router.get("/{upload_id}", response_model=UploadRead)
+async def read_upload(upload_id: uuid.UUID, request: Request, user: StreamingUser) -> UploadRead:
+    """The upload's progress, and its recording_id once every byte has arrived."""
+    snapshot = await blocking(
+        uploads.load, request.app.state.engine, upload_id=upload_id, user=user
+    )
+    return UploadRead(
+        id=snapshot.id,
+        organisation_id=snapshot.organisation_id,
+        offset=snapshot.offset,
+        length=snapshot.length,
+        expires_at=snapshot.expires_at,
+        completed=snapshot.completed_at is not None,
+        recording_id=snapshot.recording_id if snapshot.completed_at is not None else None,
+    )

@@ -1,0 +1,297 @@
+"""Time-stamped comments on a recording: threads at moments, replies, resolution.
+
+Who takes part: the people who may view the recording's media (app/recording/policy.py:
+the owner, their assigned coaches, second raters with a grant). A comment describes the
+family's session, so everyone else (supervisors, other members) gets 404, as do other
+organisations. Replies are one level deep; a reply to a reply joins the same thread.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from fastapi import Request
+from sqlmodel import Session, col, func, select
+
+from app.access import scoped
+from app.audit import service as audit
+from app.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
+from app.models import Comment, Recording, RecordingStatus, User
+from app.models.base import utcnow
+from app.recording.policy import RecordingAccess, recording_access
+from app.review.comment_criteria import require_criterion
+from app.review.comment_schemas import (
+    CommentCreate,
+    CommentRead,
+    CommentUpdate,
+    ReplyCreate,
+    ReplyRead,
+)
+
+
+def reviewable(db: Session, *, user: User, recording_id: uuid.UUID) -> RecordingAccess:
+    """The recording, if the caller takes part in its conversation; otherwise 404."""
+    access = recording_access(db, user=user, recording_id=recording_id)
+    if not access.may_view_media:
+        # Same organisation: the recording is no secret, its conversation is.
+        raise NotFound("Comments not found.")
+    return access
+
+
+def comment_in_reach(
+    db: Session, *, user: User, comment_id: uuid.UUID
+) -> tuple[RecordingAccess, Comment]:
+    comment = db.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("Comment not found.")
+    try:
+        access = reviewable(db, user=user, recording_id=comment.recording_id)
+    except NotFound:
+        raise NotFound("Comment not found.") from None
+    return access, comment
+
+
+def author_names(db: Session, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    users = db.exec(select(User).where(col(User.id).in_(wanted)))
+    return {user.id: user.display_name or user.email for user in users}
+
+
+def list_threads(
+    db: Session, *, access: RecordingAccess, resolved: bool | None = None
+) -> list[CommentRead]:
+    """Threads ordered by their moment in the media, replies oldest first."""
+    statement = (
+        scoped(Comment, access.recording.organisation_id)
+        .where(Comment.recording_id == access.recording.id)
+        .order_by(col(Comment.start_ms), col(Comment.created_at), col(Comment.id))
+    )
+    rows = list(db.exec(statement))
+    roots = [row for row in rows if row.parent_id is None]
+    if resolved is not None:
+        roots = [root for root in roots if (root.resolved_at is not None) is resolved]
+    return _threads(db, roots, [row for row in rows if row.parent_id is not None])
+
+
+def read_thread(db: Session, *, comment: Comment) -> CommentRead:
+    root = _root_of(db, comment)
+    statement = scoped(Comment, root.organisation_id).where(Comment.parent_id == root.id)
+    return _threads(db, [root], list(db.exec(statement)))[0]
+
+
+def create_comment(db: Session, *, access: RecordingAccess, body: CommentCreate) -> CommentRead:
+    recording = access.recording
+    if recording.status != RecordingStatus.ready:
+        raise Conflict(
+            f"Comments are anchored in the media, and this recording is {recording.status}, "
+            "not ready.",
+            code="recording_not_ready",
+        )
+    _require_within_media(recording, body.start_ms, body.end_ms)
+    code = body.criterion_code
+    if code is not None:
+        require_criterion(db, recording=recording, code=code)
+    # Deliberately nothing else on the recording changes: commenting is not a review.
+    comment = Comment(
+        organisation_id=recording.organisation_id,
+        recording_id=recording.id,
+        author_user_id=access.member.user.id,
+        start_ms=body.start_ms,
+        end_ms=body.end_ms,
+        criterion_code=code,
+        body=body.body,
+    )
+    db.add(comment)
+    db.flush()
+    return read_thread(db, comment=comment)
+
+
+def add_reply(
+    db: Session, *, access: RecordingAccess, comment: Comment, body: ReplyCreate
+) -> CommentRead:
+    root = _root_of(db, comment)
+    reply = Comment(
+        organisation_id=root.organisation_id,
+        recording_id=root.recording_id,
+        parent_id=root.id,
+        author_user_id=access.member.user.id,
+        body=body.body,
+    )
+    db.add(reply)
+    db.flush()
+    return read_thread(db, comment=root)
+
+
+def update_comment(
+    db: Session, *, access: RecordingAccess, comment: Comment, body: CommentUpdate
+) -> CommentRead:
+    _require_own_live(access, comment)
+    changes = body.model_dump(exclude_unset=True)
+    if comment.parent_id is not None and set(changes) - {"body"}:
+        raise Unprocessable(
+            "A reply has no moment or criterion of its own; only its body can change.",
+            code="reply_has_no_moment",
+        )
+    start_ms = changes.get("start_ms", comment.start_ms)
+    end_ms = changes.get("end_ms", comment.end_ms)
+    if comment.parent_id is None:
+        if end_ms is not None and start_ms is not None and end_ms <= start_ms:
+            raise Unprocessable("end_ms must be after start_ms.", code="invalid_span")
+        _require_within_media(access.recording, start_ms, end_ms)
+    if changes.get("criterion_code") is not None:
+        require_criterion(db, recording=access.recording, code=changes["criterion_code"])
+    if changes:
+        for name, value in changes.items():
+            setattr(comment, name, value)
+        comment.edited_at = utcnow()
+        db.add(comment)
+        db.flush()
+    return read_thread(db, comment=comment)
+
+
+def set_resolved(
+    db: Session, *, access: RecordingAccess, comment: Comment, resolved: bool
+) -> CommentRead:
+    """Resolve or reopen a thread; anyone in the conversation may, and repeating is harmless."""
+    if comment.parent_id is not None:
+        raise Unprocessable(
+            "Threads are resolved, not replies; resolve the comment the reply belongs to.",
+            code="reply_not_resolvable",
+        )
+    if resolved and comment.resolved_at is None:
+        comment.resolved_at = utcnow()
+        comment.resolved_by_user_id = access.member.user.id
+    elif not resolved:
+        comment.resolved_at = None
+        comment.resolved_by_user_id = None
+    db.add(comment)
+    db.flush()
+    return read_thread(db, comment=comment)
+
+
+def delete_comment(
+    db: Session, *, access: RecordingAccess, comment: Comment, request: Request | None = None
+) -> None:
+    """Delete own comment; a thread with replies keeps a tombstone so they stay readable."""
+    _require_own_live(access, comment)
+    comment_id, parent_id = comment.id, comment.parent_id
+    tombstone = parent_id is None and _reply_count(db, comment.id) > 0
+    if tombstone:
+        comment.deleted_at = utcnow()
+        comment.body = ""
+        db.add(comment)
+    else:
+        db.delete(comment)
+    db.flush()
+    removed_tombstone = parent_id is not None and _drop_empty_tombstone(db, parent_id)
+    audit.record(
+        db,
+        action="comment.deleted",
+        resource_type="comment",
+        resource_id=comment_id,
+        organisation_id=access.recording.organisation_id,
+        actor_user_id=access.member.user.id,
+        request=request,
+        # Never the text: it describes the family's session.
+        details={
+            "recording_id": str(access.recording.id),
+            "reply": parent_id is not None,
+            "tombstone": tombstone,
+            "removed_tombstone": removed_tombstone,
+        },
+    )
+
+
+def _require_own_live(access: RecordingAccess, comment: Comment) -> None:
+    if comment.deleted_at is not None:
+        raise Gone("This comment was deleted.", code="comment_deleted")
+    if comment.author_user_id != access.member.user.id:
+        raise Forbidden("Only its author may edit or delete a comment.", code="not_author")
+
+
+def _require_within_media(recording: Recording, start_ms: int | None, end_ms: int | None) -> None:
+    # An unknown duration (not probed) cannot be checked; the schema still bounds the values.
+    if recording.duration_seconds is None:
+        return
+    duration_ms = round(recording.duration_seconds * 1000)
+    for name, value in (("start_ms", start_ms), ("end_ms", end_ms)):
+        if value is not None and value > duration_ms:
+            raise Unprocessable(
+                f"{name} {value} is beyond the end of the recording, which lasts "
+                f"{duration_ms} ms ({_clock(duration_ms)}).",
+                code="beyond_media_duration",
+            )
+
+
+def _clock(milliseconds: int) -> str:
+    minutes, seconds = divmod(milliseconds // 1000, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def _root_of(db: Session, comment: Comment) -> Comment:
+    if comment.parent_id is None:
+        return comment
+    root = db.get(Comment, comment.parent_id)
+    if root is None or root.organisation_id != comment.organisation_id:
+        raise NotFound("Comment not found.")
+    return root
+
+
+def _reply_count(db: Session, comment_id: uuid.UUID) -> int:
+    statement = select(func.count()).select_from(Comment).where(Comment.parent_id == comment_id)
+    return db.exec(statement).one()
+
+
+def _drop_empty_tombstone(db: Session, root_id: uuid.UUID) -> bool:
+    """A tombstone only exists to hold replies; with the last one gone, so is it."""
+    root = db.get(Comment, root_id)
+    if root is None or root.deleted_at is None or _reply_count(db, root_id) > 0:
+        return False
+    db.delete(root)
+    db.flush()
+    return True
+
+
+def _threads(
+    db: Session, roots: Sequence[Comment], replies: Sequence[Comment]
+) -> list[CommentRead]:
+    names = author_names(db, [row.author_user_id for row in (*roots, *replies)])
+    by_root: dict[uuid.UUID, list[ReplyRead]] = {root.id: [] for root in roots}
+    for reply in sorted(replies, key=lambda row: (row.created_at, str(row.id))):
+        if reply.parent_id in by_root:
+            by_root[reply.parent_id].append(
+                ReplyRead(
+                    id=reply.id,
+                    parent_id=reply.parent_id,
+                    author_user_id=reply.author_user_id,
+                    author_name=names.get(reply.author_user_id) if reply.author_user_id else None,
+                    body=reply.body,
+                    created_at=reply.created_at,
+                    edited_at=reply.edited_at,
+                )
+            )
+    return [_thread(root, names, by_root[root.id]) for root in roots]
+
+
+def _thread(root: Comment, names: dict[uuid.UUID, str], replies: list[ReplyRead]) -> CommentRead:
+    deleted = root.deleted_at is not None
+    return CommentRead(
+        id=root.id,
+        recording_id=root.recording_id,
+        author_user_id=root.author_user_id,
+        author_name=names.get(root.author_user_id) if root.author_user_id else None,
+        start_ms=root.start_ms or 0,
+        end_ms=root.end_ms,
+        criterion_code=root.criterion_code,
+        body=None if deleted else root.body,
+        deleted=deleted,
+        created_at=root.created_at,
+        edited_at=root.edited_at,
+        deleted_at=root.deleted_at,
+        resolved=root.resolved_at is not None,
+        resolved_at=root.resolved_at,
+        resolved_by_user_id=root.resolved_by_user_id,
+        replies=replies,
+    )

@@ -1,0 +1,1 @@
+"""Fidelity status per practitioner per programme: rolling fidelity, drift, certification."""

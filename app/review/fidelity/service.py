@@ -1,0 +1,106 @@
+"""Fidelity status per practitioner per programme, from one aggregate query and one query
+for the latest observations. Leads see everyone; supervisors their team; coaches the
+practitioners they coach; practitioners themselves."""
+
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Subquery, or_
+from sqlmodel import Session
+
+from app.access import Member
+from app.models import Role
+from app.models.base import utcnow
+from app.review.audience import assigned_practitioners
+from app.review.fidelity import queries
+from app.review.fidelity.schemas import FidelityStatus, ObservationSummary
+
+
+def _visible_practitioners(member: Member) -> queries.Condition | None:
+    if member.has(Role.lead):
+        return None
+    assigned = assigned_practitioners(member)
+
+    def condition(counted: Subquery) -> ColumnElement[bool]:
+        practitioner = counted.c.practitioner_user_id
+        return or_(practitioner == member.user.id, practitioner.in_(assigned))
+
+    return condition
+
+
+def fidelity_status(
+    db: Session,
+    *,
+    member: Member,
+    programme_id: uuid.UUID | None = None,
+    practitioner_user_id: uuid.UUID | None = None,
+) -> list[FidelityStatus]:
+    conditions: list[queries.Condition] = []
+    visible = _visible_practitioners(member)
+    if visible is not None:
+        conditions.append(visible)
+    if programme_id is not None:
+        conditions.append(lambda counted: counted.c.programme_id == programme_id)
+    if practitioner_user_id is not None:
+        conditions.append(lambda counted: counted.c.practitioner_user_id == practitioner_user_id)
+    ordered = queries.ordered_observations(member.organisation_id, conditions=conditions)
+    latest: dict[tuple[Any, Any], list[ObservationSummary]] = defaultdict(list)
+    for row in db.execute(queries.latest_query(ordered)):
+        latest[(row.practitioner_user_id, row.programme_id)].append(
+            ObservationSummary(
+                observation_id=row.id,
+                recording_id=row.recording_id,
+                submitted_at=row.submitted_at,
+                weighted_percent=row.weighted_percent,
+                meets_fidelity=row.meets_fidelity,
+            )
+        )
+    statuses = [
+        _status(row, latest[(row.practitioner_user_id, row.programme_id)])
+        for row in db.execute(queries.status_query(ordered))
+    ]
+    return sorted(statuses, key=lambda s: (str(s.programme_id), str(s.practitioner_user_id)))
+
+
+def _drift_reasons(row: Any) -> list[str]:
+    reasons = []
+    if row.observations >= row.drift_consecutive_below and row.recent_failures == (
+        row.drift_consecutive_below
+    ):
+        reasons.append("consecutive_below")
+    full_windows = row.recent_count == row.previous_count == row.drift_window
+    if full_windows and row.previous_mean - row.recent_mean > row.drift_drop_points:
+        reasons.append("drop")
+    return reasons
+
+
+def _status(row: Any, latest: list[ObservationSummary]) -> FidelityStatus:
+    threshold = float(row.threshold)
+    rolling = float(row.rolling_percent)
+    due = None
+    if row.certified_at is not None:
+        due = row.certified_at + timedelta(days=row.recertification_days)
+    reasons = _drift_reasons(row)
+    streak = row.observations if row.first_failure_rn is None else row.first_failure_rn - 1
+    return FidelityStatus(
+        practitioner_user_id=row.practitioner_user_id,
+        programme_id=row.programme_id,
+        observations=row.observations,
+        latest=latest,
+        fidelity_threshold_percent=threshold,
+        rolling_percent=rolling,
+        rolling_window=row.rolling_window,
+        meets_fidelity=rolling >= threshold,
+        drift=bool(reasons),
+        drift_reasons=reasons,
+        recent_mean_percent=row.recent_mean if row.recent_count == row.drift_window else None,
+        previous_mean_percent=(
+            row.previous_mean if row.previous_count == row.drift_window else None
+        ),
+        passing_streak=streak,
+        certified=due is not None and utcnow() < due,
+        certified_at=row.certified_at,
+        recertification_due_at=due,
+    )

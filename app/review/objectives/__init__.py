@@ -1,0 +1,1 @@
+"""Learning objectives agreed between coach and practitioner, linked to rubric criteria."""

@@ -1,0 +1,97 @@
+"""Learning objectives: list and create per organisation, then by id."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from app.access import Member, MemberDep
+from app.auth.deps import CurrentUser
+from app.db import SessionDep
+from app.models import LearningObjective
+from app.models.review import ObjectiveStatus
+from app.review.objectives import reads, service
+from app.review.objectives.policy import objective_for
+from app.review.objectives.schemas import (
+    EvidenceCreate,
+    EvidenceRead,
+    NoteCreate,
+    NoteRead,
+    ObjectiveCreate,
+    ObjectiveRead,
+    ObjectiveUpdate,
+)
+
+router = APIRouter(tags=["objectives"])
+
+
+@dataclass(frozen=True)
+class ObjectiveAccess:
+    member: Member
+    objective: LearningObjective
+
+
+def _objective(objective_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> ObjectiveAccess:
+    return ObjectiveAccess(*objective_for(db, user=user, objective_id=objective_id))
+
+
+ObjectiveDep = Annotated[ObjectiveAccess, Depends(_objective)]
+
+
+@router.get("/organisations/{organisation_id}/objectives", response_model=list[ObjectiveRead])
+def list_objectives(
+    member: MemberDep,
+    db: SessionDep,
+    practitioner_user_id: uuid.UUID | None = None,
+    status: ObjectiveStatus | None = None,
+) -> list[ObjectiveRead]:
+    """Objectives the caller may see: their own, of the practitioners they coach or
+    supervise; leads see all. Each says whether it is ready to be marked achieved."""
+    rows = service.list_objectives(
+        db, member=member, practitioner_user_id=practitioner_user_id, status=status
+    )
+    return reads.objectives_read(db, rows)
+
+
+@router.post(
+    "/organisations/{organisation_id}/objectives", response_model=ObjectiveRead, status_code=201
+)
+def create_objective(
+    body: ObjectiveCreate, member: MemberDep, db: SessionDep, request: Request
+) -> ObjectiveRead:
+    """Set a learning objective for a practitioner (the practitioner, their coach, a lead),
+    linked to rubric criteria with the level to reach."""
+    row = service.create_objective(db, member=member, body=body, request=request)
+    return reads.objectives_read(db, [row])[0]
+
+
+@router.get("/objectives/{objective_id}", response_model=ObjectiveRead)
+def read_objective(access: ObjectiveDep, db: SessionDep) -> ObjectiveRead:
+    """One objective with its criteria, progress notes and evidence."""
+    return reads.objectives_read(db, [access.objective])[0]
+
+
+@router.patch("/objectives/{objective_id}", response_model=ObjectiveRead)
+def update_objective(
+    body: ObjectiveUpdate, access: ObjectiveDep, db: SessionDep, request: Request
+) -> ObjectiveRead:
+    """Change an objective or its status; status achieved records who confirmed it."""
+    row = service.update_objective(
+        db, member=access.member, objective=access.objective, body=body, request=request
+    )
+    return reads.objectives_read(db, [row])[0]
+
+
+@router.post("/objectives/{objective_id}/notes", response_model=NoteRead, status_code=201)
+def add_note(body: NoteCreate, access: ObjectiveDep, db: SessionDep) -> NoteRead:
+    """Add a progress note."""
+    note = service.add_note(db, member=access.member, objective=access.objective, body=body)
+    return NoteRead.model_validate(note)
+
+
+@router.post("/objectives/{objective_id}/evidence", response_model=EvidenceRead, status_code=201)
+def add_evidence(body: EvidenceCreate, access: ObjectiveDep, db: SessionDep) -> EvidenceRead:
+    """Link evidence: an observation of this practitioner, or a comment by its id."""
+    row = service.add_evidence(db, member=access.member, objective=access.objective, body=body)
+    return EvidenceRead.model_validate(row)

@@ -1,0 +1,1 @@
+"""Observations: a coach scores a recording against a published rubric version."""

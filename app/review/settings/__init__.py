@@ -1,0 +1,1 @@
+"""A programme's review rules: double coding, fidelity drift and certification, objectives."""

@@ -1,0 +1,39 @@
+"""A programme's review rules (double coding, drift, certification, objectives)."""
+
+import uuid
+
+from fastapi import APIRouter, Request
+
+from app.access import LeadDep, MemberDep
+from app.db import SessionDep
+from app.review.settings import service
+from app.review.settings.schemas import ReviewSettingsRead, ReviewSettingsUpdate
+
+router = APIRouter(
+    prefix="/organisations/{organisation_id}/programmes/{programme_id}/review-settings",
+    tags=["review"],
+)
+
+
+@router.get("", response_model=ReviewSettingsRead)
+def read_review_settings(
+    programme_id: uuid.UUID, member: MemberDep, db: SessionDep
+) -> ReviewSettingsRead:
+    """The programme's review rules; the defaults until a lead changes them."""
+    row = service.read_settings(db, member=member, programme_id=programme_id)
+    return ReviewSettingsRead.model_validate(row, from_attributes=True)
+
+
+@router.patch("", response_model=ReviewSettingsRead)
+def update_review_settings(
+    programme_id: uuid.UUID,
+    body: ReviewSettingsUpdate,
+    lead: LeadDep,
+    db: SessionDep,
+    request: Request,
+) -> ReviewSettingsRead:
+    """Change the programme's review rules (leads). Null switches double coding off."""
+    row = service.update_settings(
+        db, lead=lead, programme_id=programme_id, body=body, request=request
+    )
+    return ReviewSettingsRead.model_validate(row, from_attributes=True)

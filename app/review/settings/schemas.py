@@ -1,0 +1,57 @@
+"""Review settings of a programme, with the defaults that apply until a lead sets them."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.auth.schemas import StrictModel
+
+
+class ReviewSettingsUpdate(StrictModel):
+    """Every field is optional; the ones left out keep their value."""
+
+    double_coding_every_nth: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description=(
+            "Every Nth recording of the programme to get a first submitted observation is "
+            "given a second rater, chosen among the practitioner's other assigned coaches. "
+            "Null turns the rule off."
+        ),
+    )
+    rolling_window: int | None = Field(default=None, ge=1, le=50)
+    drift_consecutive_below: int | None = Field(default=None, ge=1, le=50)
+    drift_window: int | None = Field(default=None, ge=1, le=25)
+    drift_drop_points: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    certification_passes: int | None = Field(default=None, ge=1, le=50)
+    recertification_days: int | None = Field(default=None, ge=1, le=3650)
+    objective_ready_window: int | None = Field(default=None, ge=1, le=50)
+
+
+class ReviewSettingsRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    programme_id: uuid.UUID
+    double_coding_every_nth: int | None
+    rolling_window: int = Field(description="Observations averaged for rolling fidelity.")
+    drift_consecutive_below: int = Field(
+        description="Drift when this many latest observations all fail the fidelity rule."
+    )
+    drift_window: int = Field(
+        description="Drift compares the mean of the last N observations with the N before."
+    )
+    drift_drop_points: float = Field(
+        description="Drift when that mean dropped by more than this many percentage points."
+    )
+    certification_passes: int = Field(
+        description="Certified after this many consecutive observations meeting fidelity."
+    )
+    recertification_days: int = Field(description="Certification is due again after this.")
+    objective_ready_window: int = Field(
+        description="An objective is ready to mark achieved when its criteria reached their "
+        "target level in each of the last N submitted observations."
+    )
+    updated_at: datetime | None
+    updated_by_user_id: uuid.UUID | None

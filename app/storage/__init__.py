@@ -1,0 +1,6 @@
+"""Where media live: local disk or an S3 API, chosen by settings (see protocol.py)."""
+
+from app.storage.factory import StorageDep, get_storage
+from app.storage.protocol import Storage, StorageError, StoredObject, StoredPart
+
+__all__ = ["Storage", "StorageDep", "StorageError", "StoredObject", "StoredPart", "get_storage"]

@@ -1,0 +1,195 @@
+"""Media in any S3 API (AWS, MinIO, Ceph) through boto3."""
+
+import io
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import boto3  # type: ignore[import-untyped]
+from botocore.config import Config  # type: ignore[import-untyped]
+from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+from app.storage.protocol import PendingMultipart, StorageError, StoredObject, StoredPart
+
+READ_BUFFER_BYTES = 1024 * 1024
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+class S3Storage:
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        part_size: int,
+        endpoint_url: str | None = None,
+        region: str = "us-east-1",
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        server_side_encryption: str | None = None,
+        addressing_style: str = "auto",
+    ) -> None:
+        self.bucket = bucket
+        self.part_size = part_size
+        self._encryption = (
+            {"ServerSideEncryption": server_side_encryption} if server_side_encryption else {}
+        )
+        config = Config(
+            signature_version="s3v4",
+            s3={"addressing_style": addressing_style},
+            retries={"max_attempts": 5, "mode": "standard"},
+        )
+        # A client per storage (built by the factory), never one created at import.
+        self.client: Any = boto3.session.Session().client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+            config=config,
+        )
+
+    def create_multipart(self, key: str) -> str:
+        answer = self.client.create_multipart_upload(
+            Bucket=self.bucket, Key=key, **self._encryption
+        )
+        return str(answer["UploadId"])
+
+    def upload_part(self, key: str, multipart_id: str, number: int, data: bytes) -> StoredPart:
+        answer = self.client.upload_part(
+            Bucket=self.bucket, Key=key, UploadId=multipart_id, PartNumber=number, Body=data
+        )
+        return StoredPart(number=number, etag=str(answer["ETag"]), size=len(data))
+
+    def complete_multipart(self, key: str, multipart_id: str, parts: list[StoredPart]) -> None:
+        listing = [{"PartNumber": part.number, "ETag": part.etag} for part in parts]
+        try:
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=multipart_id,
+                MultipartUpload={"Parts": listing},
+            )
+        except ClientError as error:
+            total = sum(part.size for part in parts)
+            # Completed before, by a process that died before recording it.
+            if _error_code(error) == "NoSuchUpload" and self._size(key) == total:
+                return
+            raise StorageError(f"completing {key}: {error}") from error
+
+    def abort_multipart(self, key: str, multipart_id: str) -> None:
+        try:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=multipart_id)
+        except ClientError as error:
+            if _error_code(error) not in {"NoSuchUpload", "404"}:
+                raise
+
+    def list_multiparts(self) -> list[PendingMultipart]:
+        found: list[PendingMultipart] = []
+        paginator = self.client.get_paginator("list_multipart_uploads")
+        for page in paginator.paginate(Bucket=self.bucket):
+            for item in page.get("Uploads", []):
+                found.append(PendingMultipart(item["Key"], item["UploadId"], item["Initiated"]))
+        return found
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, **self._encryption)
+
+    def get(self, key: str) -> bytes:
+        answer = self.client.get_object(Bucket=self.bucket, Key=key)
+        body: bytes = answer["Body"].read()
+        return body
+
+    def _size(self, key: str) -> int | None:
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _error_code(error) in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+        return int(answer["ContentLength"])
+
+    def open(self, key: str) -> BinaryIO:
+        size = self._size(key)
+        if size is None:
+            raise FileNotFoundError(key)
+        raw = _RangeReader(self.client, self.bucket, key, size)
+        return io.BufferedReader(raw, buffer_size=READ_BUFFER_BYTES)
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def list(self, prefix: str) -> list[StoredObject]:
+        found: list[StoredObject] = []
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                found.append(StoredObject(item["Key"], int(item["Size"]), item["LastModified"]))
+        return found
+
+    def presigned_get(
+        self, key: str, *, seconds: int, content_type: str, filename: str
+    ) -> str | None:
+        url: str = self.client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": f'inline; filename="{filename}"',
+                "ResponseCacheControl": "private, no-store",
+            },
+            ExpiresIn=seconds,
+        )
+        return url
+
+    def local_path(self, key: str) -> Path | None:
+        return None
+
+
+class _RangeReader(io.RawIOBase):
+    """A seekable view of an S3 object; each read is one ranged GET."""
+
+    def __init__(self, client: Any, bucket: str, key: str, size: int) -> None:
+        self._client = client
+        self._bucket = bucket
+        self._key = key
+        self._size = size
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def _fetch(self, wanted: int) -> bytes:
+        last = self._position + wanted - 1
+        answer = self._client.get_object(
+            Bucket=self._bucket, Key=self._key, Range=f"bytes={self._position}-{last}"
+        )
+        data: bytes = answer["Body"].read()
+        self._position += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        wanted = min(len(buffer), self._size - self._position)
+        if wanted <= 0:
+            return 0
+        data = self._fetch(wanted)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readall(self) -> bytes:
+        # The default reads 8 KiB per call: one GET per 8 KiB. One GET for the rest instead.
+        wanted = self._size - self._position
+        return self._fetch(wanted) if wanted > 0 else b""

@@ -1,0 +1,127 @@
+"""Playback: Range requests from disk, short-lived presigned URLs on S3, every view audited."""
+
+import hashlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.models import AuditEvent
+from tests.recording.conftest import People, both_backends
+from tests.recording.helpers import upload_whole
+
+
+@pytest.fixture
+def uploaded(client: TestClient, people: People, auth: Any, video_file: Path) -> tuple[str, bytes]:
+    data = video_file.read_bytes()
+    return upload_whole(client, auth(people.practitioner), data), data
+
+
+def test_ranges_from_disk(client: TestClient, people: People, auth: Any, uploaded: Any) -> None:
+    recording_id, data = uploaded
+    url = f"/api/v1/recordings/{recording_id}/media"
+    headers = auth(people.practitioner)
+    whole = client.get(url, headers=headers)
+    assert whole.status_code == 200
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.headers["Cache-Control"] == "private, no-store"
+    assert whole.headers["Content-Type"] == "video/mp4"
+    etag = whole.headers["ETag"]
+    assert etag == f'"{hashlib.sha256(data).hexdigest()}"'
+    assert whole.content == data
+
+    part = client.get(url, headers={**headers, "Range": "bytes=100-199"})
+    assert part.status_code == 206
+    assert part.headers["Content-Range"] == f"bytes 100-199/{len(data)}"
+    assert part.content == data[100:200]
+    # A player seeking around: several requests, each its own range.
+    for start in (len(data) - 10, 0, 5000):
+        seek = client.get(url, headers={**headers, "Range": f"bytes={start}-"})
+        assert seek.status_code == 206 and seek.content == data[start:]
+
+    several = client.get(url, headers={**headers, "Range": "bytes=0-9,20-29"})
+    assert several.status_code == 206
+    assert several.headers["Content-Type"].startswith("multipart/byteranges")
+    assert data[0:10] in several.content and data[20:30] in several.content
+
+    same = client.get(url, headers={**headers, "Range": "bytes=0-9", "If-Range": etag})
+    assert same.status_code == 206
+    changed = client.get(url, headers={**headers, "Range": "bytes=0-9", "If-Range": '"other"'})
+    assert changed.status_code == 200 and changed.content == data
+
+    beyond = client.get(url, headers={**headers, "Range": f"bytes={len(data) + 10}-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["Content-Range"] == f"bytes */{len(data)}"
+
+
+def test_every_view_is_audited(
+    client: TestClient, people: People, auth: Any, uploaded: Any, db: Session
+) -> None:
+    recording_id, _ = uploaded
+    headers = auth(people.coach)
+    client.get(f"/api/v1/recordings/{recording_id}/media", headers=headers)
+    client.get(
+        f"/api/v1/recordings/{recording_id}/media", headers={**headers, "Range": "bytes=0-1"}
+    )
+    client.get(f"/api/v1/recordings/{recording_id}/poster", headers=headers)
+    events = db.exec(
+        select(AuditEvent)
+        .where(AuditEvent.resource_id == recording_id)
+        .order_by(AuditEvent.created_at)
+    ).all()
+    views = [
+        (e.action, e.details.get("range")) for e in events if e.actor_user_id == people.coach.id
+    ]
+    assert views == [
+        ("recording.media_viewed", None),
+        ("recording.media_viewed", "bytes=0-1"),
+        ("recording.poster_viewed", None),
+    ]
+
+
+@both_backends
+def test_s3_playback_is_a_short_lived_redirect(
+    client: TestClient, people: People, auth: Any, uploaded: Any, backend: str, settings: Settings
+) -> None:
+    recording_id, data = uploaded
+    answer = client.get(
+        f"/api/v1/recordings/{recording_id}/media",
+        headers=auth(people.practitioner),
+        follow_redirects=False,
+    )
+    if backend == "disk":
+        assert answer.status_code == 200
+        return
+    assert answer.status_code == 307
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    location = answer.headers["Location"]
+    query = parse_qs(urlsplit(location).query)
+    assert int(query["X-Amz-Expires"][0]) == settings.presigned_url_seconds <= 900
+    assert query["response-cache-control"] == ["private, no-store"]
+    assert f"recordings/{people.organisation.id}/{recording_id}/original" in location
+    fetched = httpx.get(location)
+    assert fetched.status_code == 200
+    assert hashlib.sha256(fetched.content).hexdigest() == hashlib.sha256(data).hexdigest()
+    ranged = httpx.get(location, headers={"Range": "bytes=10-19"})
+    assert ranged.status_code == 206 and ranged.content == data[10:20]
+
+
+def test_presigned_urls_cannot_be_configured_beyond_fifteen_minutes() -> None:
+    with pytest.raises(ValueError):
+        Settings(presigned_url_seconds=15 * 60 + 1)
+
+
+def test_poster_is_a_jpeg(client: TestClient, people: People, auth: Any, uploaded: Any) -> None:
+    recording_id, _ = uploaded
+    poster = client.get(
+        f"/api/v1/recordings/{recording_id}/poster", headers=auth(people.practitioner)
+    )
+    assert poster.status_code == 200
+    assert poster.headers["Content-Type"] == "image/jpeg"
+    assert poster.headers["Cache-Control"] == "private, no-store"
+    assert poster.content[:2] == b"\xff\xd8"

@@ -1,0 +1,91 @@
+"""Connections that drop and requests that collide, against a real server process."""
+
+import hashlib
+import os
+import socket
+import time
+from urllib.parse import urlsplit
+
+import httpx
+from sqlmodel import Session
+
+from tests.recording.conftest import People, both_backends, live_bearer
+from tests.recording.helpers import TUS, create_upload, offset_of, patch
+
+MIB = 1024 * 1024
+
+
+def start_patch(
+    base_url: str, path: str, headers: dict[str, str], offset: int, length: int
+) -> socket.socket:
+    """Begin a PATCH announcing `length` bytes, by hand, so the test decides when it stops."""
+    address = urlsplit(base_url)
+    connection = socket.create_connection((address.hostname, address.port))
+    lines = [
+        f"PATCH {path} HTTP/1.1",
+        f"Host: {address.netloc}",
+        "Tus-Resumable: 1.0.0",
+        "Content-Type: application/offset+octet-stream",
+        f"Upload-Offset: {offset}",
+        f"Content-Length: {length}",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
+    connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+    return connection
+
+
+def wait_for_offset(client: httpx.Client, path: str, headers: dict[str, str], expected: int) -> int:
+    deadline = time.monotonic() + 20
+    offset = -1
+    while time.monotonic() < deadline:
+        offset = offset_of(client, path, headers)
+        if offset == expected:
+            break
+        time.sleep(0.1)
+    return offset
+
+
+@both_backends
+def test_a_patch_cut_off_midway_keeps_what_arrived(live: str, people: People, db: Session) -> None:
+    data = os.urandom(7 * MIB)
+    arrived = 6 * MIB + 12_345  # one full 5 MiB part on S3, the rest a tail object
+    headers = live_bearer(db, people.practitioner)
+    with httpx.Client(base_url=live, timeout=30) as client:
+        path = create_upload(client, headers, len(data)).headers["Location"]
+        connection = start_patch(live, path, headers, 0, len(data))
+        connection.sendall(data[:arrived])
+        connection.close()  # the train goes into a tunnel
+        assert wait_for_offset(client, path, headers, arrived) == arrived
+        # The phone comes back and sends the rest from where the server says.
+        done = patch(client, path, headers, arrived, data[arrived:])
+        assert done.status_code == 204, done.text
+        recording_id = client.get(path, headers=headers).json()["recording_id"]
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            recording = client.get(f"/api/v1/recordings/{recording_id}", headers=headers).json()
+            if recording["sha256"]:
+                break
+            time.sleep(0.1)
+        assert recording["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_a_second_patch_during_a_running_one_is_locked(
+    live: str, people: People, db: Session
+) -> None:
+    data = os.urandom(200_000)
+    headers = live_bearer(db, people.practitioner)
+    with httpx.Client(base_url=live, timeout=30) as client:
+        path = create_upload(client, headers, len(data)).headers["Location"]
+        running = start_patch(live, path, headers, 0, len(data))
+        running.sendall(data[:50_000])
+        time.sleep(0.3)  # the server has taken the lease and is reading
+        second = patch(client, path, headers, 0, data)
+        assert second.status_code in (409, 423)
+        running.sendall(data[50_000:])
+        reply = running.recv(4096).decode()
+        running.close()
+        assert reply.startswith("HTTP/1.1 204"), reply
+        assert offset_of(client, path, headers) == len(data)
+        assert client.head(path, headers={**headers, **TUS}).headers["Upload-Length"] == str(
+            len(data)
+        )
