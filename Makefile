@@ -54,3 +54,13 @@ test-postgresql: install-dev system-deps
 test: install-dev system-deps node-deps lint
 	$(VENV)/bin/pytest --db=sqlite
 	$(VENV)/bin/pytest --db=postgresql
+
+# Benchmarks (bench/README.md): about 15 minutes of 1 GiB uploads and range reads on
+# loopback; never part of `make test`. nginx is the static-file baseline for range reads.
+bench: install
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends nginx >/dev/null)
+	$(PY) -m bench.upload_throughput
+	$(PY) -m bench.upload_memory
+	$(PY) -m bench.range_reads

@@ -1,0 +1,138 @@
+// The one way the PWA talks to /api/v1: fetch, errors, the cookie session and its CSRF token.
+// The session lives in an HttpOnly cookie; the CSRF token only in this module's memory
+// (never in localStorage), fetched again from GET /auth/session after a reload.
+
+export const API = "/api/v1";
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A failed request, with the API's error code and a message fit to show. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+  }
+
+  get signedOut() {
+    return this.status === 401;
+  }
+}
+
+let session = null; // {csrf_token, email, user_id, expires_at}
+const signedOutListeners = new Set();
+
+export function currentSession() {
+  return session;
+}
+
+export function csrfToken() {
+  return session ? session.csrf_token : "";
+}
+
+/** Called with no arguments whenever the server says the session has ended. */
+export function onSignedOut(listener) {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
+export function sessionEnded() {
+  session = null;
+  for (const listener of signedOutListeners) listener();
+}
+
+async function errorFrom(response) {
+  let code = `http_${response.status}`;
+  let message = `The server answered ${response.status} ${response.statusText}.`.trim();
+  try {
+    const body = await response.json();
+    if (body && body.error) {
+      code = body.error.code || code;
+      message = body.error.message || message;
+    }
+  } catch {
+    // Not JSON (a proxy's error page): keep the status line.
+  }
+  return new ApiError(response.status, code, message);
+}
+
+async function send(method, path, body, retryCsrf) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (!SAFE_METHODS.has(method) && session) headers["X-CSRF-Token"] = session.csrf_token;
+  let response;
+  try {
+    response = await fetch(API + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    const message = navigator.onLine
+      ? "Tandem could not reach the server. Check your connection and try again."
+      : "You are offline. Try again when you are back online.";
+    throw new ApiError(0, navigator.onLine ? "network" : "offline", message);
+  }
+  if (response.ok) {
+    return response.status === 204 ? null : response.json();
+  }
+  const error = await errorFrom(response);
+  if (error.code === "csrf_failed" && retryCsrf && (await refreshSession())) {
+    return send(method, path, body, false);
+  }
+  if (error.status === 401 && path !== "/auth/session") sessionEnded();
+  throw error;
+}
+
+export const api = {
+  get: (path) => send("GET", path, undefined, false),
+  post: (path, body) => send("POST", path, body, true),
+  patch: (path, body) => send("PATCH", path, body, true),
+  delete: (path) => send("DELETE", path, undefined, true),
+};
+
+async function refreshSession() {
+  try {
+    session = await send("GET", "/auth/session", undefined, false);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The session behind the cookie, or null when nobody is signed in. */
+export async function loadSession() {
+  try {
+    session = await send("GET", "/auth/session", undefined, false);
+  } catch (error) {
+    if (error instanceof ApiError && error.signedOut) {
+      session = null;
+      return null;
+    }
+    throw error;
+  }
+  return session;
+}
+
+export async function signIn(email, password) {
+  session = await send("POST", "/auth/session", { email, password }, false);
+  return session;
+}
+
+/** End the sign-in on the server; the caller clears what the app stored. */
+export async function signOut() {
+  try {
+    if (session) await send("POST", "/auth/logout", undefined, true);
+  } catch (error) {
+    // Already signed out on the server is still signed out; anything else is not.
+    if (!(error instanceof ApiError && error.signedOut)) throw error;
+  }
+  session = null;
+}
+
+/** Whether "sign in with your organisation" is set up: {enabled, display_name, login_url}. */
+export function ssoStatus() {
+  return send("GET", "/auth/sso", undefined, false);
+}

@@ -1,0 +1,103 @@
+// Start-up: the service worker, the session, the navigation and the router.
+import { currentSession } from "./api.js";
+import { alertBox, h, replaceChildren } from "./dom.js";
+import { currentMembership, hasRole } from "./me.js";
+import { currentLocation, navigate, onRoute, startRouter } from "./router.js";
+import { onSessionChange, resumeSession, signOutEverywhere, uploadsAtRisk } from "./session.js";
+import { subscribe } from "./uploads/queue.js";
+import { watchServiceWorker } from "./updates.js";
+
+const nav = document.getElementById("nav");
+const main = document.getElementById("main");
+const banner = document.getElementById("banner");
+let signingOut = false;
+let currentPath = "/";
+let unfinished = 0;
+
+function navLink(path, label, extra = null) {
+  const current = currentPath === path ? "page" : null;
+  return h("li", {}, h("a", { class: "nav__link", href: `#${path}`, "aria-current": current }, label, extra));
+}
+
+function renderNav() {
+  const session = currentSession();
+  nav.hidden = !session;
+  if (!session) {
+    nav.replaceChildren();
+    return;
+  }
+  const items = [navLink("/", "Home")];
+  if (hasRole(currentMembership(), "practitioner")) {
+    const badge = unfinished
+      ? h("span", { class: "badge" }, String(unfinished), h("span", { class: "visually-hidden" }, " unfinished"))
+      : null;
+    items.push(navLink("/upload", "Upload", badge));
+  }
+  items.push(h("li", {}, h("button", { class: "nav__button", type: "button", id: "sign-out", on: { click: signOutClicked } }, "Sign out")));
+  replaceChildren(nav, h("ul", { class: "nav__list" }, items));
+}
+
+async function signOutClicked() {
+  const atRisk = uploadsAtRisk();
+  const question = `Signing out stops ${atRisk === 1 ? "1 unfinished upload" : `${atRisk} unfinished uploads`} and deletes what was sent so far. Sign out anyway?`;
+  if (atRisk && !window.confirm(question)) return;
+  signingOut = true;
+  const button = document.getElementById("sign-out");
+  button.disabled = true;
+  button.textContent = "Signing out…";
+  try {
+    await signOutEverywhere();
+    navigate("/sign-in?notice=signed-out");
+  } catch (error) {
+    banner.textContent = `You are still signed in: ${error.message}`;
+    banner.hidden = false;
+    renderNav();
+  } finally {
+    signingOut = false;
+  }
+}
+
+function skipToContent(event) {
+  event.preventDefault();
+  main.focus();
+}
+
+async function boot() {
+  document.getElementById("skip-link").addEventListener("click", skipToContent);
+  watchServiceWorker(banner);
+  onRoute((path) => {
+    currentPath = path;
+    renderNav();
+  });
+  let wasSignedIn = false;
+  onSessionChange((session) => {
+    renderNav();
+    const { path } = currentLocation();
+    // The server ended a session this page was using: say so on the sign-in screen.
+    if (!session && wasSignedIn && !signingOut && path !== "/sign-in") {
+      navigate(`/sign-in?notice=ended&next=${encodeURIComponent(path)}`);
+    }
+    wasSignedIn = Boolean(session);
+  });
+  subscribe((items) => {
+    const count = items.filter((item) => !["processing", "ready", "rejected"].includes(item.state)).length;
+    if (count !== unfinished) {
+      unfinished = count;
+      renderNav();
+    }
+  });
+  try {
+    await resumeSession();
+  } catch (error) {
+    replaceChildren(
+      main,
+      h("h1", {}, "Tandem is not available"),
+      alertBox("error", null, error.message),
+      h("div", { class: "actions" }, h("button", { class: "button", type: "button", on: { click: () => window.location.reload() } }, "Try again")),
+    );
+    return;
+  }
+  await startRouter(main);
+}
+
+boot();

@@ -1,0 +1,42 @@
+// A coach's home: recordings ready for review, and the practitioners they coach.
+import { api } from "../api.js";
+import { h } from "../dom.js";
+import { displayName } from "../me.js";
+import { asList, fill, listOrEmpty, recordingItem, section } from "./section.js";
+
+/** The practitioners assigned to this person as `kind` (coach or supervisor), with names. */
+export async function assignedPractitioners(membership, me, kind) {
+  const base = `/organisations/${membership.organisation_id}`;
+  const [assignments, members] = await Promise.all([
+    api.get(`${base}/assignments?user_id=${me.id}`),
+    api.get(`${base}/members`),
+  ]);
+  const ids = new Set(
+    assignments.filter((a) => a.kind === kind && a.staff_user_id === me.id).map((a) => a.practitioner_user_id),
+  );
+  return members.filter((member) => ids.has(member.user_id));
+}
+
+export function practitionerList(people, emptyText) {
+  return listOrEmpty(
+    people.map((person) =>
+      h("li", { class: "list__item" }, h("div", {}, h("span", { class: "list__title" }, displayName(person)), h("span", { class: "list__meta" }, person.email))),
+    ),
+    emptyText,
+  );
+}
+
+export function coachSections(membership, me) {
+  const waiting = section("Recordings waiting for review");
+  const mine = section("My practitioners");
+  const people = assignedPractitioners(membership, me, "coach");
+  fill(mine, async () => practitionerList(await people, "No practitioners are assigned to you yet. Your implementation lead assigns them."));
+  fill(waiting, async () => {
+    const coached = await people;
+    const names = new Map(coached.map((person) => [person.user_id, displayName(person)]));
+    const all = asList(await api.get(`/recordings?organisation_id=${membership.organisation_id}`));
+    const ready = all.filter((r) => r.status === "ready" && names.has(r.owner_user_id));
+    return listOrEmpty(ready.map((r) => recordingItem(r, names.get(r.owner_user_id))), "Nothing is waiting for you. New recordings from your practitioners appear here.");
+  });
+  return [waiting.element, mine.element];
+}

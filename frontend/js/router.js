@@ -1,0 +1,100 @@
+// Hash routes (#/upload) so every screen works from the static index.html, one module per
+// screen, loaded when first shown. A screen module exports `title` and
+// `render(main, {params, query})`, which may return a function that cleans up.
+import { currentSession } from "./api.js";
+import { announce } from "./dom.js";
+
+// Later screens slot in here: review (#/recordings/:id/review), objectives, time, reports.
+// `who`: "member" needs a session, "guest" is only for people signed out, "anyone" both.
+const ROUTES = [
+  { path: "/", screen: () => import("./screens/home.js"), who: "member" },
+  { path: "/sign-in", screen: () => import("./screens/sign-in.js"), who: "guest" },
+  { path: "/upload", screen: () => import("./screens/upload.js"), who: "member" },
+  { path: "/invitation/:token", screen: () => import("./screens/invitation.js"), who: "anyone" },
+];
+const NOT_FOUND = { screen: () => import("./screens/not-found.js"), who: "anyone" };
+
+let main = null;
+let cleanup = null;
+let firstRender = true;
+const listeners = new Set();
+
+function matchRoute(path) {
+  for (const route of ROUTES) {
+    const names = [];
+    const pattern = route.path.replace(/:(\w+)/g, (_, name) => {
+      names.push(name);
+      return "([^/]+)";
+    });
+    const match = new RegExp(`^${pattern}$`).exec(path);
+    if (match) {
+      const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+      return { route, params };
+    }
+  }
+  return { route: NOT_FOUND, params: {} };
+}
+
+/** The route in the address bar: "#/upload?x=1" is {path: "/upload", query}. */
+export function currentLocation() {
+  const hash = window.location.hash;
+  const raw = hash.startsWith("#/") ? hash.slice(1) : "/";
+  const [path, search = ""] = raw.split("?");
+  return { path: path || "/", query: new URLSearchParams(search) };
+}
+
+export function navigate(path) {
+  const target = `#${path}`;
+  if (window.location.hash === target) {
+    render();
+  } else {
+    window.location.hash = target;
+  }
+}
+
+/** Listeners hear the path of every screen shown (the navigation marks the current one). */
+export function onRoute(listener) {
+  listeners.add(listener);
+}
+
+async function render() {
+  const { path, query } = currentLocation();
+  const { route, params } = matchRoute(path);
+  if (route.who === "member" && !currentSession()) {
+    const next = path === "/" ? "" : `?next=${encodeURIComponent(path)}`;
+    navigate(`/sign-in${next}`);
+    return;
+  }
+  if (route.who === "guest" && currentSession()) {
+    navigate("/");
+    return;
+  }
+  if (cleanup) cleanup();
+  cleanup = null;
+  const screen = await route.screen();
+  main.replaceChildren();
+  cleanup = (await screen.render(main, { params, query })) || null;
+  document.title = screen.title ? `${screen.title} – Tandem` : "Tandem";
+  for (const listener of listeners) listener(path);
+  if (!firstRender) {
+    // Move focus to the new screen's heading, as a page load would, and say where we are.
+    const heading = main.querySelector("h1");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    } else {
+      main.focus();
+    }
+    announce(document.title);
+  }
+  firstRender = false;
+}
+
+export function startRouter(outlet) {
+  main = outlet;
+  window.addEventListener("hashchange", () => {
+    // In-page anchors such as the skip link (#main) are not routes.
+    if (window.location.hash === "" || window.location.hash.startsWith("#/")) render();
+  });
+  return render();
+}

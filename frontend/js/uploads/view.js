@@ -1,0 +1,155 @@
+// The upload queue on screen: progress, speed, time left and the actions each state allows.
+// Items are updated in place, so focus stays put while the bytes go up.
+import { announce, h, replaceChildren } from "../dom.js";
+import { formatBytes, formatDuration, formatSpeed, percent } from "../format.js";
+import { cancel, pause, provideFile, resume, subscribe } from "./queue.js";
+
+const STATE_LABELS = {
+  waiting: "Waiting",
+  uploading: "Uploading",
+  paused: "Paused",
+  offline: "Waiting for connection",
+  "signed-out": "Signed out",
+  failed: "Stopped",
+  "needs-file": "Interrupted",
+  processing: "Processing",
+  ready: "Ready",
+  rejected: "Rejected",
+};
+const STATUS_CLASS = {
+  uploading: "uploading", waiting: "waiting", paused: "paused", offline: "waiting",
+  "signed-out": "failed", failed: "failed", "needs-file": "paused",
+  processing: "processing", ready: "ready", rejected: "rejected",
+};
+
+function button(label, listener, variant = "secondary", context = "") {
+  return h(
+    "button",
+    { class: `button button--${variant}`, type: "button", on: { click: listener } },
+    label,
+    context ? h("span", { class: "visually-hidden" }, ` ${context}`) : null,
+  );
+}
+
+function chooseAgain(item, view) {
+  const input = h("input", { type: "file", accept: "video/*,audio/*", id: `${item.id}-file` });
+  input.addEventListener("change", async () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const problem = await provideFile(item, file);
+    if (problem) {
+      view.message.textContent = problem;
+      view.message.className = "upload__message upload__message--error";
+      announce(problem);
+    }
+  });
+  return h(
+    "div",
+    { class: "file-picker" },
+    h("label", { class: "button", for: input.id }, "Choose the file again", h("span", { class: "visually-hidden" }, ` for ${item.title}`)),
+    input,
+  );
+}
+
+function actionsFor(item, view) {
+  const context = `“${item.title}”`;
+  switch (item.state) {
+    case "uploading":
+    case "waiting":
+      return [button("Pause", () => pause(item), "secondary", context), button("Cancel", () => cancel(item), "danger", context)];
+    case "paused":
+    case "offline":
+      return [button("Resume", () => resume(item), "primary", context), button("Cancel", () => cancel(item), "danger", context)];
+    case "failed":
+      return [button("Try again", () => resume(item), "primary", context), button("Cancel", () => cancel(item), "danger", context)];
+    case "signed-out":
+      return [h("a", { class: "button", href: "#/sign-in?next=/upload" }, "Sign in again"), button("Cancel", () => cancel(item), "danger", context)];
+    case "needs-file":
+      return [chooseAgain(item, view), button("Cancel", () => cancel(item), "danger", context)];
+    default:
+      return [];
+  }
+}
+
+function createView(item) {
+  const view = {
+    title: h("h3", { class: "upload__title" }, item.title),
+    status: h("span", { class: "status" }),
+    file: h("p", { class: "list__meta" }),
+    progress: h("progress", { class: "progress", max: "100", value: "0", "aria-label": `Upload of ${item.title}` }),
+    figures: h("p", { class: "upload__figures" }),
+    message: h("p", { class: "upload__message" }),
+    actions: h("div", { class: "actions" }),
+    state: null,
+  };
+  view.root = h(
+    "li",
+    { class: "upload", id: item.id },
+    h("div", { class: "upload__head" }, view.title, view.status),
+    view.file,
+    view.progress,
+    view.figures,
+    view.message,
+    view.actions,
+  );
+  return view;
+}
+
+function figuresFor(item) {
+  const figures = [`${percent(item.bytesSent, item.size)} %`];
+  if (item.size) figures.push(`${formatBytes(item.bytesSent)} of ${formatBytes(item.size)}`);
+  if (item.state === "uploading" && item.speed) {
+    figures.push(formatSpeed(item.speed));
+    figures.push(`about ${formatDuration(item.secondsLeft)} left`);
+  }
+  return figures.join(" · ");
+}
+
+function update(view, item) {
+  const done = percent(item.bytesSent, item.size);
+  view.progress.value = done;
+  view.progress.setAttribute("aria-valuetext", `${done} % uploaded`);
+  view.file.textContent = `${item.fileName} · ${formatBytes(item.size)}`;
+  replaceChildren(view.figures, figuresFor(item));
+  if (view.state === item.state && view.text === item.message) return;
+  const hadFocus = view.actions.contains(document.activeElement);
+  const firstShown = view.state === null;
+  view.state = item.state;
+  view.text = item.message;
+  view.status.textContent = STATE_LABELS[item.state] || item.state;
+  view.status.className = `status status--${STATUS_CLASS[item.state] || "waiting"}`;
+  view.message.textContent = item.message;
+  const isError = ["failed", "rejected", "signed-out"].includes(item.state);
+  view.message.className = `upload__message${isError ? " upload__message--error" : ""}`;
+  replaceChildren(view.actions, actionsFor(item, view));
+  if (hadFocus) {
+    const next = view.actions.querySelector("button, a, input");
+    (next || view.title.closest("section") || view.root).focus();
+  }
+  if (!firstShown) announce(`${item.title}: ${view.status.textContent}. ${item.message}`);
+}
+
+/** Mounts the live queue into `container`; returns the function that unmounts it. */
+export function mountQueue(container, { onEmptyChange } = {}) {
+  const list = h("ul", { class: "list", "aria-label": "Uploads" });
+  container.append(list);
+  const views = new Map();
+  return subscribe((items) => {
+    for (const [id, view] of views) {
+      if (!items.some((item) => item.id === id)) {
+        view.root.remove();
+        views.delete(id);
+      }
+    }
+    for (const item of items) {
+      let view = views.get(item.id);
+      if (!view) {
+        view = createView(item);
+        views.set(item.id, view);
+        list.append(view.root);
+      }
+      update(view, item);
+    }
+    if (onEmptyChange) onEmptyChange(items.length === 0);
+  });
+}

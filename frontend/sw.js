@@ -1,0 +1,104 @@
+// Tandem's service worker. It keeps the app's own files (the shell) in a cache named by
+// version, answers navigations from the network with the offline page as the fallback, and
+// leaves everything else alone: API answers, recordings and anything personal are never
+// cached (they go straight to the network, as if there were no worker).
+
+// shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
+const VERSION = "db91a6ea5c1ee06f";
+const SHELL = [
+  "/css/app.css",
+  "/icons/icon-192.png",
+  "/icons/icon-512.png",
+  "/icons/icon.svg",
+  "/icons/maskable-512.png",
+  "/index.html",
+  "/js/api.js",
+  "/js/app.js",
+  "/js/dom.js",
+  "/js/format.js",
+  "/js/home/coach.js",
+  "/js/home/oversight.js",
+  "/js/home/practitioner.js",
+  "/js/home/section.js",
+  "/js/local-data.js",
+  "/js/me.js",
+  "/js/offline.js",
+  "/js/router.js",
+  "/js/screens/home.js",
+  "/js/screens/invitation.js",
+  "/js/screens/not-found.js",
+  "/js/screens/sign-in.js",
+  "/js/screens/upload.js",
+  "/js/session.js",
+  "/js/updates.js",
+  "/js/uploads/captures.js",
+  "/js/uploads/failures.js",
+  "/js/uploads/media.js",
+  "/js/uploads/processing.js",
+  "/js/uploads/queue.js",
+  "/js/uploads/record-panel.js",
+  "/js/uploads/recorder.js",
+  "/js/uploads/resume-records.js",
+  "/js/uploads/tus.js",
+  "/js/uploads/view.js",
+  "/manifest.webmanifest",
+  "/offline.html",
+  "/vendor/tus.min.js",
+  "/vendor/uPlot.esm.js",
+  "/vendor/uPlot.min.css",
+];
+// shell:end
+
+const CACHE_PREFIX = "tandem-shell-";
+const CACHE = `${CACHE_PREFIX}${VERSION}`;
+const OFFLINE_PAGE = "/offline.html";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      // "reload": fetch from the server, not from the browser's HTTP cache.
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })))),
+  );
+  // The first version takes over at once; later ones wait until the page says so.
+  if (!self.registration.active) self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names.filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
+});
+
+function isShell(url) {
+  return url.origin === self.location.origin && SHELL.includes(url.pathname);
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  // The API (sign-in redirects included) goes straight to the network, untouched.
+  if (url.origin === self.location.origin && url.pathname.startsWith("/api/")) return;
+  if (request.mode === "navigate") {
+    // "no-cache": ask the server every time (never a stale page from the HTTP cache), and
+    // show the offline page when it cannot be reached.
+    const fresh = new Request(request, { cache: "no-cache" });
+    event.respondWith(fetch(fresh).catch(() => caches.match(OFFLINE_PAGE)));
+    return;
+  }
+  if (isShell(url)) {
+    event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));
+  }
+});

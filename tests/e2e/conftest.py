@@ -1,0 +1,189 @@
+"""The PWA end to end: Debian's Chromium, driven by Playwright, against the app served by a
+real uvicorn on loopback (tests.support.live_server), sharing the test database.
+
+Data comes from tests/factories.py through the `db` fixture, whose cleanup empties the
+database after each test. Screenshots go to test-artifacts/screenshots/.
+"""
+
+import json
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from playwright.sync_api import BrowserContext, Page, expect
+from sqlmodel import Session
+
+from app.models import Organisation, Role, User
+from tests.factories import PASSWORD, assign, make_organisation, make_programme, make_user
+from tests.support.live_server import REPO_ROOT, live_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # A fake camera and microphone that need no permission prompt, for in-browser recording.
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
+AXE_SOURCE = REPO_ROOT / "frontend-tools" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+# Small enough to test "too large" with a file made in memory.
+MAX_UPLOAD_BYTES = 24 * 1024 * 1024
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _browser_closes_before_the_database_is_emptied(app: FastAPI) -> None:
+    """Autouse fixtures are set up first and torn down last: so the browser's contexts close
+    (and stop calling the live server) before the `app` fixture empties the database, which
+    on PostgreSQL would otherwise contend for locks with the server's open transactions."""
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make system-deps` installs it (Debian package).")
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free loopback port; pytest-playwright resolves page.goto("/") to it."""
+    env = {"TANDEM_MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES)}
+    with live_server(
+        database_url=database_url, work_dir=tmp_path_factory.mktemp("e2e"), env=env
+    ) as url:
+        yield url
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page that fails the test on any script error or Content-Security-Policy violation."""
+    yield from watched_page(context)
+
+
+def watched_page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    assert problems == [], problems
+
+
+@pytest.fixture
+def phone_page(new_context: Callable[..., BrowserContext]) -> Iterator[Page]:
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    yield from watched_page(context)
+
+
+@pytest.fixture
+def desktop_page(new_context: Callable[..., BrowserContext]) -> Iterator[Page]:
+    context = new_context(viewport=DESKTOP)
+    yield from watched_page(context)
+
+
+@dataclass(frozen=True)
+class Team:
+    organisation: Organisation
+    practitioner: User
+    coach: User
+    supervisor: User
+    lead: User
+
+
+@pytest.fixture
+def team(db: Session) -> Team:
+    """A demo-like organisation: a practitioner with a coach and a supervisor, and a lead."""
+    organisation = make_organisation(db, "Riverside Family Partnership")
+    practitioner = make_user(db, organisation, Role.practitioner, email="pat@example.org")
+    practitioner.display_name = "Pat Practitioner"
+    coach = make_user(db, organisation, Role.coach, email="cora@example.org")
+    coach.display_name = "Cora Coach"
+    supervisor = make_user(db, organisation, Role.supervisor, email="sam@example.org")
+    supervisor.display_name = "Sam Supervisor"
+    lead = make_user(db, organisation, Role.lead, email="lee@example.org")
+    lead.display_name = "Lee Lead"
+    db.add_all([practitioner, coach, supervisor, lead])
+    db.commit()
+    assign(db, organisation, coach, practitioner, kind="coach")
+    assign(db, organisation, supervisor, practitioner, kind="supervisor")
+    make_programme(db, organisation)
+    return Team(organisation, practitioner, coach, supervisor, lead)
+
+
+def sign_in(page: Page, user: User, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a person would, and wait for the home screen."""
+    page.goto("/#/sign-in")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+    settled(page)
+
+
+def settled(page: Page) -> None:
+    """Every section of the screen has finished loading."""
+    expect(page.locator("[aria-busy=true]")).to_have_count(0)
+
+
+def serious_accessibility_violations(page: Page) -> list[str]:
+    """axe-core (from npm, evaluated in the page: the CSP forbids inline scripts) on the page
+    as it is now; only serious and critical violations."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE.read_text())
+    results = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.map(n => n.target.join(' '))})))"
+    )
+    return [
+        json.dumps(violation)
+        for violation in results
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def has_horizontal_scroll(page: Page) -> bool:
+    return bool(
+        page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def write_wav(path: Path, seconds: float) -> Path:
+    """A real audio file (silence, 48 kHz stereo PCM: 192 kB a second)."""
+    with wave.open(str(path), "wb") as audio:
+        audio.setnchannels(2)
+        audio.setsampwidth(2)
+        audio.setframerate(48_000)
+        audio.writeframes(b"\0" * int(48_000 * 4 * seconds))
+    return path

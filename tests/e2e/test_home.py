@@ -1,0 +1,97 @@
+"""The home screen shows each person what their roles need."""
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from app.models import Membership, MembershipRole, Role
+from app.models.recording import Recording, RecordingStatus
+from tests.e2e.conftest import Team, settled, sign_in
+from tests.factories import make_organisation, make_user
+
+
+def add_recording(db: Session, team: Team, title: str, status: RecordingStatus) -> Recording:
+    recording = Recording(
+        organisation_id=team.organisation.id,
+        owner_user_id=team.practitioner.id,
+        title=title,
+        status=status,
+        rejection_reason="it has no audio or video" if status == RecordingStatus.rejected else None,
+        storage_key=f"recordings/test/{title}",
+    )
+    db.add(recording)
+    db.commit()
+    return recording
+
+
+def test_practitioner_sees_their_recordings_with_status(
+    page: Page, team: Team, db: Session
+) -> None:
+    add_recording(db, team, "Home visit week 4", RecordingStatus.ready)
+    add_recording(db, team, "Home visit week 5", RecordingStatus.rejected)
+
+    sign_in(page, team.practitioner)
+
+    recordings = page.get_by_role("region", name="My recordings")
+    expect(recordings.get_by_role("listitem").filter(has_text="Home visit week 4")).to_contain_text(
+        "Ready"
+    )
+    rejected = recordings.get_by_role("listitem").filter(has_text="Home visit week 5")
+    expect(rejected).to_contain_text("Rejected")
+    expect(rejected).to_contain_text("it has no audio or video")
+    for heading in ("Feedback waiting", "My objectives", "Next sessions"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("link", name="Upload a recording")).to_be_visible()
+
+
+def test_coach_sees_recordings_to_review_and_their_practitioners(
+    page: Page, team: Team, db: Session
+) -> None:
+    add_recording(db, team, "Ready to review", RecordingStatus.ready)
+    add_recording(db, team, "Still processing", RecordingStatus.processing)
+
+    sign_in(page, team.coach)
+
+    waiting = page.get_by_role("region", name="Recordings waiting for review")
+    expect(waiting.get_by_role("listitem")).to_have_count(1)
+    expect(waiting.get_by_role("listitem")).to_contain_text("Ready to review")
+    expect(waiting.get_by_role("listitem")).to_contain_text("Pat Practitioner")
+    practitioners = page.get_by_role("region", name="My practitioners")
+    expect(practitioners).to_contain_text("Pat Practitioner")
+    expect(page.get_by_role("link", name="Upload", exact=True)).to_have_count(0)
+
+
+def test_supervisor_sees_their_team_and_where_time_and_reports_go(page: Page, team: Team) -> None:
+    sign_in(page, team.supervisor)
+
+    expect(page.get_by_role("region", name="My team")).to_contain_text("Pat Practitioner")
+    expect(page.get_by_role("heading", name="Ring-fenced time")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+
+
+def test_lead_sees_the_organisation_at_a_glance(page: Page, team: Team) -> None:
+    sign_in(page, team.lead)
+
+    organisation = page.get_by_role("region", name="Riverside Family Partnership")
+    expect(organisation.get_by_role("listitem").filter(has_text="Practitioners")).to_contain_text(
+        "1"
+    )
+    expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+
+
+def test_person_in_two_organisations_switches_between_them(
+    page: Page, team: Team, db: Session
+) -> None:
+    other = make_organisation(db, "Hillside Council")
+    person = make_user(db, team.organisation, Role.coach, email="two@example.org")
+    membership = Membership(organisation_id=other.id, user_id=person.id)
+    db.add(membership)
+    db.flush()
+    db.add(MembershipRole(membership_id=membership.id, role=Role.lead))
+    db.commit()
+
+    sign_in(page, person)
+    page.get_by_label("Organisation").select_option(label="Hillside Council")
+
+    expect(page.get_by_role("region", name="Hillside Council")).to_be_visible()
+    expect(page.get_by_role("heading", name="My practitioners")).to_have_count(0)
+    settled(page)

@@ -1,0 +1,128 @@
+"""Every screen at phone and desktop size: no serious or critical axe-core violation, no
+horizontal scroll, touch targets of at least 44 px, every control reachable by keyboard,
+and readable at 200 % zoom. Each check also leaves a screenshot in test-artifacts/screenshots/.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from app.models import User
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    Team,
+    has_horizontal_scroll,
+    screenshot,
+    serious_accessibility_violations,
+    watched_page,
+)
+from tests.factories import PASSWORD
+
+# 200 % zoom of a 1280 px wide window leaves 640 CSS px; text-only zoom doubles the root size.
+ZOOMED_DESKTOP = {"width": 640, "height": 400}
+MIN_TARGET_PX = 44
+
+CHECKS = Path(__file__).parent / "js"
+SMALL_TARGETS = (CHECKS / "small-targets.js").read_text()
+MARK_CONTROLS = (CHECKS / "mark-controls.js").read_text()
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    who: str | None  # a Team attribute, or None when signed out
+    path: str
+    ready: str  # the h1 once the screen has loaded
+
+
+SCREENS = [
+    Screen("sign-in", None, "/#/sign-in", "Sign in to Tandem"),
+    Screen("home-practitioner", "practitioner", "/#/", "Hello, Pat Practitioner"),
+    Screen("home-coach", "coach", "/#/", "Hello, Cora Coach"),
+    Screen("home-supervisor", "supervisor", "/#/", "Hello, Sam Supervisor"),
+    Screen("home-lead", "lead", "/#/", "Hello, Lee Lead"),
+    Screen("upload", "practitioner", "/#/upload", "Upload a recording"),
+    Screen("invitation", None, "/#/invitation/a-one-time-token", "Welcome to Tandem"),
+    Screen("not-found", None, "/#/no-such-screen", "Page not found"),
+    Screen("offline", None, "/", "You are offline"),
+]
+
+
+def open_screen(page: Page, team: Team, screen: Screen) -> None:
+    if screen.who:
+        person: User = getattr(team, screen.who)
+        answer = page.request.post(
+            "/api/v1/auth/session", data={"email": person.email, "password": PASSWORD}
+        )
+        assert answer.ok, answer.text()
+    if screen.name == "offline":
+        # As people meet it: the service worker answers a page that cannot load.
+        page.goto("/")
+        page.evaluate("() => navigator.serviceWorker.ready")
+        page.context.set_offline(True)
+    page.goto(screen.path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(screen.ready)
+    # Sections load their data after the heading: wait until none is still loading.
+    expect(page.locator("[aria-busy=true]")).to_have_count(0)
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def sized_page(
+    request: pytest.FixtureRequest, new_context: Callable[..., BrowserContext]
+) -> Iterator[tuple[str, Page]]:
+    if request.param == "phone":
+        context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    else:
+        context = new_context(viewport=DESKTOP)
+    for page in watched_page(context):
+        yield request.param, page
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
+def test_screen_is_accessible_fits_and_has_big_enough_targets(
+    sized_page: tuple[str, Page], team: Team, screen: Screen
+) -> None:
+    size, page = sized_page
+    open_screen(page, team, screen)
+    screenshot(page, f"{screen.name}-{size}")
+
+    assert serious_accessibility_violations(page) == []
+    assert not has_horizontal_scroll(page)
+    assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
+def test_every_control_is_reachable_by_keyboard(
+    desktop_page: Page, team: Team, screen: Screen
+) -> None:
+    open_screen(desktop_page, team, screen)
+    stops = desktop_page.evaluate(MARK_CONTROLS)
+
+    reached = set()
+    for _ in range(stops * 2 + 5):
+        desktop_page.keyboard.press("Tab")
+        stop = desktop_page.evaluate("document.activeElement.dataset.stop")
+        if stop is not None:
+            reached.add(int(stop))
+
+    assert reached == set(range(stops))
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
+def test_screen_reads_at_200_percent_zoom(
+    new_context: Callable[..., BrowserContext], team: Team, screen: Screen
+) -> None:
+    for page in watched_page(new_context(viewport=ZOOMED_DESKTOP)):
+        open_screen(page, team, screen)
+        assert not has_horizontal_scroll(page)
+    phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    for page in watched_page(phone):
+        open_screen(page, team, screen)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        screenshot(page, f"{screen.name}-phone-text-200")
+        assert not has_horizontal_scroll(page)
+        assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []

@@ -1,0 +1,126 @@
+"""Signing in and out of the PWA with the cookie session."""
+
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Team, settled, sign_in
+from tests.factories import PASSWORD, token_for
+
+STORED_KEYS = "() => Object.keys(localStorage).concat(Object.keys(sessionStorage))"
+
+
+def test_password_sign_in_survives_a_reload_and_keeps_no_token_in_storage(
+    page: Page, team: Team
+) -> None:
+    sign_in(page, team.practitioner)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Pat Practitioner")
+    page.reload()
+    expect(page.get_by_role("heading", name="My recordings")).to_be_visible()
+    stored = page.evaluate(
+        "() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})"
+    )
+    csrf = page.request.get("/api/v1/auth/session").json()["csrf_token"]
+    assert csrf not in stored
+    session_cookie = next(c for c in page.context.cookies() if c["name"] == "tandem_session")
+    assert session_cookie["httpOnly"]
+
+
+def test_wrong_password_says_so_and_keeps_the_person_on_the_form(page: Page, team: Team) -> None:
+    page.goto("/")
+    page.get_by_label("Email").fill(team.practitioner.email)
+    page.get_by_label("Password").fill("not the password at all")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("You are not signed in")
+    expect(alert).to_be_focused()
+    expect(page.get_by_label("Password")).to_be_visible()
+
+
+def test_signing_in_by_keyboard_alone(page: Page, team: Team) -> None:
+    page.goto("/")
+    expect(page.get_by_label("Email")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.get_by_label("Email").focus()
+    page.keyboard.type(team.coach.email)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="My practitioners")).to_be_visible()
+    settled(page)
+
+
+def test_sign_out_ends_the_session_and_clears_what_the_app_stored(page: Page, team: Team) -> None:
+    sign_in(page, team.practitioner)
+    page.evaluate("() => localStorage.setItem('tus::tandem/x/left-over::1', '{}')")
+
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("heading", name="Sign in to Tandem")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="You have signed out")).to_be_visible()
+    assert page.evaluate(STORED_KEYS) == []
+    databases = page.evaluate("() => indexedDB.databases().then(dbs => dbs.map(d => d.name))")
+    assert "tandem-captures" not in databases
+    assert page.request.get("/api/v1/me").status == 401
+    page.goto("/#/upload")
+    expect(page.get_by_role("heading", name="Sign in to Tandem")).to_be_visible()
+
+
+def test_an_ended_session_sends_the_person_to_sign_in_and_back(page: Page, team: Team) -> None:
+    sign_in(page, team.practitioner)
+    page.goto("/#/upload")
+    expect(page.get_by_role("heading", name="Upload a recording")).to_be_visible()
+    page.context.clear_cookies()
+
+    page.get_by_role("link", name="Home").click()
+
+    expect(page.get_by_text("Your session has ended")).to_be_visible()
+    page.get_by_label("Email").fill(team.practitioner.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+    settled(page)
+
+
+def test_no_organisation_sign_in_button_unless_it_is_set_up(page: Page, team: Team) -> None:
+    page.goto("/")
+    expect(page.get_by_label("Email")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in with")).to_have_count(0)
+
+
+def test_an_invited_member_sets_a_password_and_signs_in(
+    page: Page, team: Team, client: TestClient
+) -> None:
+    invited = client.post(
+        f"/api/v1/organisations/{team.organisation.id}/members",
+        json={"email": "new@example.org", "roles": ["practitioner"]},
+        headers=token_for(client, team.lead),
+    )
+    assert invited.status_code == 201, invited.text
+    link = invited.json()["invitation_url"]
+    new_password = "a new and long enough password"
+
+    page.goto("/#/" + link.split("/#/", 1)[1])
+    page.get_by_label("Your name").fill("Nia New")
+    page.get_by_label("Choose a password").fill(new_password)
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password is set")
+    page.get_by_role("link", name="Sign in", exact=True).click()
+    page.get_by_label("Email").fill("new@example.org")
+    page.get_by_label("Password").fill(new_password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Nia New")
+    settled(page)
+
+
+def test_a_used_or_wrong_invitation_link_says_so(page: Page) -> None:
+    page.goto("/#/invitation/not-a-real-token")
+    page.get_by_label("Choose a password").fill("a new and long enough password")
+    page.get_by_role("button", name="Set password").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Your password is not set")
