@@ -45,15 +45,18 @@ lint: install-dev
 	$(VENV)/bin/ruff check app tests migrations $(wildcard bench)
 	$(VENV)/bin/ruff format --check app tests migrations $(wildcard bench)
 
-test-sqlite: install-dev
-	$(VENV)/bin/pytest --db=sqlite
+# Two workers (pytest-xdist): each builds its own database by running the migrations.
+PYTEST := $(VENV)/bin/pytest -n 2
 
-test-postgresql: install-dev system-deps
-	$(VENV)/bin/pytest --db=postgresql
+test-sqlite: install-dev system-deps node-deps
+	$(PYTEST) --db=sqlite
+
+test-postgresql: install-dev system-deps node-deps
+	$(PYTEST) --db=postgresql
 
 test: install-dev system-deps node-deps lint
-	$(VENV)/bin/pytest --db=sqlite
-	$(VENV)/bin/pytest --db=postgresql
+	$(PYTEST) --db=sqlite
+	$(PYTEST) --db=postgresql
 
 # Benchmarks (bench/README.md): about 15 minutes of 1 GiB uploads and range reads on
 # loopback; never part of `make test`. nginx is the static-file baseline for range reads.
