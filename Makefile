@@ -44,6 +44,7 @@ node-deps:
 lint: install-dev
 	$(VENV)/bin/ruff check app tests migrations $(wildcard bench)
 	$(VENV)/bin/ruff format --check app tests migrations $(wildcard bench)
+	$(VENV)/bin/mypy app
 
 # Two workers (pytest-xdist): each builds its own database by running the migrations.
 PYTEST := $(VENV)/bin/pytest -n 2
