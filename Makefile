@@ -31,7 +31,7 @@ seed: migrate
 	$(PY) -m app seed-demo
 
 run: seed
-	$(VENV)/bin/uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT)
+	$(VENV)/bin/uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT) --no-access-log
 
 # PostgreSQL and other system packages the suite starts itself (Debian, as root).
 system-deps:
