@@ -1,4 +1,6 @@
 # Tandem production image: migrations, then uvicorn. Never seeds demo data.
+# Behind a load balancer, set FORWARDED_ALLOW_IPS to its address so client addresses
+# (used by login throttling and the audit trail) come from X-Forwarded-For.
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
@@ -19,4 +21,4 @@ COPY migrations ./migrations
 COPY frontend ./frontend
 USER tandem
 EXPOSE 8000
-CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips='*' --no-access-log"]
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log"]
