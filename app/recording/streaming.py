@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
 from typing import Any, TypeVar
 
+import anyio
 import anyio.to_thread
 from starlette.requests import ClientDisconnect
 
@@ -70,6 +71,25 @@ class Checksum:
             raise AppError("Upload-Checksum is not valid base64.", code="bad_checksum") from None
 
 
+async def _until_silent(body: AsyncIterator[bytes], idle_seconds: float) -> AsyncIterator[bytes]:
+    """The body's chunks, ending as a cut connection when the client goes silent.
+
+    A phone that loses its network sends no FIN or RST: without this the request would
+    wait for ever, holding its connection and never storing the tail that did arrive.
+    Half the lease, so the tail is stored before another process may take over.
+    """
+    chunks = body.__aiter__()
+    while True:
+        try:
+            with anyio.fail_after(idle_seconds):
+                chunk = await chunks.__anext__()
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise ClientDisconnect() from None
+        yield chunk
+
+
 @dataclasses.dataclass
 class Appender:
     engine: Any
@@ -101,7 +121,7 @@ class Appender:
         hasher = CHECKSUM_ALGORITHMS[self.checksum.algorithm]() if self.checksum else None
         received, cut = 0, False
         try:
-            async for chunk in body:
+            async for chunk in _until_silent(body, self.settings.upload_lock_seconds / 2):
                 received += len(chunk)
                 if snapshot.offset + received > snapshot.length:
                     raise PayloadTooLarge("The body goes past Upload-Length.", code="too_long")

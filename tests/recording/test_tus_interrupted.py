@@ -4,13 +4,24 @@ import hashlib
 import os
 import socket
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 from sqlmodel import Session
 
-from tests.recording.conftest import People, both_backends, live_bearer
+from app.config import Settings
+from tests.recording.conftest import (
+    People,
+    both_backends,
+    live_bearer,
+    live_environment,
+)
 from tests.recording.helpers import TUS, create_upload, offset_of, patch
+from tests.support.live_server import live_server
 
 MIB = 1024 * 1024
 
@@ -89,3 +100,34 @@ def test_a_second_patch_during_a_running_one_is_locked(
         assert client.head(path, headers={**headers, **TUS}).headers["Upload-Length"] == str(
             len(data)
         )
+
+
+@pytest.fixture
+def live_with_short_lease(
+    settings: Settings, storage_values: dict[str, Any], tmp_path: Path
+) -> Iterator[str]:
+    env = {**live_environment(settings, storage_values), "TANDEM_UPLOAD_LOCK_SECONDS": "6"}
+    with live_server(
+        database_url=settings.database_url, work_dir=tmp_path / "live", env=env
+    ) as url:
+        yield url
+
+
+def test_a_client_gone_silent_keeps_what_arrived_and_frees_the_upload(
+    live_with_short_lease: str, people: People, db: Session
+) -> None:
+    """A phone that loses its network sends no FIN or RST; the server must not wait for ever."""
+    live = live_with_short_lease
+    data = os.urandom(6 * MIB)
+    arrived = 5 * MIB + 4_321  # one full part, the rest must survive as the tail
+    headers = live_bearer(db, people.practitioner)
+    with httpx.Client(base_url=live, timeout=30) as client:
+        path = create_upload(client, headers, len(data)).headers["Location"]
+        connection = start_patch(live, path, headers, 0, len(data))
+        connection.sendall(data[:arrived])  # ...and then nothing: the socket stays open
+        try:
+            assert wait_for_offset(client, path, headers, arrived) == arrived
+            done = patch(client, path, headers, arrived, data[arrived:])
+            assert done.status_code == 204, done.text
+        finally:
+            connection.close()
