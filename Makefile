@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev system-deps node-deps migrate seed lint test-sqlite test-postgresql bench
+.PHONY: run test install install-dev system-deps node-deps migrate seed lint test-sqlite test-postgresql bench bench-lighthouse
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -68,3 +68,8 @@ bench: install
 	$(PY) -m bench.upload_throughput
 	$(PY) -m bench.upload_memory
 	$(PY) -m bench.range_reads
+
+# Lighthouse 12 (pinned in frontend-tools) on the PWA's home and review screens, signed in,
+# mobile emulation; prints the scores and first-load bytes. Never part of `make test`.
+bench-lighthouse: install node-deps
+	$(PY) -m bench.lighthouse

@@ -4,7 +4,7 @@
 // cached (they go straight to the network, as if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "db91a6ea5c1ee06f";
+const VERSION = "3f9277500cbcd4b0";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",
@@ -22,11 +22,25 @@ const SHELL = [
   "/js/home/section.js",
   "/js/local-data.js",
   "/js/me.js",
+  "/js/objectives/view.js",
   "/js/offline.js",
+  "/js/review/comments.js",
+  "/js/review/fidelity.js",
+  "/js/review/objectives-panel.js",
+  "/js/review/observation-view.js",
+  "/js/review/player.js",
+  "/js/review/reflection.js",
+  "/js/review/rubric.js",
+  "/js/review/score-panel.js",
+  "/js/review/scoring.js",
+  "/js/review/shortcuts.js",
+  "/js/review/tabs.js",
   "/js/router.js",
   "/js/screens/home.js",
   "/js/screens/invitation.js",
   "/js/screens/not-found.js",
+  "/js/screens/objectives.js",
+  "/js/screens/review.js",
   "/js/screens/sign-in.js",
   "/js/screens/upload.js",
   "/js/session.js",

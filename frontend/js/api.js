@@ -89,6 +89,7 @@ async function send(method, path, body, retryCsrf) {
 export const api = {
   get: (path) => send("GET", path, undefined, false),
   post: (path, body) => send("POST", path, body, true),
+  put: (path, body) => send("PUT", path, body, true),
   patch: (path, body) => send("PATCH", path, body, true),
   delete: (path) => send("DELETE", path, undefined, true),
 };

@@ -33,6 +33,7 @@ function renderNav() {
       : null;
     items.push(navLink("/upload", "Upload", badge));
   }
+  if (hasRole(currentMembership(), "practitioner", "coach")) items.push(navLink("/objectives", "Objectives"));
   items.push(h("li", {}, h("button", { class: "nav__button", type: "button", id: "sign-out", on: { click: signOutClicked } }, "Sign out")));
   replaceChildren(nav, h("ul", { class: "nav__list" }, items));
 }

@@ -4,12 +4,14 @@
 import { currentSession } from "./api.js";
 import { announce } from "./dom.js";
 
-// Later screens slot in here: review (#/recordings/:id/review), objectives, time, reports.
+// Later screens slot in here: time, reports.
 // `who`: "member" needs a session, "guest" is only for people signed out, "anyone" both.
 const ROUTES = [
   { path: "/", screen: () => import("./screens/home.js"), who: "member" },
   { path: "/sign-in", screen: () => import("./screens/sign-in.js"), who: "guest" },
   { path: "/upload", screen: () => import("./screens/upload.js"), who: "member" },
+  { path: "/recordings/:id", screen: () => import("./screens/review.js"), who: "member" },
+  { path: "/objectives", screen: () => import("./screens/objectives.js"), who: "member" },
   { path: "/invitation/:token", screen: () => import("./screens/invitation.js"), who: "anyone" },
 ];
 const NOT_FOUND = { screen: () => import("./screens/not-found.js"), who: "anyone" };

@@ -6,15 +6,18 @@ database after each test. Screenshots go to test-artifacts/screenshots/.
 """
 
 import json
+import random
+import time
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import av
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import APIRequestContext, BrowserContext, Page, Playwright, expect
 from sqlmodel import Session
 
 from app.models import Organisation, Role, User
@@ -187,3 +190,75 @@ def write_wav(path: Path, seconds: float) -> Path:
         audio.setframerate(48_000)
         audio.writeframes(b"\0" * int(48_000 * 4 * seconds))
     return path
+
+
+def write_webm(
+    path: Path, seconds: float, *, width: int = 160, height: int = 120, noise: bool = False
+) -> Path:
+    """A real VP8 video Chromium plays. With `noise` the frames barely compress (about
+    1 MB a second at 320x240), for uploads big enough to cut midway."""
+    fps = 15
+    rng = random.Random(1)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libvpx", rate=fps)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuv420p"
+        stream.bit_rate = 8_000_000 if noise else 200_000
+        stream.options = {"deadline": "realtime", "cpu-used": "8"}
+        for index in range(int(seconds * fps)):
+            frame = av.VideoFrame(width, height, "rgb24")
+            pixels = width * height * 3
+            frame.planes[0].update(
+                rng.randbytes(pixels) if noise else bytes([(index * 8) % 256]) * pixels
+            )
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def api_session(playwright: Playwright, base_url: str, user: User) -> tuple[APIRequestContext, str]:
+    """An API client signed in with the PWA's cookie session, and its CSRF token."""
+    client = playwright.request.new_context(base_url=base_url)
+    answer = client.post("/api/v1/auth/session", data={"email": user.email, "password": PASSWORD})
+    assert answer.ok, answer.text()
+    return client, answer.json()["csrf_token"]
+
+
+def upload_ready_recording(
+    playwright: Playwright,
+    base_url: str,
+    owner: User,
+    media: Path,
+    title: str = "Home visit week 6",
+) -> str:
+    """Upload `media` as `owner` with the plain form upload and wait until it is ready."""
+    client, csrf = api_session(playwright, base_url, owner)
+    try:
+        answer = client.post(
+            "/api/v1/recordings",
+            headers={"X-CSRF-Token": csrf},
+            multipart={
+                "title": title,
+                "consent": "obtained",
+                "consent_scope": "coaching",
+                "file": {
+                    "name": media.name,
+                    "mimeType": "video/webm",
+                    "buffer": media.read_bytes(),
+                },
+            },
+        )
+        assert answer.status == 201, answer.text()
+        recording_id: str = answer.json()["id"]
+        # Processing runs just after the answer; it takes well under a second for this file.
+        for _ in range(300):
+            status = client.get(f"/api/v1/recordings/{recording_id}").json()["status"]
+            if status != "processing":
+                break
+            time.sleep(0.05)
+        assert status == "ready", status
+        return recording_id
+    finally:
+        client.dispose()

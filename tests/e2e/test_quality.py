@@ -3,14 +3,17 @@ horizontal scroll, touch targets of at least 44 px, every control reachable by k
 and readable at 200 % zoom. Each check also leaves a screenshot in test-artifacts/screenshots/.
 """
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Playwright, expect
+from sqlmodel import Session, select
 
-from app.models import User
+from app.models import Programme, User
+from app.models.recording import Recording
 from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
@@ -18,9 +21,17 @@ from tests.e2e.conftest import (
     has_horizontal_scroll,
     screenshot,
     serious_accessibility_violations,
+    upload_ready_recording,
     watched_page,
+    write_webm,
 )
-from tests.factories import PASSWORD
+from tests.factories import (
+    PASSWORD,
+    make_comment,
+    make_objective,
+    make_reflection,
+    make_rubric_version,
+)
 
 # 200 % zoom of a 1280 px wide window leaves 640 CSS px; text-only zoom doubles the root size.
 ZOOMED_DESKTOP = {"width": 640, "height": 400}
@@ -35,7 +46,7 @@ MARK_CONTROLS = (CHECKS / "mark-controls.js").read_text()
 class Screen:
     name: str
     who: str | None  # a Team attribute, or None when signed out
-    path: str
+    path: str  # "{recording}" stands for a ready recording of the practitioner's
     ready: str  # the h1 once the screen has loaded
 
 
@@ -49,10 +60,42 @@ SCREENS = [
     Screen("invitation", None, "/#/invitation/a-one-time-token", "Welcome to Tandem"),
     Screen("not-found", None, "/#/no-such-screen", "Page not found"),
     Screen("offline", None, "/", "You are offline"),
+    Screen("review-coach", "coach", "/#/recordings/{recording}", "Home visit week 6"),
+    Screen("review-practitioner", "practitioner", "/#/recordings/{recording}", "Home visit week 6"),
+    Screen("objectives-practitioner", "practitioner", "/#/objectives", "Learning objectives"),
+    Screen("objectives-coach", "coach", "/#/objectives", "Learning objectives"),
 ]
 
 
-def open_screen(page: Page, team: Team, screen: Screen) -> None:
+@pytest.fixture
+def review_data(
+    db: Session, team: Team, playwright: Playwright, base_url: str, tmp_path: Path
+) -> str:
+    """A ready video of the practitioner's with a rubric, a comment, a shared reflection and
+    an objective: the review and objectives screens with something on them."""
+    programme = db.exec(
+        select(Programme).where(Programme.organisation_id == team.organisation.id)
+    ).one()
+    make_rubric_version(
+        db,
+        team.organisation,
+        programme,
+        {"code": "R1", "title": "Builds rapport", "weight": 2, "min_level": 3},
+        {"code": "R2", "title": "Asks open questions", "na_allowed": True},
+    )
+    media = write_webm(tmp_path / "visit.webm", 3)
+    recording_id = upload_ready_recording(playwright, base_url, team.practitioner, media)
+    recording = db.get(Recording, uuid.UUID(recording_id))
+    assert recording is not None
+    make_comment(db, recording, team.coach, start_ms=1500, body="A warm welcome.")
+    make_reflection(db, recording, shared=True)
+    make_objective(db, team.organisation, team.practitioner, title="Ask more open questions")
+    return recording_id
+
+
+def open_screen(
+    page: Page, team: Team, screen: Screen, request: pytest.FixtureRequest | None = None
+) -> None:
     if screen.who:
         person: User = getattr(team, screen.who)
         answer = page.request.post(
@@ -64,7 +107,11 @@ def open_screen(page: Page, team: Team, screen: Screen) -> None:
         page.goto("/")
         page.evaluate("() => navigator.serviceWorker.ready")
         page.context.set_offline(True)
-    page.goto(screen.path)
+    path = screen.path
+    if "{recording}" in path or screen.name.startswith("objectives"):
+        assert request is not None
+        path = path.format(recording=request.getfixturevalue("review_data"))
+    page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_have_text(screen.ready)
     # Sections load their data after the heading: wait until none is still loading.
     expect(page.locator("[aria-busy=true]")).to_have_count(0)
@@ -84,10 +131,10 @@ def sized_page(
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
 def test_screen_is_accessible_fits_and_has_big_enough_targets(
-    sized_page: tuple[str, Page], team: Team, screen: Screen
+    sized_page: tuple[str, Page], team: Team, screen: Screen, request: pytest.FixtureRequest
 ) -> None:
     size, page = sized_page
-    open_screen(page, team, screen)
+    open_screen(page, team, screen, request)
     screenshot(page, f"{screen.name}-{size}")
 
     assert serious_accessibility_violations(page) == []
@@ -97,9 +144,9 @@ def test_screen_is_accessible_fits_and_has_big_enough_targets(
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
 def test_every_control_is_reachable_by_keyboard(
-    desktop_page: Page, team: Team, screen: Screen
+    desktop_page: Page, team: Team, screen: Screen, request: pytest.FixtureRequest
 ) -> None:
-    open_screen(desktop_page, team, screen)
+    open_screen(desktop_page, team, screen, request)
     stops = desktop_page.evaluate(MARK_CONTROLS)
 
     reached = set()
@@ -114,14 +161,17 @@ def test_every_control_is_reachable_by_keyboard(
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
 def test_screen_reads_at_200_percent_zoom(
-    new_context: Callable[..., BrowserContext], team: Team, screen: Screen
+    new_context: Callable[..., BrowserContext],
+    team: Team,
+    screen: Screen,
+    request: pytest.FixtureRequest,
 ) -> None:
     for page in watched_page(new_context(viewport=ZOOMED_DESKTOP)):
-        open_screen(page, team, screen)
+        open_screen(page, team, screen, request)
         assert not has_horizontal_scroll(page)
     phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     for page in watched_page(phone):
-        open_screen(page, team, screen)
+        open_screen(page, team, screen, request)
         page.evaluate("document.documentElement.style.fontSize = '200%'")
         screenshot(page, f"{screen.name}-phone-text-200")
         assert not has_horizontal_scroll(page)

@@ -1,4 +1,5 @@
-// A coach's home: recordings ready for review, and the practitioners they coach.
+// A coach's home: recordings waiting for their review (ready, of their practitioners, with no
+// observation they submitted), and the practitioners they coach.
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { displayName } from "../me.js";
@@ -34,8 +35,12 @@ export function coachSections(membership, me) {
   fill(waiting, async () => {
     const coached = await people;
     const names = new Map(coached.map((person) => [person.user_id, displayName(person)]));
-    const all = asList(await api.get(`/recordings?organisation_id=${membership.organisation_id}`));
-    const ready = all.filter((r) => r.status === "ready" && names.has(r.owner_user_id));
+    const [all, done] = await Promise.all([
+      api.get(`/recordings?organisation_id=${membership.organisation_id}`).then(asList),
+      api.get(`/organisations/${membership.organisation_id}/observations?rater_user_id=${me.id}&status=submitted&limit=200`),
+    ]);
+    const reviewed = new Set(done.map((observation) => observation.recording_id));
+    const ready = all.filter((r) => r.status === "ready" && names.has(r.owner_user_id) && !reviewed.has(r.id));
     return listOrEmpty(ready.map((r) => recordingItem(r, names.get(r.owner_user_id))), "Nothing is waiting for you. New recordings from your practitioners appear here.");
   });
   return [waiting.element, mine.element];

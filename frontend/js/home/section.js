@@ -54,6 +54,7 @@ export async function fill(part, load) {
 
 const STATUS_LABELS = { uploading: "Uploading", processing: "Processing", ready: "Ready", rejected: "Rejected", deleted: "Deleted" };
 
+/** A recording in a list; a ready one links to its review screen. */
 export function recordingItem(recording, ownerName = "") {
   const when = formatDate(recording.recorded_at || recording.created_at);
   const meta = [ownerName, when].filter(Boolean).join(" · ");
@@ -61,7 +62,9 @@ export function recordingItem(recording, ownerName = "") {
     "li",
     { class: "list__item" },
     h("div", {},
-      h("span", { class: "list__title" }, recording.title),
+      recording.status === "ready"
+        ? h("a", { class: "list__title list__link", href: `#/recordings/${recording.id}` }, recording.title)
+        : h("span", { class: "list__title" }, recording.title),
       meta ? h("span", { class: "list__meta" }, meta) : null,
       recording.status === "rejected" && recording.rejection_reason
         ? h("span", { class: "list__meta" }, `Why: ${recording.rejection_reason}`)

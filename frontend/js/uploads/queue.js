@@ -10,7 +10,12 @@ import { describeFailure, shouldRetry, SignedOutDuringUpload } from "./failures.
 import { maxUploadBytes, mediaType } from "./media.js";
 import { followRecording } from "./processing.js";
 import { forgetResumeRecord, resumeRecords } from "./resume-records.js";
-import { Upload } from "./tus.js";
+
+// tus-js-client (87 KB) loads with the first upload, not with every page of the app; the
+// service worker keeps it for offline use like the rest of the shell.
+async function tusUpload() {
+  return (await import("./tus.js")).Upload;
+}
 
 // Each chunk is one PATCH: what a dropped connection can cost, and how often progress is saved.
 const CHUNK_BYTES = 5 * 1024 * 1024;
@@ -155,6 +160,7 @@ export async function addUpload(file, details, { capture = false, captureId = nu
     state: "waiting",
     message: "",
   };
+  const Upload = await tusUpload();
   item.upload = new Upload(file, tusOptions(item));
   const previous = await item.upload.findPreviousUploads();
   if (previous.length > 0) {
@@ -198,7 +204,7 @@ export async function cancel(item) {
   try {
     // The server may still be finishing the PATCH just aborted (423 Locked): a few quick
     // retries, then leave it to the server, which drops unfinished uploads when they expire.
-    if (url) await Upload.terminate(url, { ...tusOptions(item), retryDelays: TERMINATE_RETRY_DELAYS });
+    if (url) await (await tusUpload()).terminate(url, { ...tusOptions(item), retryDelays: TERMINATE_RETRY_DELAYS });
   } catch {
     // Offline, signed out or still locked: as above.
   }

@@ -1,0 +1,226 @@
+"""Random 1 MiB Range reads of a stored recording through GET /api/v1/recordings/{id}/media,
+against nginx serving the very same file as a static file, and against a bare Starlette
+FileResponse (bench/baselines.py); prints reads/s, MB/s, app/nginx, the CPU each server
+spends per read, and the app's cost per request without the bytes (1-byte ranges).
+
+    python -m bench.range_reads [--size-mib 384] [--reads 1000] [--concurrency 1 4]
+
+Needs Debian's nginx on PATH (`apt-get install -y nginx`); it runs in the foreground on
+a free loopback port with a generated configuration and is stopped by PID.
+"""
+
+import argparse
+import http.client
+import random
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from bench.common import (
+    MB,
+    MIB,
+    TIMEOUT,
+    Server,
+    Tandem,
+    make_media,
+    recording_of_upload,
+    run_note,
+    table,
+    tandem,
+    tus_upload,
+    uvicorn_server,
+    wait_processed,
+)
+from bench.proc import Measurement, measuring
+from tests.support.ports import free_port
+from tests.support.processes import running_process
+
+READ_BYTES = MIB
+NGINX_CONFIG = """
+daemon off;
+master_process on;
+worker_processes 1;
+user root;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log {work}/nginx-access.log;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    default_type application/octet-stream;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        location = /healthz {{ return 200 "ok"; }}
+    }}
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    server: Server
+    path: str
+    headers: dict[str, str]
+
+
+@contextmanager
+def nginx(root: Path, work: Path) -> Iterator[Server]:
+    """nginx (one worker, as uvicorn has one process) serving `root` on a free port."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise SystemExit("nginx is missing: apt-get install -y nginx (Debian), then run again")
+    work.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = work / "nginx.conf"
+    config.write_text(NGINX_CONFIG.format(work=work, port=port, root=root))
+    args = [binary, "-c", str(config), "-p", str(work), "-e", str(work / "nginx-error.log")]
+    url = f"http://127.0.0.1:{port}"
+    with running_process(args, ready_url=f"{url}/healthz", log_path=work / "nginx.log") as process:
+        yield Server(url, process.pid)
+
+
+def read_ranges(
+    target: Target, offsets: list[int], concurrency: int, length: int = READ_BYTES
+) -> Measurement:
+    """Each offset read as one `Range: bytes=a-b` GET on `concurrency` keep-alive connections.
+    The stdlib client costs ~0.25 ms of CPU a read here, httpx ~1.7 ms: with httpx, nginx
+    would measure the client, not itself."""
+    shares = [offsets[index::concurrency] for index in range(concurrency)]
+    address = urlsplit(target.server.url)
+
+    def reader(share: list[int]) -> int:
+        received = 0
+        connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=300)
+        try:
+            for offset in share:
+                ranged = {**target.headers, "Range": f"bytes={offset}-{offset + length - 1}"}
+                connection.request("GET", target.path, headers=ranged)
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != 206:
+                    raise RuntimeError(f"{target.path}: {response.status} {body[:200]!r}")
+                received += len(body)
+        finally:
+            connection.close()
+        return received
+
+    with measuring(target.server.pid) as found, ThreadPoolExecutor(concurrency) as pool:
+        received = sum(pool.map(reader, shares))
+    if received != length * len(offsets):
+        raise RuntimeError(f"{target.path}: {received} bytes, not {length} per read")
+    return found[0]
+
+
+def check_same_bytes(target: Target, source: Path, offset: int) -> None:
+    ranged = {**target.headers, "Range": f"bytes={offset}-{offset + READ_BYTES - 1}"}
+    served = httpx.get(f"{target.server.url}{target.path}", headers=ranged, timeout=TIMEOUT)
+    with source.open("rb") as file:
+        file.seek(offset)
+        if served.content != file.read(READ_BYTES):
+            raise RuntimeError(f"{target.path} served other bytes than the uploaded file")
+
+
+def audited_reads(database_url: str) -> int:
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        query = "SELECT count(*) FROM audit_event WHERE action = 'recording.media_viewed'"
+        count: int = connection.execute(query).fetchone()[0]
+    return count
+
+
+def uploaded_recording(app: Tandem, source: Path) -> tuple[str, Path]:
+    """The recording's id and its stored file, after a tus upload and processing."""
+    with app.client() as client:
+        recording_id = recording_of_upload(client, tus_upload(app, client, source, None))
+        if wait_processed(client, recording_id)["status"] != "ready":
+            raise RuntimeError("the uploaded recording was not accepted")
+    return recording_id, next((app.media_dir / "recordings").rglob("original"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mib", type=int, default=384)
+    parser.add_argument("--reads", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
+    options = parser.parse_args()
+    size = options.size_mib * MIB
+    with tempfile.TemporaryDirectory(prefix="tandem-bench-") as temporary, ExitStack() as stack:
+        work = Path(temporary)
+        print(f"Generating a {options.size_mib} MiB MP4 and uploading it through tus...")
+        source = make_media(work / "source.mp4", size)
+        app = stack.enter_context(tandem(work / "app"))
+        recording_id, stored = uploaded_recording(app, source)
+        (work / "files").mkdir()
+        (work / "files" / "recording.mp4").symlink_to(stored)
+        static = stack.enter_context(nginx(app.media_dir, work / "nginx"))
+        bare = stack.enter_context(
+            uvicorn_server(
+                "bench.baselines:create_app",
+                log_path=work / "baselines.log",
+                env={"BENCH_UPLOAD_DIR": str(work / "files")},
+            )
+        )
+        media_path = f"/api/v1/recordings/{recording_id}/media"
+        targets = {
+            "app": Target(app.server, media_path, app.headers),
+            "FileResponse": Target(bare, "/files/recording.mp4", {}),
+            "nginx": Target(static, "/" + stored.relative_to(app.media_dir).as_posix(), {}),
+        }
+        for target in targets.values():
+            check_same_bytes(target, source, size // 3)
+        stored.read_bytes()  # into the page cache for every server alike
+        generator = random.Random(7)
+        offsets = [generator.randrange(0, size - READ_BYTES) for _ in range(options.reads)]
+        audited_before = audited_reads(app.database_url)
+        results: dict[str, Measurement] = {}
+        for concurrency in options.concurrency:
+            for name, target in targets.items():
+                results[f"{name}, {concurrency} client(s)"] = read_ranges(
+                    target, offsets, concurrency
+                )
+                print(f"  measured {name} x{concurrency}")
+        audited = audited_reads(app.database_url) - audited_before
+        results["app, 1-byte ranges, 1 client"] = read_ranges(targets["app"], offsets, 1, 1)
+    print_summary(results, options.reads, audited / (options.reads * len(options.concurrency)))
+
+
+def print_summary(results: dict[str, Measurement], reads: int, audited_per_read: float) -> None:
+    rows = []
+    for label, found in results.items():
+        rate = reads / found.seconds
+        nginx_label = "nginx," + label.partition(",")[2]
+        nginx_rate = reads / results[nginx_label].seconds if nginx_label in results else None
+        rows.append(
+            [
+                label,
+                f"{rate:.0f}",
+                f"{rate * READ_BYTES / MB:.0f}" if "1-byte" not in label else "-",
+                f"{found.server_cpu / reads * 1000:.2f}",
+                f"{found.client_cpu / reads * 1000:.2f}",
+                f"{rate / nginx_rate:.3f}x" if nginx_rate else "-",
+            ]
+        )
+    print(f"\n{reads} random 1 MiB Range reads per row, page cache warm (MB = 10^6 bytes):")
+    header = ["server", "reads/s", "MB/s", "server CPU ms/read", "client CPU ms/read", "/nginx"]
+    print(table(header, rows))
+    print(f"The app wrote {audited_per_read:.2f} audit rows per Range request.")
+    print(run_note())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+// The player: the media element (video or audio, loading /api/v1/recordings/{id}/media
+// directly, never through the service worker's cache), play/pause, back 5 s, a seek bar and
+// the timeline of comment markers under it.
+import { h } from "../dom.js";
+import { formatClock } from "../format.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const TIMELINE_WIDTH = 1000;
+
+function svg(tag, attributes) {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  return element;
+}
+
+export function createPlayer(recording) {
+  const isVideo = recording.has_video !== false && !(recording.media_type || "").startsWith("audio/");
+  const media = h(isVideo ? "video" : "audio", {
+    class: isVideo ? "player__video" : "player__audio",
+    src: recording.media_url,
+    poster: isVideo && recording.poster_url ? recording.poster_url : null,
+    // The frame's size, when known, reserves its space before the poster arrives.
+    width: isVideo && recording.width ? String(recording.width) : null,
+    height: isVideo && recording.height ? String(recording.height) : null,
+    // Nothing is fetched (or audited as a view) until the person plays or seeks.
+    preload: "none",
+    playsinline: true,
+    "aria-label": `Recording: ${recording.title}`,
+  });
+  const fallbackDuration = recording.duration_seconds || 0;
+  const duration = () => (Number.isFinite(media.duration) && media.duration > 0 ? media.duration : fallbackDuration);
+
+  const playButton = h("button", { class: "button", type: "button", "aria-keyshortcuts": "k" }, "Play");
+  const backButton = h("button", { class: "button button--secondary", type: "button", "aria-keyshortcuts": "j" }, "Back 5 s");
+  const clock = h("span", { class: "player__clock", "aria-hidden": "true" }, "00:00");
+  const seek = h("input", {
+    class: "player__seek",
+    type: "range",
+    id: "player-seek",
+    min: "0",
+    max: String(Math.max(1, Math.round(fallbackDuration * 10))),
+    step: "1",
+    value: "0",
+  });
+  const markers = svg("svg", { class: "player__markers", viewBox: `0 0 ${TIMELINE_WIDTH} 12`, preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" });
+  const problem = h("p", { class: "field-error", role: "alert", hidden: true });
+
+  function showTime() {
+    const total = duration();
+    const now = media.currentTime || 0;
+    clock.textContent = `${formatClock(now)} / ${formatClock(total)}`;
+    seek.max = String(Math.max(1, Math.round(total * 10)));
+    if (document.activeElement !== seek) seek.value = String(Math.round(now * 10));
+    seek.setAttribute("aria-valuetext", `${formatClock(now)} of ${formatClock(total)}`);
+  }
+  function showPlaying() {
+    playButton.textContent = media.paused ? "Play" : "Pause";
+  }
+
+  function wake() {
+    if (media.preload === "none") media.preload = "metadata";
+  }
+
+  const player = {
+    media,
+    currentTime: () => media.currentTime || 0,
+    seek(seconds) {
+      // Before the media has loaded, this is where playback will start once it has.
+      wake();
+      media.currentTime = Math.max(0, Math.min(seconds, duration() || seconds));
+      showTime();
+    },
+    pause() {
+      if (!media.paused) media.pause();
+    },
+    toggle() {
+      wake();
+      if (media.paused) media.play().catch(() => {});
+      else media.pause();
+    },
+    back(seconds = 5) {
+      player.seek((media.currentTime || 0) - seconds);
+    },
+    /** Comment markers on the timeline: [{start_ms, resolved}]. */
+    setMarkers(comments) {
+      const total = duration() * 1000;
+      markers.replaceChildren(svg("rect", { class: "player__track", x: 0, y: 5, width: TIMELINE_WIDTH, height: 2 }));
+      if (!total) return;
+      for (const comment of comments) {
+        const x = Math.min(TIMELINE_WIDTH - 6, (comment.start_ms / total) * TIMELINE_WIDTH);
+        markers.append(svg("rect", { class: comment.resolved ? "player__marker player__marker--resolved" : "player__marker", x, y: 0, width: 6, height: 12 }));
+      }
+    },
+  };
+
+  playButton.addEventListener("click", () => player.toggle());
+  backButton.addEventListener("click", () => player.back());
+  seek.addEventListener("input", () => player.seek(Number(seek.value) / 10));
+  for (const event of ["timeupdate", "durationchange", "loadedmetadata", "seeked"]) media.addEventListener(event, showTime);
+  for (const event of ["play", "pause", "ended"]) media.addEventListener(event, showPlaying);
+  media.addEventListener("error", () => {
+    problem.textContent = "The recording could not be played. Check your connection and reload the page.";
+    problem.hidden = false;
+  });
+  let lastMarkers = [];
+  const setMarkers = player.setMarkers;
+  player.setMarkers = (comments) => {
+    lastMarkers = comments;
+    setMarkers(comments);
+  };
+  media.addEventListener("durationchange", () => setMarkers(lastMarkers));
+  showTime();
+
+  player.element = h("div", { class: "player" },
+    h("div", { class: isVideo ? "player__frame" : "player__frame player__frame--audio" }, media),
+    problem,
+    h("label", { class: "visually-hidden", for: seek.id }, "Position in the recording"),
+    seek,
+    markers,
+    h("div", { class: "player__controls" }, playButton, backButton, clock),
+  );
+  player.destroy = () => {
+    media.pause();
+    media.removeAttribute("src");
+    media.load();
+  };
+  return player;
+}

@@ -1,0 +1,101 @@
+// Review a recording: the player with its comment timeline and, beside it on wide screens or
+// in tabs on a phone, the comments, the rubric scoring (coach) or the submitted observation
+// (practitioner), the reflection and the learning objectives.
+import { api, ApiError } from "../api.js";
+import { alertBox, append, h } from "../dom.js";
+import { formatDate, formatDuration } from "../format.js";
+import { currentMe, displayName, hasRole } from "../me.js";
+import { createComments } from "../review/comments.js";
+import { createObjectivesPanel } from "../review/objectives-panel.js";
+import { createPlayer } from "../review/player.js";
+import { createReflectionPanel } from "../review/reflection.js";
+import { publishedVersionFor } from "../review/rubric.js";
+import { createScorePanel } from "../review/score-panel.js";
+import { installShortcuts } from "../review/shortcuts.js";
+import { tabbedPanels } from "../review/tabs.js";
+
+export const title = "Review";
+
+async function memberNames(organisationId) {
+  try {
+    const members = await api.get(`/organisations/${organisationId}/members`);
+    return new Map(members.map((m) => [m.user_id, displayName(m)]));
+  } catch {
+    return new Map();
+  }
+}
+
+function notReviewable(main, heading, message) {
+  append(main, h("h1", {}, heading), alertBox("info", null, message),
+    h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, "Go to your home screen")));
+}
+
+export async function render(main, { params }) {
+  let recording;
+  try {
+    recording = await api.get(`/recordings/${encodeURIComponent(params.id)}`);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 422)) {
+      notReviewable(main, "Recording not found", "There is no recording at this address that you may see.");
+      return null;
+    }
+    throw error;
+  }
+  const me = currentMe();
+  const membership = me.memberships.find((m) => m.organisation_id === recording.organisation_id);
+  const isOwner = recording.owner_user_id === me.id;
+  if (recording.status !== "ready") {
+    notReviewable(main, recording.title, `This recording is ${recording.status}. It can be reviewed once it is ready.`);
+    return null;
+  }
+  if (!recording.can_view_media) {
+    notReviewable(main, recording.title, "You can see that this recording exists, but only the practitioner, their coaches and people a lead grants access may play and review it.");
+    return null;
+  }
+  main.classList.add("page--wide");
+  // The heading and the player show at once; the panels follow with the names and rubric.
+  const lede = h("p", { class: "lede" }, [formatDate(recording.recorded_at || recording.created_at), formatDuration(recording.duration_seconds)].filter(Boolean).join(" · "));
+  const player = createPlayer(recording);
+  const mainColumn = h("div", { class: "review__col review__col--main" }, player.element);
+  const layout = h("div", { class: "review", "aria-busy": "true" }, mainColumn);
+  append(main, h("h1", {}, recording.title), lede, layout);
+
+  const [names, version] = await Promise.all([
+    memberNames(recording.organisation_id),
+    publishedVersionFor(recording).catch(() => null),
+  ]);
+  const ownerName = isOwner ? "You" : names.get(recording.owner_user_id) || "The practitioner";
+  if (!isOwner) lede.prepend(`${ownerName} · `);
+  const mayScore = !isOwner && hasRole(membership, "coach");
+
+  const comments = createComments({ recording, player, criteria: version ? version.criteria : [], me });
+  const score = createScorePanel({ recording, version, me, names, mayScore });
+  const reflection = createReflectionPanel({ recording, isOwner, ownerName });
+  const objectives = createObjectivesPanel({ recording, version });
+  const tabs = tabbedPanels("Review", [
+    { id: "comments", title: "Comments", content: comments.element },
+    { id: "score", title: mayScore ? "Score" : "Observation", content: score.element },
+    { id: "reflection", title: "Reflection", content: reflection.element },
+    { id: "objectives", title: "Objectives", content: objectives.element },
+  ]);
+  const [commentsPanel, ...sidePanels] = tabs.panels;
+  const shortcuts = installShortcuts({
+    player,
+    comment: () => {
+      tabs.select("comments");
+      comments.start();
+    },
+  });
+  append(mainColumn, shortcuts.element, commentsPanel);
+  append(layout, tabs.tablist, h("div", { class: "review__col review__col--side" }, sidePanels));
+  layout.removeAttribute("aria-busy");
+  comments.load();
+  score.load();
+  reflection.load();
+  objectives.load();
+  return () => {
+    main.classList.remove("page--wide");
+    shortcuts.remove();
+    player.destroy();
+  };
+}
