@@ -48,7 +48,9 @@ class PartAssembler:
     def feed(self, data: bytes) -> Iterator[bytes]:
         self.buffer += data
         while len(self.buffer) >= self.part_size:
-            part = bytes(self.buffer[: self.part_size])
+            # One copy through a view; slicing the bytearray would copy twice.
+            with memoryview(self.buffer) as view:
+                part = bytes(view[: self.part_size])
             del self.buffer[: self.part_size]
             yield part
 
