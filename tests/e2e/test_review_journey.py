@@ -168,6 +168,10 @@ def test_upload_score_comment_reflect_and_reply(
 
             # The practitioner sees the comment, goes to its moment, reflects and shares.
             practitioner.get_by_role("link", name="Home").click()
+            feedback = practitioner.get_by_role("region", name="Feedback waiting")
+            expect(feedback).to_contain_text(f"{as_shown(server['weighted_percent'])}")
+            expect(feedback).to_contain_text("Below fidelity")
+            assert_accessible(practitioner)
             mine = practitioner.get_by_role("region", name="My recordings")
             mine.get_by_role("link", name=TITLE).click()
             expect(practitioner.get_by_role("heading", level=1)).to_have_text(TITLE)

@@ -1,8 +1,23 @@
 // A practitioner's home: their recordings and where feedback, objectives and bookings go.
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { formatDate } from "../format.js";
 import { objectiveSummary } from "../objectives/view.js";
 import { asList, comingSoon, fill, listOrEmpty, recordingItem, section } from "./section.js";
+
+/** One submitted observation: its score and verdict, linking to the review screen. */
+function feedbackItem(observation) {
+  const percent = observation.weighted_percent === null ? "No score" : `${observation.weighted_percent.toFixed(1)} %`;
+  const verdict = observation.meets_fidelity ? "Meets fidelity" : "Below fidelity";
+  return h(
+    "li",
+    { class: "list__item" },
+    h("div", {},
+      h("a", { class: "list__title list__link", href: `#/recordings/${observation.recording_id}` }, `Scored ${formatDate(observation.submitted_at)}`),
+      h("span", { class: "list__meta" }, `${percent} · ${verdict}`),
+    ),
+  );
+}
 
 export function practitionerSections(membership, me) {
   const recordings = section("My recordings", {
@@ -24,9 +39,18 @@ export function practitionerSections(membership, me) {
       "No open learning objectives. The ones you agree with your coach appear here.",
     );
   });
+  const feedback = section("Feedback waiting", {
+    intro: "Scores your coaches have submitted on your recordings, newest first.",
+  });
+  fill(feedback, async () => {
+    const submitted = await api.get(
+      `/organisations/${membership.organisation_id}/observations?practitioner_user_id=${me.id}&status=submitted&limit=5`,
+    );
+    return listOrEmpty(submitted.map(feedbackItem), "No scores yet. When a coach scores one of your recordings, it appears here.");
+  });
   return [
     recordings.element,
-    comingSoon("Feedback waiting", "When your coach scores a recording or answers a reflection, it appears here."),
+    feedback.element,
     objectives.element,
     comingSoon("Next sessions", "Your coaching and supervision sessions appear here once they are booked in Tandem."),
   ];
