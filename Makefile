@@ -69,7 +69,8 @@ bench: install
 	$(PY) -m bench.upload_memory
 	$(PY) -m bench.range_reads
 
-# Lighthouse 12 (pinned in frontend-tools) on the PWA's home and review screens, signed in,
-# mobile emulation; prints the scores and first-load bytes. Never part of `make test`.
-bench-lighthouse: install node-deps
+# Lighthouse 12 (pinned in bench/lighthouse-tools) on the PWA's home and review screens,
+# signed in, mobile emulation; prints the scores and first-load bytes. Never part of `make test`.
+bench-lighthouse: install system-deps
+	npm ci --prefix bench/lighthouse-tools --no-audit --no-fund --loglevel=error
 	$(PY) -m bench.lighthouse

@@ -1,4 +1,4 @@
-"""The demo organisation of DESIGN.md's contract. Only `python -m app seed-demo` calls this."""
+"""The demo organisation of the public contract. Only `python -m app seed-demo` calls this."""
 
 from importlib import resources
 

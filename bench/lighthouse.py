@@ -1,4 +1,4 @@
-"""Lighthouse (12.x, pinned in frontend-tools/package.json) on the PWA's home and review
+"""Lighthouse (12.x, pinned in bench/lighthouse-tools/package.json) on the PWA's home and review
 screens, signed in, in Lighthouse's default mobile emulation (a mid-range phone on a
 throttled 4G connection, simulated). Prints the performance, accessibility and
 best-practices scores and the bytes transferred by the first load, against the targets.
@@ -10,7 +10,7 @@ Without --url it migrates a fresh SQLite database in a temporary folder, seeds t
 organisation and serves the app on a free loopback port, stopped at the end. Either way it
 signs in as the demo practitioner, uploads a 3-second video when they have no ready
 recording, and passes the session cookie to Lighthouse with --extra-headers (no Puppeteer
-script). Needs `npm ci --prefix frontend-tools` and Debian's Chromium. Never part of
+script). Needs `npm ci --prefix bench/lighthouse-tools` and Debian's Chromium. Never part of
 `make test`: `make bench-lighthouse`. Exits 1 when a figure misses its target.
 """
 
@@ -35,9 +35,9 @@ from tests.support.ports import free_port
 from tests.support.processes import running_process
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-LIGHTHOUSE = REPO_ROOT / "frontend-tools" / "node_modules" / "lighthouse" / "cli" / "index.js"
+LIGHTHOUSE = REPO_ROOT / "bench/lighthouse-tools/node_modules/lighthouse/cli/index.js"
 CHROME_PATH = "/usr/bin/chromium"
-# The Chromium flags of /work/shared/SERVICES.md, headless.
+# Headless, and quiet on a machine without internet (no background fetches).
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
@@ -156,7 +156,7 @@ def main() -> None:
     parser.add_argument("--url", help="a running app with the demo organisation")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
-        raise SystemExit("Lighthouse is missing: npm ci --prefix frontend-tools")
+        raise SystemExit("Lighthouse is missing: npm ci --prefix bench/lighthouse-tools")
     context = own_app() if args.url is None else _given(args.url)
     missed: list[str] = []
     with context as url, tempfile.TemporaryDirectory() as folder:

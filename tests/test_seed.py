@@ -1,4 +1,4 @@
-"""The demo organisation of DESIGN.md's contract, created by `python -m app seed-demo`."""
+"""The demo organisation of the public contract, created by `python -m app seed-demo`."""
 
 import os
 import subprocess
