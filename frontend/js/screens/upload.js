@@ -183,12 +183,15 @@ export async function render(main) {
       recordedAt: form.elements.recorded.value,
       programmeId: programmeSelect.value,
     };
-    const item = await addUpload(chosen.file, details, { capture: chosen.capture });
+    const { file, capture } = chosen;
+    // Clear the form before handing over the file: a recording chosen while the upload is
+    // being queued belongs to the next upload and must not be wiped afterwards.
     form.reset();
     form.elements.recorded.value = today();
     chosen = null;
     chosenText.textContent = "No recording chosen yet.";
     chosenText.className = "muted";
+    const item = await addUpload(file, details, { capture });
     const done = alertBox("success", null, `“${item.title}” is in your uploads below. You can keep using Tandem, or add another recording, while it uploads.`);
     replaceChildren(status, done);
     done.focus();
