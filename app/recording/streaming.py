@@ -144,7 +144,9 @@ class Appender:
         return await self._settle(bytes(assembler.buffer))
 
     async def _store_part(self, data: bytes) -> None:
-        await blocking(self._renew)
+        # Every part's commit renews the lease too, so a separate renewal (a second
+        # transaction per part) is only needed when parts arrive slowly.
+        await self._renew_if_due()
         part = await blocking(
             self.storage.upload_part,
             self.snapshot.storage_key,
