@@ -25,12 +25,18 @@ class RecordingAccess:
     may_view_media: bool
 
 
-def has_grant(db: Session, *, recording_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-    statement = select(RecordingAccessGrant.id).where(
+def find_grant(
+    db: Session, *, recording_id: uuid.UUID, user_id: uuid.UUID
+) -> RecordingAccessGrant | None:
+    statement = select(RecordingAccessGrant).where(
         RecordingAccessGrant.recording_id == recording_id,
         RecordingAccessGrant.user_id == user_id,
     )
-    return db.exec(statement).first() is not None
+    return db.exec(statement).first()
+
+
+def has_grant(db: Session, *, recording_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    return find_grant(db, recording_id=recording_id, user_id=user_id) is not None
 
 
 def may_view_media(db: Session, *, member: Member, recording: Recording) -> bool:

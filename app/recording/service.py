@@ -23,7 +23,13 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.organisation import RetentionBasis
-from app.recording.policy import RecordingAccess, listing_filter, may_view_media
+from app.recording.policy import (
+    RecordingAccess,
+    find_grant,
+    has_grant,
+    listing_filter,
+    may_view_media,
+)
 from app.recording.schemas import AccessGrantCreate, ConsentRead, RecordingIntent, RecordingRead
 
 API_PREFIX = "/api/v1/recordings"
@@ -214,12 +220,7 @@ def grant_access(
             "user_id: must be a coach or lead of this organisation.", code="invalid_user"
         )
     recording = access.recording
-    if db.exec(
-        select(RecordingAccessGrant).where(
-            RecordingAccessGrant.recording_id == recording.id,
-            RecordingAccessGrant.user_id == body.user_id,
-        )
-    ).first():
+    if has_grant(db, recording_id=recording.id, user_id=body.user_id):
         raise Conflict("This person already has access to the recording.", code="duplicate_grant")
     grant = RecordingAccessGrant(
         organisation_id=lead.organisation_id,
@@ -252,12 +253,7 @@ def revoke_access(
     db: Session, *, access: RecordingAccess, user_id: uuid.UUID, request: Request
 ) -> None:
     require_role(access.member, Role.lead)
-    grant = db.exec(
-        select(RecordingAccessGrant).where(
-            RecordingAccessGrant.recording_id == access.recording.id,
-            RecordingAccessGrant.user_id == user_id,
-        )
-    ).first()
+    grant = find_grant(db, recording_id=access.recording.id, user_id=user_id)
     if grant is None:
         raise NotFound("Access grant not found.")
     _audit_grant(db, access.member, grant, "recording.access_revoked", request)

@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.models.organisation import AssignmentKind
 from app.models.review import ObservationStatus
-from app.recording.policy import RecordingAccess, has_grant
+from app.recording.policy import RecordingAccess, find_grant, has_grant
 from app.review.settings.service import settings_for
 
 
@@ -130,12 +130,7 @@ def remove_second_rater(
     ).first()
     if submitted is not None:
         raise Conflict("This second rater has already submitted an observation.", code="submitted")
-    grant = db.exec(
-        select(RecordingAccessGrant).where(
-            RecordingAccessGrant.recording_id == assignment.recording_id,
-            RecordingAccessGrant.user_id == assignment.rater_user_id,
-        )
-    ).first()
+    grant = find_grant(db, recording_id=assignment.recording_id, user_id=assignment.rater_user_id)
     if grant is not None:
         db.delete(grant)
     db.delete(assignment)
