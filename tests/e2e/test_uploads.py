@@ -214,6 +214,8 @@ def test_a_lost_connection_waits_and_then_continues(
 def test_several_uploads_queue_one_after_another(practitioner_page: Page, tmp_path: Path) -> None:
     page = practitioner_page
     fill_in(page, write_wav(tmp_path / "one.wav", seconds=20), "First visit")
+    # As a person would: the next recording is chosen once the first is in the queue.
+    expect(upload_item(page, "First visit")).to_be_visible()
     fill_in(page, write_wav(tmp_path / "two.wav", seconds=1), "Second visit")
 
     for title in ("First visit", "Second visit"):
