@@ -62,10 +62,18 @@ class Settings(BaseSettings):
     # Recordings: a PATCH holds its upload for this long and renews it while bytes arrive,
     # so a killed process blocks the upload for at most this long.
     upload_lock_seconds: int = Field(default=60, ge=5)
+    # The PWA sends PATCHes of this many storage parts (OPTIONS /api/v1/uploads says so in
+    # Tandem-Chunk-Size): whole parts leave no tail to store and read back between PATCHes.
+    upload_chunk_parts: int = Field(default=4, ge=1)
     # Plain multipart POSTs are for small files and simple clients; big ones use tus.
     plain_upload_max_bytes: int = Field(default=1024**3, ge=1)
     # Processing (sha256, probe, poster) left unfinished this long is taken over again.
     processing_stale_minutes: int = Field(default=30, ge=1)
+
+    @property
+    def part_size_bytes(self) -> int:
+        """Every part of a multipart write but the last has this size (disk and S3 alike)."""
+        return self.s3_part_size_mib * 1024**2
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":

@@ -77,6 +77,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
                 "Tus-Extension",
                 "Tus-Max-Size",
                 "Tus-Checksum-Algorithm",
+                "Tandem-Chunk-Size",
                 # Players on another origin read these to seek within recordings.
                 "Accept-Ranges",
                 "Content-Range",

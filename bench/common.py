@@ -147,6 +147,26 @@ def file_chunks(path: Path, start: int = 0, length: int | None = None) -> Iterat
             yield data
 
 
+def prime_free_memory(folder: Path, size: int) -> None:
+    """Write and delete a scratch file of `size` bytes, so the run after it finds that much
+    recently freed memory, as every other run does.
+
+    On our virtual machines the kernel hands memory that has stayed free for about a
+    second back to the host (virtio-balloon free page reporting); taking it back costs
+    ~2 s of kernel CPU per GiB written, charged to whichever process writes next. Without
+    this, the run that follows a pause (an idle baseline server, a sync) pays it and the
+    others do not: the same case measured 270 or 750 MB/s depending on its place.
+    """
+    scratch = folder / "prime.bin"
+    folder.mkdir(parents=True, exist_ok=True)
+    block = b"\0" * (8 * MIB)
+    with scratch.open("wb") as file:
+        for _ in range(0, size, len(block)):
+            file.write(block)
+    scratch.unlink()  # dirty and never written back: freed at once
+    os.sync()
+
+
 def expect(response: httpx.Response, status: int) -> httpx.Response:
     if response.status_code != status:
         raise RuntimeError(

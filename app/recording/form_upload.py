@@ -6,8 +6,10 @@ file first. The form fields (consent first of all) must come before the file, so
 request without consent is refused before its file is read.
 """
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import anyio
@@ -21,8 +23,9 @@ from app.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMedi
 from app.models import Recording, RecordingStatus, User
 from app.models.base import utcnow
 from app.recording import service as recording_service
+from app.recording.parts import PartBuffers, PartPipeline
 from app.recording.schemas import RecordingIntent
-from app.recording.streaming import PartAssembler, blocking
+from app.recording.streaming import blocking
 from app.storage import Storage, StoredPart
 
 MAX_FIELD_BYTES = 16 * 1024
@@ -56,7 +59,9 @@ class FormReceiver:
         self.recording_id = uuid.uuid4()
         self.key = ""
         self.multipart_id = ""
-        self.assembler: PartAssembler | None = None
+        self.buffers: PartBuffers | None = None
+        self.pipeline = PartPipeline(partial(blocking, self._store))
+        self.file_bytes = 0
         self.parts: list[StoredPart] = []
         self.file_done = False
 
@@ -115,7 +120,7 @@ class FormReceiver:
         organisation_id = await blocking(self._check_member)
         self.key = recording_service.original_key(organisation_id, self.recording_id)
         self.multipart_id = await blocking(self.storage.create_multipart, self.key)
-        self.assembler = PartAssembler(self.storage.part_size)
+        self.buffers = PartBuffers(self.storage.part_size)
 
     def _check_member(self) -> uuid.UUID:
         assert self.intent is not None
@@ -127,40 +132,37 @@ class FormReceiver:
             return member.organisation_id
 
     async def _data(self, data: bytes) -> None:
-        if self.assembler is None:
+        if self.buffers is None:
             self.part.value += data
             if len(self.part.value) > MAX_FIELD_BYTES:
                 raise Unprocessable(f"Form field {self.part.name!r} is too long.")
             return
-        if self._received + len(data) > self.settings.plain_upload_max_bytes:
+        self.file_bytes += len(data)
+        if self.file_bytes > self.settings.plain_upload_max_bytes:
             raise PayloadTooLarge(
                 f"Plain uploads are limited to {self.settings.plain_upload_max_bytes} bytes; "
                 "use the resumable upload (tus) at /api/v1/uploads."
             )
-        for part in self.assembler.feed(data):
-            await self._store(part)
+        for part in self.buffers.feed(data):
+            await self.pipeline.submit(part)
 
-    @property
-    def _received(self) -> int:
-        buffered = len(self.assembler.buffer) if self.assembler else 0
-        return sum(part.size for part in self.parts) + buffered
-
-    async def _store(self, data: bytes) -> None:
+    def _store(self, data: memoryview) -> None:
+        # In a worker thread, one part at a time (PartPipeline), while the next arrives.
         number = len(self.parts) + 1
-        part = await blocking(self.storage.upload_part, self.key, self.multipart_id, number, data)
-        self.parts.append(part)
+        self.parts.append(self.storage.upload_part(self.key, self.multipart_id, number, data))
 
     def _part_end(self) -> None:
-        if self.assembler is not None:
+        if self.buffers is not None:
             self.file_done = True
         else:
             self.fields[self.part.name] = self.part.value.decode("utf-8", "replace")
 
     async def finish(self) -> Recording:
-        if self.assembler is None or not self.file_done:
+        if self.buffers is None or not self.file_done:
             raise Unprocessable("The form has no complete file part.", code="file_required")
-        if self.assembler.buffer:
-            await self._store(bytes(self.assembler.buffer))
+        await self.pipeline.wait()
+        if self.buffers.filled:
+            await blocking(self._store, self.buffers.pending)
         if self.parts:
             await blocking(self.storage.complete_multipart, self.key, self.multipart_id, self.parts)
         else:
@@ -198,8 +200,12 @@ class FormReceiver:
             return recording
 
     async def abort(self) -> None:
-        if self.multipart_id:
-            with anyio.CancelScope(shield=True):
+        with anyio.CancelScope(shield=True):
+            # The part in flight must land before the abort, or it would outlive it; its
+            # own error, if any, matters no more than the one that brought us here.
+            with contextlib.suppress(Exception):
+                await self.pipeline.wait()
+            if self.multipart_id:
                 await blocking(self.storage.abort_multipart, self.key, self.multipart_id)
 
 
@@ -236,3 +242,6 @@ async def receive_form(
         if isinstance(error, ValueError) and not isinstance(error, AppError):
             raise Unprocessable("The multipart form is malformed.", code="bad_form") from error
         raise
+    finally:
+        if receiver.buffers is not None:
+            receiver.buffers.close()  # nothing is in flight: finish and abort wait for it

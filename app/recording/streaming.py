@@ -1,9 +1,9 @@
-"""Streaming a request body into storage parts, keeping what arrived when it is cut off.
+"""Streaming a tus PATCH body into storage parts, keeping what arrived when it is cut off.
 
-Bytes are cut into parts of exactly the storage's part size. Every full part is
-stored and committed as it completes; bytes short of a part are stored as a small
-"tail" object when the body ends (or breaks off), so any app process can go on from
-there. Memory stays around two parts per request, whatever the file size.
+Bytes are cut into parts of exactly the storage's part size (parts.py). Every full part
+is stored and committed while the next one arrives; bytes short of a part are stored as
+a small "tail" object when the body ends (or breaks off), so any app process can go on
+from there. Memory stays at two parts per request, whatever the file size.
 """
 
 import base64
@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Any, TypeVar
 
@@ -22,6 +22,7 @@ from starlette.requests import ClientDisconnect
 from app.config import Settings
 from app.errors import AppError, PayloadTooLarge
 from app.recording import uploads
+from app.recording.parts import PartBuffers, PartPipeline
 from app.recording.uploads import UploadSnapshot
 from app.storage import Storage, StoredPart
 
@@ -36,23 +37,6 @@ class ChecksumMismatch(AppError):
 
 async def blocking(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await anyio.to_thread.run_sync(partial(function, *args, **kwargs))
-
-
-class PartAssembler:
-    """Cuts a byte stream into parts of exactly `part_size` bytes."""
-
-    def __init__(self, part_size: int, initial: bytes = b"") -> None:
-        self.part_size = part_size
-        self.buffer = bytearray(initial)
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        self.buffer += data
-        while len(self.buffer) >= self.part_size:
-            # One copy through a view; slicing the bytearray would copy twice.
-            with memoryview(self.buffer) as view:
-                part = bytes(view[: self.part_size])
-            del self.buffer[: self.part_size]
-            yield part
 
 
 @dataclasses.dataclass
@@ -119,7 +103,12 @@ class Appender:
             tail = await blocking(self.storage.get, snapshot.tail_key)
             tail = tail[: snapshot.tail_size]
             self.stale_tails.append(snapshot.tail_key)
-        assembler = PartAssembler(self.storage.part_size, tail)
+        with PartBuffers(self.storage.part_size, tail) as buffers:
+            return await self._append(body, buffers)
+
+    async def _append(self, body: AsyncIterator[bytes], buffers: PartBuffers) -> UploadSnapshot:
+        snapshot = self.snapshot
+        pipeline = PartPipeline(partial(blocking, self._store_part))
         hasher = CHECKSUM_ALGORITHMS[self.checksum.algorithm]() if self.checksum else None
         received, cut = 0, False
         try:
@@ -129,11 +118,13 @@ class Appender:
                     raise PayloadTooLarge("The body goes past Upload-Length.", code="too_long")
                 if hasher:
                     hasher.update(chunk)
-                for part in assembler.feed(chunk):
-                    await self._store_part(part)
+                for part in buffers.feed(chunk):
+                    await pipeline.submit(part)
                 await self._renew_if_due()
         except ClientDisconnect:
             cut = True
+        finally:
+            await pipeline.wait()
         if received == 0:
             return snapshot  # nothing new: the stored state stands as it is
         if self.checksum and (cut or hasher is None or hasher.digest() != self.checksum.expected):
@@ -141,57 +132,48 @@ class Appender:
             if cut:
                 return snapshot  # a checksummed body counts only whole
             raise ChecksumMismatch("The body does not match Upload-Checksum; send it again.")
-        return await self._settle(bytes(assembler.buffer))
+        return await self._settle(buffers.pending)
 
-    async def _store_part(self, data: bytes) -> None:
+    def _store_part(self, data: memoryview) -> None:
+        """Store one full part and commit it (in a worker thread, while the next arrives)."""
         # Every part's commit renews the lease too, so a separate renewal (a second
         # transaction per part) is only needed when parts arrive slowly.
-        await self._renew_if_due()
-        part = await blocking(
-            self.storage.upload_part,
-            self.snapshot.storage_key,
-            self.snapshot.multipart_id,
-            len(self.parts) + 1,
-            data,
-        )
-        self.parts.append(part)
+        self._renew_if_due_blocking()
+        self._upload(data)
         if self.checksum is None:
             # The tail (if any) is inside this part now; commit so HEAD reports it.
-            await self._commit(tail_key=None, tail_size=0)
+            self._commit_blocking(tail_key=None, tail_size=0)
 
-    async def _settle(self, remainder: bytes) -> UploadSnapshot:
+    def _upload(self, data: memoryview) -> None:
+        number = len(self.parts) + 1
+        part = self.storage.upload_part(
+            self.snapshot.storage_key, self.snapshot.multipart_id, number, data
+        )
+        self.parts.append(part)
+
+    async def _settle(self, remainder: memoryview) -> UploadSnapshot:
         complete = self.stored + len(remainder) == self.snapshot.length
         tail_key: str | None = None
         if complete and remainder:
-            await self._store_part_final(remainder)
+            await blocking(self._renew)
+            await blocking(self._upload, remainder)
         elif remainder:
             tail_key = f"{uploads.tail_prefix(self.snapshot.id)}tail-{uuid.uuid4().hex}"
             await blocking(self._renew)
             await blocking(self.storage.put, tail_key, remainder)
-        await self._commit(tail_key=tail_key, tail_size=0 if complete else len(remainder))
+        tail_size = 0 if complete else len(remainder)
+        await blocking(self._commit_blocking, tail_key=tail_key, tail_size=tail_size)
         await self._remove_stale_tails(keep=tail_key)
         return dataclasses.replace(
             self.snapshot,
             parts=list(self.parts),
             tail_key=tail_key,
-            tail_size=0 if complete else len(remainder),
-            offset=self.stored + (0 if complete else len(remainder)),
+            tail_size=tail_size,
+            offset=self.stored + tail_size,
         )
 
-    async def _store_part_final(self, data: bytes) -> None:
-        await blocking(self._renew)
-        part = await blocking(
-            self.storage.upload_part,
-            self.snapshot.storage_key,
-            self.snapshot.multipart_id,
-            len(self.parts) + 1,
-            data,
-        )
-        self.parts.append(part)
-
-    async def _commit(self, *, tail_key: str | None, tail_size: int) -> None:
-        await blocking(
-            uploads.record_progress,
+    def _commit_blocking(self, *, tail_key: str | None, tail_size: int) -> None:
+        uploads.record_progress(
             self.engine,
             self.settings,
             upload_id=self.snapshot.id,
@@ -211,9 +193,16 @@ class Appender:
         )
         self.renewed_at = time.monotonic()
 
+    def _renewal_due(self) -> bool:
+        return time.monotonic() - self.renewed_at > self.settings.upload_lock_seconds / 3
+
+    def _renew_if_due_blocking(self) -> None:
+        if self._renewal_due():
+            self._renew()
+
     async def _renew_if_due(self) -> None:
         # A slow phone may take minutes per part: keep the lease while bytes still come.
-        if time.monotonic() - self.renewed_at > self.settings.upload_lock_seconds / 3:
+        if self._renewal_due():
             await blocking(self._renew)
 
     async def _remove_stale_tails(self, *, keep: str | None) -> None:

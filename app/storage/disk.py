@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from app.storage.protocol import PendingMultipart, StorageError, StoredObject, StoredPart
+from app.storage.protocol import Data, PendingMultipart, StorageError, StoredObject, StoredPart
 
 MULTIPART_DIR = ".multipart"
 
@@ -50,7 +50,7 @@ class DiskStorage:
         path.touch()
         return multipart_id
 
-    def upload_part(self, key: str, multipart_id: str, number: int, data: bytes) -> StoredPart:
+    def upload_part(self, key: str, multipart_id: str, number: int, data: Data) -> StoredPart:
         path = self._multipart_path(multipart_id)
         try:
             with path.open("r+b") as file:
@@ -99,7 +99,7 @@ class DiskStorage:
                 continue
         return found
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: Data) -> None:
         target = self._path(key)
         temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
         target.parent.mkdir(parents=True, exist_ok=True)

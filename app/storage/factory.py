@@ -10,13 +10,12 @@ from app.storage.disk import DiskStorage
 from app.storage.protocol import Storage
 from app.storage.s3 import S3Storage
 
-MIB = 1024 * 1024
 _lock = threading.Lock()
 
 
 def get_storage(settings: Settings) -> Storage:
     """A new storage for these settings (CLI jobs and tests call this directly)."""
-    part_size = settings.s3_part_size_mib * MIB
+    part_size = settings.part_size_bytes
     if settings.storage_backend == "s3":
         return S3Storage(
             bucket=settings.s3_bucket,

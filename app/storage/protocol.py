@@ -10,6 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+# What a part or a small object may be written from: bytes, or a view of a reused buffer.
+Data = bytes | memoryview
+
 
 @dataclass(frozen=True)
 class StoredPart:
@@ -44,7 +47,7 @@ class Storage(Protocol):
         """Begin a multipart write of `key`; returns its id."""
         ...
 
-    def upload_part(self, key: str, multipart_id: str, number: int, data: bytes) -> StoredPart:
+    def upload_part(self, key: str, multipart_id: str, number: int, data: Data) -> StoredPart:
         """Write part `number` (from 1); writing a number again replaces it."""
         ...
 
@@ -60,7 +63,7 @@ class Storage(Protocol):
         """Unfinished multipart writes, to find those whose upload was forgotten."""
         ...
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: Data) -> None:
         """Write a small object durably (written whole or not at all)."""
         ...
 

@@ -8,7 +8,7 @@ import boto3  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
-from app.storage.protocol import PendingMultipart, StorageError, StoredObject, StoredPart
+from app.storage.protocol import Data, PendingMultipart, StorageError, StoredObject, StoredPart
 
 READ_BUFFER_BYTES = 1024 * 1024
 
@@ -56,9 +56,9 @@ class S3Storage:
         )
         return str(answer["UploadId"])
 
-    def upload_part(self, key: str, multipart_id: str, number: int, data: bytes) -> StoredPart:
+    def upload_part(self, key: str, multipart_id: str, number: int, data: Data) -> StoredPart:
         answer = self.client.upload_part(
-            Bucket=self.bucket, Key=key, UploadId=multipart_id, PartNumber=number, Body=data
+            Bucket=self.bucket, Key=key, UploadId=multipart_id, PartNumber=number, Body=bytes(data)
         )
         return StoredPart(number=number, etag=str(answer["ETag"]), size=len(data))
 
@@ -93,8 +93,8 @@ class S3Storage:
                 found.append(PendingMultipart(item["Key"], item["UploadId"], item["Initiated"]))
         return found
 
-    def put(self, key: str, data: bytes) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, **self._encryption)
+    def put(self, key: str, data: Data) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=bytes(data), **self._encryption)
 
     def get(self, key: str) -> bytes:
         answer = self.client.get_object(Bucket=self.bucket, Key=key)

@@ -41,7 +41,10 @@ SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 # Small enough to test "too large" with a file made in memory.
-MAX_UPLOAD_BYTES = 24 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_UPLOAD_BYTES = 24 * MIB
+# The PWA's PATCH size in these tests (one storage part of the smallest size).
+CHUNK_BYTES = 5 * MIB
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -67,7 +70,13 @@ def browser_type_launch_args() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def base_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a free loopback port; pytest-playwright resolves page.goto("/") to it."""
-    env = {"TANDEM_MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES)}
+    env = {
+        "TANDEM_MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES),
+        # PATCHes of one 5 MiB part (the smallest), so test videos of a few MB take several
+        # PATCHes and a pause, a reload or a dropped connection falls between two of them.
+        "TANDEM_S3_PART_SIZE_MIB": str(CHUNK_BYTES // MIB),
+        "TANDEM_UPLOAD_CHUNK_PARTS": "1",
+    }
     with live_server(
         database_url=database_url, work_dir=tmp_path_factory.mktemp("e2e"), env=env
     ) as url:

@@ -10,7 +10,15 @@ from playwright.sync_api import CDPSession, Dialog, Locator, Page, Request, expe
 from sqlmodel import Session, select
 
 from app.models.recording import ConsentRecord, Recording
-from tests.e2e.conftest import MAX_UPLOAD_BYTES, PHONE, Team, screenshot, sign_in, write_wav
+from tests.e2e.conftest import (
+    CHUNK_BYTES,
+    MAX_UPLOAD_BYTES,
+    PHONE,
+    Team,
+    screenshot,
+    sign_in,
+    write_wav,
+)
 from tests.factories import PASSWORD
 
 # Uploads far slower than loopback, so there is time to pause, reload or go offline midway.
@@ -20,7 +28,6 @@ SLOW_UPLOAD = {
     "downloadThroughput": -1,
     "uploadThroughput": 1_500_000,
 }
-CHUNK = 5 * 1024 * 1024
 UPLOADS = "/api/v1/uploads"
 
 
@@ -168,7 +175,7 @@ def test_pause_and_resume_carry_on_from_where_it_stopped(
     expect(item.get_by_text("Ready", exact=True)).to_be_visible(timeout=60_000)
     assert len(creations(tus_requests)) == 1
     resumed = [r for r in tus_requests if r.method == "PATCH"]
-    assert any(int(r.headers["upload-offset"]) >= CHUNK for r in resumed)
+    assert any(int(r.headers["upload-offset"]) >= CHUNK_BYTES for r in resumed)
 
 
 def test_after_a_reload_the_same_file_continues_where_it_stopped(

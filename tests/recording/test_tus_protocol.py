@@ -38,6 +38,8 @@ def test_options_advertises_version_extensions_and_limits(client: TestClient) ->
         assert name in extensions
     assert answer.headers["Tus-Max-Size"] == str(8 * 1024**3)
     assert "sha1" in answer.headers["Tus-Checksum-Algorithm"]
+    # The PWA's PATCH size: four whole 8 MiB storage parts, so no tail is kept between PATCHes.
+    assert answer.headers["Tandem-Chunk-Size"] == str(4 * 8 * 1024**2)
 
 
 def test_wrong_or_missing_version_is_412(client: TestClient, people: People, auth: Any) -> None:
@@ -317,6 +319,12 @@ def test_cors_lets_another_origin_speak_tus(settings: Settings) -> None:
         )
         assert preflight.status_code == 200
         exposed = cross.options("/api/v1/uploads", headers={"Origin": origin}).headers
-        for name in ("Upload-Offset", "Location", "Upload-Metadata", "Tus-Max-Size"):
+        for name in (
+            "Upload-Offset",
+            "Location",
+            "Upload-Metadata",
+            "Tus-Max-Size",
+            "Tandem-Chunk-Size",
+        ):
             assert name.lower() in exposed["Access-Control-Expose-Headers"].lower()
     app.state.engine.dispose()

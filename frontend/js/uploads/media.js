@@ -16,19 +16,34 @@ export function mediaType(file) {
   return MEDIA_EXTENSIONS[extension] || "";
 }
 
-let maxBytesPromise = null;
+// What the server says about uploads, asked once (tus discovery).
+let limitsPromise = null;
+// Without the server's word: one 8 MiB storage part per PATCH.
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
-/** The largest upload the server takes (tus Tus-Max-Size), or null when it does not say. */
-export function maxUploadBytes() {
-  if (!maxBytesPromise) {
-    maxBytesPromise = fetch(`${API}/uploads`, { method: "OPTIONS", credentials: "same-origin" })
-      .then((response) => Number.parseInt(response.headers.get("Tus-Max-Size") || "", 10) || null)
+function uploadLimits() {
+  if (!limitsPromise) {
+    limitsPromise = fetch(`${API}/uploads`, { method: "OPTIONS", credentials: "same-origin" })
+      .then((response) => ({
+        maxBytes: Number.parseInt(response.headers.get("Tus-Max-Size") || "", 10) || null,
+        chunkBytes: Number.parseInt(response.headers.get("Tandem-Chunk-Size") || "", 10) || null,
+      }))
       .catch(() => {
-        maxBytesPromise = null;
-        return null;
+        limitsPromise = null;
+        return { maxBytes: null, chunkBytes: null };
       });
   }
-  return maxBytesPromise;
+  return limitsPromise;
+}
+
+/** The largest upload the server takes (tus Tus-Max-Size), or null when it does not say. */
+export async function maxUploadBytes() {
+  return (await uploadLimits()).maxBytes;
+}
+
+/** The PATCH size the server asks for: whole storage parts, so no tail is stored between PATCHes. */
+export async function chunkBytes() {
+  return (await uploadLimits()).chunkBytes || DEFAULT_CHUNK_BYTES;
 }
 
 export function tooLargeMessage(maxBytes) {

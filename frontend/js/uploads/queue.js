@@ -7,7 +7,7 @@
 import { API, api, ApiError, csrfToken, currentSession, sessionEnded } from "../api.js";
 import { capturesOf, dropCapture, keepCapture } from "./captures.js";
 import { describeFailure, shouldRetry, SignedOutDuringUpload } from "./failures.js";
-import { maxUploadBytes, mediaType } from "./media.js";
+import { chunkBytes, maxUploadBytes, mediaType } from "./media.js";
 import { followRecording } from "./processing.js";
 import { forgetResumeRecord, resumeRecords } from "./resume-records.js";
 
@@ -17,8 +17,6 @@ async function tusUpload() {
   return (await import("./tus.js")).Upload;
 }
 
-// Each chunk is one PATCH: what a dropped connection can cost, and how often progress is saved.
-const CHUNK_BYTES = 5 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
 const UNFINISHED = new Set(["waiting", "uploading", "paused", "offline", "signed-out", "failed", "needs-file"]);
 const SPEED_WINDOW_MS = 10000;
@@ -74,10 +72,12 @@ function measure(item, sent, total) {
   changed();
 }
 
-function tusOptions(item) {
+async function tusOptions(item) {
   return {
     endpoint: new URL(`${API}/uploads`, window.location.origin).href,
-    chunkSize: CHUNK_BYTES,
+    // Each chunk is one PATCH. A cut one costs nothing (the server keeps what arrived);
+    // a chunk well under proxies' body limits keeps uploads working behind them.
+    chunkSize: await chunkBytes(),
     retryDelays: RETRY_DELAYS,
     removeFingerprintOnSuccess: true,
     metadata: item.metadata,
@@ -161,7 +161,7 @@ export async function addUpload(file, details, { capture = false, captureId = nu
     message: "",
   };
   const Upload = await tusUpload();
-  item.upload = new Upload(file, tusOptions(item));
+  item.upload = new Upload(file, await tusOptions(item));
   const previous = await item.upload.findPreviousUploads();
   if (previous.length > 0) {
     item.upload.resumeFromPreviousUpload(previous[0]);
@@ -204,7 +204,7 @@ export async function cancel(item) {
   try {
     // The server may still be finishing the PATCH just aborted (423 Locked): a few quick
     // retries, then leave it to the server, which drops unfinished uploads when they expire.
-    if (url) await (await tusUpload()).terminate(url, { ...tusOptions(item), retryDelays: TERMINATE_RETRY_DELAYS });
+    if (url) await (await tusUpload()).terminate(url, { ...(await tusOptions(item)), retryDelays: TERMINATE_RETRY_DELAYS });
   } catch {
     // Offline, signed out or still locked: as above.
   }
