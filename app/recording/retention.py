@@ -150,11 +150,11 @@ def sweep_uploads(engine: Engine, storage: Storage, settings: Settings, *, now: 
 
 def _sweep_one(engine: Engine, storage: Storage, settings: Settings, upload_id: uuid.UUID) -> int:
     try:
-        uploads.acquire(engine, upload_id=upload_id, seconds=settings.upload_lock_seconds)
+        lease = uploads.acquire(engine, upload_id=upload_id, seconds=settings.upload_lock_seconds)
     except Locked:
-        return 0  # a PATCH or another purger holds it right now
-    snapshot = uploads.reload_if_present(engine, upload_id=upload_id)
-    if snapshot is None or not snapshot.expired:
+        return 0  # a PATCH or another purger holds it right now (or it is gone)
+    snapshot = lease.upload
+    if not snapshot.expired:
         return 0
     uploads.terminate(
         engine, storage, snapshot=snapshot, actor=None, request=None, reason="expired"
@@ -166,17 +166,18 @@ def process_pending(engine: Engine, storage: Storage, settings: Settings) -> int
     """Finish what a stopped process left: complete uploads, then process recordings."""
     for upload in unfinished_complete_uploads(engine):
         try:
-            token = uploads.acquire(
+            lease = uploads.acquire(
                 engine, upload_id=upload.id, seconds=settings.upload_lock_seconds
             )
         except Locked:
             continue
         try:
-            snapshot = uploads.reload(engine, upload_id=upload.id)
-            if snapshot.completed_at is None:
-                uploads.finish(engine, storage, snapshot=snapshot, token=token, request=None)
+            if lease.upload.completed_at is None:
+                uploads.finish(
+                    engine, storage, snapshot=lease.upload, token=lease.token, request=None
+                )
         finally:
-            uploads.release(engine, upload_id=upload.id, token=token)
+            uploads.release(engine, upload_id=upload.id, token=lease.token)
     processed = 0
     for recording_id in pending_recording_ids(engine):
         process_recording(engine, storage, settings, recording_id)

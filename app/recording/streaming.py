@@ -90,6 +90,7 @@ class Appender:
         # Tails written or read by this request, removed once the database no longer names them.
         self.stale_tails: list[str] = []
         self.renewed_at = time.monotonic()
+        self.released = False  # the last commit also ended the lease
 
     @property
     def stored(self) -> int:
@@ -162,7 +163,16 @@ class Appender:
             await blocking(self._renew)
             await blocking(self.storage.put, tail_key, remainder)
         tail_size = 0 if complete else len(remainder)
-        await blocking(self._commit_blocking, tail_key=tail_key, tail_size=tail_size)
+        try:
+            # Unless the upload is whole (finishing it needs the lease), this request is done.
+            await blocking(
+                self._commit_blocking, tail_key=tail_key, tail_size=tail_size, release=not complete
+            )
+        except uploads.LeaseLost:
+            if tail_key:  # never named in the database: nobody else would find it
+                await blocking(self.storage.delete, tail_key)
+            raise
+        self.released = not complete
         await self._remove_stale_tails(keep=tail_key)
         return dataclasses.replace(
             self.snapshot,
@@ -172,7 +182,9 @@ class Appender:
             offset=self.stored + tail_size,
         )
 
-    def _commit_blocking(self, *, tail_key: str | None, tail_size: int) -> None:
+    def _commit_blocking(
+        self, *, tail_key: str | None, tail_size: int, release: bool = False
+    ) -> None:
         uploads.record_progress(
             self.engine,
             self.settings,
@@ -181,6 +193,7 @@ class Appender:
             parts=self.parts,
             tail_key=tail_key,
             tail_size=tail_size,
+            release=release,
         )
         self.renewed_at = time.monotonic()
 

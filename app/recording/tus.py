@@ -21,13 +21,20 @@ from starlette.background import BackgroundTask
 
 from app.auth.deps import SettingsDep
 from app.config import Settings
-from app.errors import AppError, Conflict, PayloadTooLarge, PreconditionFailed, UnsupportedMedia
+from app.errors import (
+    AppError,
+    Conflict,
+    Gone,
+    PayloadTooLarge,
+    PreconditionFailed,
+    UnsupportedMedia,
+)
 from app.recording import uploads
 from app.recording.deps import StreamingUser, processing_task
 from app.recording.schemas import RecordingIntent, UploadRead
 from app.recording.streaming import Appender, Checksum, blocking
-from app.recording.uploads import UploadSnapshot
-from app.storage import Storage, StorageDep
+from app.recording.uploads import LeaseLost, UploadSnapshot
+from app.storage import Storage, StorageDep, StorageError
 
 TUS_VERSION = "1.0.0"
 OFFSET_STREAM = "application/offset+octet-stream"
@@ -201,26 +208,38 @@ async def _write(
 ) -> tuple[UploadSnapshot, BackgroundTask | None]:
     """Under the upload's lease: append the body, and finish the upload when it is whole."""
     engine, settings = request.app.state.engine, request.app.state.settings
-    token = await blocking(
+    lease = await blocking(
         uploads.acquire, engine, upload_id=snapshot.id, seconds=settings.upload_lock_seconds
     )
+    released = False
     try:
-        # Read again under the lease: another process may have moved the upload on.
-        fresh = await blocking(uploads.reload, engine, upload_id=snapshot.id)
+        fresh = lease.upload
         if offset is not None and offset != fresh.offset:
             raise Conflict(f"Upload-Offset must be {fresh.offset}.", code="offset_mismatch")
         if with_body and fresh.offset < fresh.length:
-            appender = Appender(engine, storage, settings, fresh, token, checksum)
+            appender = Appender(engine, storage, settings, fresh, lease.token, checksum)
             fresh = await appender.run(request.stream())
+            released = appender.released
         if fresh.offset < fresh.length or fresh.completed_at is not None:
             return fresh, None
         recording_id = await blocking(
-            uploads.finish, engine, storage, snapshot=fresh, token=token, request=request
+            uploads.finish, engine, storage, snapshot=fresh, token=lease.token, request=request
         )
         return fresh, processing_task(request, storage, recording_id)
+    except (LeaseLost, StorageError) as error:
+        if await blocking(uploads.reload_if_present, engine, upload_id=snapshot.id) is not None:
+            raise
+        # Cancelled (DELETE) or consent withdrawn while this request ran: whatever it wrote
+        # after the erasure goes too.
+        await blocking(uploads.discard_all_bytes, storage, snapshot)
+        raise Gone(
+            "This upload was stopped: it was cancelled or its consent was withdrawn.",
+            code="upload_stopped",
+        ) from error
     finally:
-        with anyio.CancelScope(shield=True):
-            await blocking(uploads.release, engine, upload_id=snapshot.id, token=token)
+        if not released:
+            with anyio.CancelScope(shield=True):
+                await blocking(uploads.release, engine, upload_id=snapshot.id, token=lease.token)
 
 
 @router.delete("/{upload_id}", status_code=204)
@@ -228,7 +247,7 @@ async def terminate_upload(
     upload_id: uuid.UUID, request: Request, user: StreamingUser, storage: StorageDep
 ) -> Response:
     """Abandon an unfinished upload: its stored bytes and its recording are removed."""
-    engine, settings = request.app.state.engine, request.app.state.settings
+    engine = request.app.state.engine
     snapshot = await blocking(uploads.load, engine, upload_id=upload_id, user=user)
     require_version(request)
     if snapshot.completed_at is not None:
@@ -236,10 +255,8 @@ async def terminate_upload(
             "This upload is complete; manage the recording at /api/v1/recordings instead.",
             code="upload_complete",
         )
-    # Not while a PATCH runs (423); the lease goes with the row.
-    await blocking(
-        uploads.acquire, engine, upload_id=upload_id, seconds=settings.upload_lock_seconds
-    )
+    # Also while a PATCH runs: that PATCH finds its upload gone, stops, and erases what it
+    # wrote since (410). Someone cancelling an upload of the wrong family must not wait.
     await blocking(
         uploads.terminate,
         engine,

@@ -121,16 +121,15 @@ def reload_if_present(engine: Engine, *, upload_id: uuid.UUID) -> UploadSnapshot
         return UploadSnapshot.of(row) if row is not None else None
 
 
-def reload(engine: Engine, *, upload_id: uuid.UUID) -> UploadSnapshot:
-    """The upload as committed now (read again once the lease is held)."""
-    snapshot = reload_if_present(engine, upload_id=upload_id)
-    if snapshot is None:
-        raise Conflict("This upload was terminated.", code="upload_terminated")
-    return snapshot
+@dataclass(frozen=True)
+class Lease:
+    token: str
+    upload: UploadSnapshot  # as committed when the lease was taken
 
 
-def acquire(engine: Engine, *, upload_id: uuid.UUID, seconds: int) -> str:
-    """Hold the upload for one request, across processes: a conditional UPDATE."""
+def acquire(engine: Engine, *, upload_id: uuid.UUID, seconds: int) -> Lease:
+    """Hold the upload for one request, across processes: a conditional UPDATE, and the
+    upload read back in the same transaction (another process may have moved it on)."""
     token = uuid.uuid4().hex
     now = utcnow()
     statement = (
@@ -141,12 +140,14 @@ def acquire(engine: Engine, *, upload_id: uuid.UUID, seconds: int) -> str:
     )
     with Session(engine) as db:
         changed = db.execute(statement).rowcount  # type: ignore[attr-defined]
+        row = db.get(Upload, upload_id)
+        snapshot = UploadSnapshot.of(row) if row is not None else None
         db.commit()
-    if changed != 1:
+    if changed != 1 or snapshot is None:
         raise Locked(
             "Another request is writing to this upload; retry shortly.", code="upload_locked"
         )
-    return token
+    return Lease(token, snapshot)
 
 
 def _guarded_update(
@@ -189,19 +190,24 @@ def record_progress(
     parts: list[StoredPart],
     tail_key: str | None,
     tail_size: int,
+    release: bool = False,
 ) -> int:
-    """Commit what is durably stored; the new offset is what HEAD reports from now on."""
+    """Commit what is durably stored; the new offset is what HEAD reports from now on.
+    With `release`, the request is done with the upload: the lease ends in the same commit."""
     offset = sum(part.size for part in parts) + tail_size
     now = utcnow()
+    lease_until = None if release else now + timedelta(seconds=settings.upload_lock_seconds)
     values = {
         Upload.parts: [vars(part) for part in parts],
         Upload.tail_key: tail_key,
         Upload.tail_size: tail_size,
         Upload.offset: offset,
-        Upload.lock_until: now + timedelta(seconds=settings.upload_lock_seconds),
+        Upload.lock_until: lease_until,
         # Expiry slides with activity: a slow phone upload over days is not abandoned.
         Upload.expires_at: now + timedelta(hours=settings.upload_expiry_hours),
     }
+    if release:
+        values[Upload.lock_token] = None
     _guarded_update(engine, upload_id, token, values)
     return offset
 
@@ -245,6 +251,12 @@ def finish(
             )
         db.commit()
     return snapshot.recording_id
+
+
+def discard_all_bytes(storage: Storage, snapshot: UploadSnapshot) -> None:
+    """Everything an unfinished upload may have stored, wherever it is (idempotent)."""
+    discard_upload_bytes(storage, snapshot.storage_key, snapshot.multipart_id, snapshot.id)
+    storage.delete(snapshot.storage_key)  # completed by a request that then lost the upload
 
 
 def terminate(

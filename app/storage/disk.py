@@ -77,9 +77,12 @@ class DiskStorage:
         total = sum(part.size for part in parts)
         if not source.exists() and target.exists() and target.stat().st_size == total:
             return  # completed before, by a process that died before recording it
-        with source.open("r+b") as file:
-            file.truncate(total)
-            os.fsync(file.fileno())
+        try:
+            with source.open("r+b") as file:
+                file.truncate(total)
+                os.fsync(file.fileno())
+        except FileNotFoundError as error:
+            raise StorageError(f"no multipart write {multipart_id}") from error
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
         _fsync_directory(target.parent)

@@ -57,9 +57,16 @@ class S3Storage:
         return str(answer["UploadId"])
 
     def upload_part(self, key: str, multipart_id: str, number: int, data: Data) -> StoredPart:
-        answer = self.client.upload_part(
-            Bucket=self.bucket, Key=key, UploadId=multipart_id, PartNumber=number, Body=bytes(data)
-        )
+        try:
+            answer = self.client.upload_part(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=multipart_id,
+                PartNumber=number,
+                Body=bytes(data),
+            )
+        except ClientError as error:  # NoSuchUpload: aborted under us (a cancelled upload)
+            raise StorageError(f"writing part {number} of {key}: {error}") from error
         return StoredPart(number=number, etag=str(answer["ETag"]), size=len(data))
 
     def complete_multipart(self, key: str, multipart_id: str, parts: list[StoredPart]) -> None:

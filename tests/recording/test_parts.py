@@ -7,6 +7,9 @@ the bytes after it: these tests check that what reaches storage is exactly what 
 import random
 import threading
 import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import anyio
 import anyio.to_thread
@@ -15,6 +18,14 @@ import pytest
 from app.recording.parts import PartBuffers, PartPipeline
 
 PART = 64 * 1024
+T = TypeVar("T")
+
+
+def run(receive: Callable[[], Awaitable[T]]) -> T:
+    """Run an async receive loop to its end, in a thread of its own: in a test worker that
+    has run browser tests, Playwright keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(anyio.run, receive).result()
 
 
 def random_chunks(data: bytes, seed: int) -> list[bytes]:
@@ -63,7 +74,7 @@ def test_parts_stored_slowly_in_a_thread_arrive_whole_and_in_order() -> None:
             await pipeline.wait()
             return bytes(buffers.pending)
 
-    remainder = anyio.run(receive)
+    remainder = run(receive)
     assert b"".join(stored) + remainder == data
     assert len(stored) == 12
 
@@ -88,7 +99,7 @@ def test_the_next_part_is_received_while_the_last_is_being_stored() -> None:
             second_part_received.set()
             await pipeline.wait()
 
-    anyio.run(receive)
+    run(receive)
     assert first_part_stored.is_set()
 
 
@@ -109,4 +120,4 @@ def test_an_error_storing_a_part_reaches_the_receive_loop_as_itself() -> None:
             await pipeline.wait()
 
     with pytest.raises(StorageBroke, match="disk full"):
-        anyio.run(receive)
+        run(receive)

@@ -1,9 +1,11 @@
 """Connections that drop and requests that collide, against a real server process."""
 
 import hashlib
+import json
 import os
 import socket
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +13,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.config import Settings
+from app.models import Upload
+from app.storage import Storage
 from tests.recording.conftest import (
     People,
     both_backends,
@@ -100,6 +104,59 @@ def test_a_second_patch_during_a_running_one_is_locked(
         assert client.head(path, headers={**headers, **TUS}).headers["Upload-Length"] == str(
             len(data)
         )
+
+
+def read_reply(connection: socket.socket) -> tuple[str, str]:
+    """The status line and body of the answer to a hand-made request."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += connection.recv(65536) or b"\r\n\r\n"
+    head, _, body = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    length = next(
+        (int(line.split(":")[1]) for line in lines if line.lower().startswith("content-length")), 0
+    )
+    while len(body) < length:
+        more = connection.recv(65536)
+        if not more:
+            break
+        body += more
+    return lines[0], body.decode()
+
+
+@both_backends
+@pytest.mark.parametrize("stop", ["cancel", "withdraw consent"])
+def test_an_upload_stopped_during_a_running_patch_ends_it_and_keeps_no_byte(
+    live: str, people: People, db: Session, storage: Storage, stop: str
+) -> None:
+    """Cancelling, or a family withdrawing consent, does not wait for the PATCH in progress;
+    that PATCH stops and nothing it wrote before or after stays in storage."""
+    part = storage.part_size
+    data = os.urandom(part + part // 2)
+    headers = live_bearer(db, people.practitioner)
+    with httpx.Client(base_url=live, timeout=30) as client:
+        path = create_upload(client, headers, len(data)).headers["Location"]
+        running = start_patch(live, path, headers, 0, len(data))
+        running.sendall(data[: part + 1000])
+        assert wait_for_offset(client, path, headers, part) == part  # a part is stored
+        if stop == "cancel":
+            stopped = client.delete(path, headers={**headers, **TUS})
+            assert stopped.status_code == 204, stopped.text
+        else:
+            upload_id = uuid.UUID(path.rsplit("/", 1)[1])
+            recording_id = db.exec(select(Upload.recording_id).where(Upload.id == upload_id)).one()
+            withdraw = f"/api/v1/recordings/{recording_id}/consent/withdraw"
+            stopped = client.post(withdraw, headers=headers, json={})
+            assert stopped.status_code == 200, stopped.text
+        # The phone, unaware, sends the rest of its PATCH.
+        running.sendall(data[part + 1000 :])
+        status, body = read_reply(running)
+        running.close()
+        assert status.startswith("HTTP/1.1 410"), (status, body)
+        assert json.loads(body)["error"]["code"] == "upload_stopped"
+        assert client.head(path, headers={**headers, **TUS}).status_code == 404
+    assert storage.list("") == []
+    assert storage.list_multiparts() == []
 
 
 @pytest.fixture

@@ -179,7 +179,7 @@ def test_a_second_patch_while_one_runs_is_423(
     url = create_upload(client, headers, 10).headers["Location"]
     upload_id = url.rsplit("/", 1)[1]
     # As if another process were in the middle of a PATCH of this upload.
-    token = uploads.acquire(app.state.engine, upload_id=uuid_of(upload_id), seconds=60)
+    token = uploads.acquire(app.state.engine, upload_id=uuid_of(upload_id), seconds=60).token
     assert patch(client, url, headers, 0, b"01234").status_code == 423
     uploads.release(app.state.engine, upload_id=uuid_of(upload_id), token=token)
     assert patch(client, url, headers, 0, b"01234").status_code == 204
