@@ -49,6 +49,32 @@ def may_view_media(db: Session, *, member: Member, recording: Recording) -> bool
     return has_grant(db, recording_id=recording.id, user_id=member.user.id)
 
 
+def media_viewable(db: Session, *, member: Member, recordings: list[Recording]) -> set[uuid.UUID]:
+    """Which of a page of recordings this member may watch: `may_view_media` for each, in
+    two queries for the page instead of two for every row."""
+    coached: set[uuid.UUID] = set()
+    if member.has(Role.coach):
+        statement = select(Assignment.practitioner_user_id).where(
+            Assignment.organisation_id == member.organisation_id,
+            Assignment.kind == AssignmentKind.coach,
+            Assignment.staff_user_id == member.user.id,
+        )
+        coached = set(db.exec(statement))
+    granted = set(
+        db.exec(
+            select(RecordingAccessGrant.recording_id).where(
+                RecordingAccessGrant.user_id == member.user.id,
+                col(RecordingAccessGrant.recording_id).in_([row.id for row in recordings]),
+            )
+        )
+    )
+    return {
+        row.id
+        for row in recordings
+        if row.owner_user_id == member.user.id or row.owner_user_id in coached or row.id in granted
+    }
+
+
 def recording_access(db: Session, *, user: User, recording_id: uuid.UUID) -> RecordingAccess:
     """The recording as this caller may see it, or 404 when they may not see it at all."""
     recording = db.get(Recording, recording_id)

@@ -28,7 +28,7 @@ from app.recording.policy import (
     find_grant,
     has_grant,
     listing_filter,
-    may_view_media,
+    media_viewable,
 )
 from app.recording.schemas import AccessGrantCreate, ConsentRead, RecordingIntent, RecordingRead
 
@@ -152,9 +152,17 @@ def consent_of(db: Session, recording_id: uuid.UUID) -> ConsentRecord | None:
 
 
 def recording_read(db: Session, recording: Recording, *, may_view_media: bool) -> RecordingRead:
-    consent = consent_of(db, recording.id)
     organisation = db.get(Organisation, recording.organisation_id)
     assert organisation is not None
+    return _read(recording, organisation, consent_of(db, recording.id), may_view_media)
+
+
+def _read(
+    recording: Recording,
+    organisation: Organisation,
+    consent: ConsentRecord | None,
+    may_view_media: bool,
+) -> RecordingRead:
     playable = may_view_media and recording.status == RecordingStatus.ready
     base = f"{API_PREFIX}/{recording.id}"
     return RecordingRead(
@@ -197,10 +205,19 @@ def list_recordings(
     if status is not None:
         statement = statement.where(Recording.status == status)
     statement = statement.order_by(col(Recording.created_at).desc()).limit(limit).offset(offset)
-    return [
-        recording_read(db, row, may_view_media=may_view_media(db, member=member, recording=row))
-        for row in db.exec(statement)
-    ]
+    rows = list(db.exec(statement))
+    # A fixed number of queries per page, whatever its length.
+    organisation = db.get(Organisation, member.organisation_id)
+    assert organisation is not None
+    ids = [row.id for row in rows]
+    consents = {
+        consent.recording_id: consent
+        for consent in db.exec(
+            select(ConsentRecord).where(col(ConsentRecord.recording_id).in_(ids))
+        )
+    }
+    viewable = media_viewable(db, member=member, recordings=rows)
+    return [_read(row, organisation, consents.get(row.id), row.id in viewable) for row in rows]
 
 
 def grant_access(

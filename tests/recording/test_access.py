@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session
 
 from app.models import Role
-from tests.factories import make_user
+from tests.factories import assign, grant_recording_access, make_ready_recording, make_user
 from tests.recording.conftest import People
 from tests.recording.helpers import upload_whole
 
@@ -114,3 +115,48 @@ def test_lists_show_what_each_person_may_see(
     assert visible(people.lead) == {recording_id, theirs}
     outsider = client.get("/api/v1/recordings", params=params, headers=auth(people.outsider))
     assert outsider.status_code == 404
+
+
+def test_a_list_shows_for_each_recording_whether_its_media_may_be_watched(
+    client: TestClient, people: People, auth: Any, db: Session, app: Any
+) -> None:
+    """The list answers `can_view_media` as opening each recording would, in a fixed number
+    of queries per page however many recordings are on it."""
+    engine = app.state.engine
+    other_practitioner = make_user(db, people.organisation, Role.practitioner)
+    assign(db, people.organisation, people.supervisor, other_practitioner, "supervisor")
+    params = {"organisation_id": str(people.organisation.id)}
+
+    def listing_with_query_count(user: Any) -> tuple[dict[str, bool], int]:
+        statements: list[str] = []
+
+        def count(*args: Any) -> None:
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            answer = client.get("/api/v1/recordings", params=params, headers=auth(user))
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert answer.status_code == 200
+        return {item["id"]: item["can_view_media"] for item in answer.json()}, len(statements)
+
+    def add_recordings(count: int) -> None:
+        for index in range(count):
+            owner = people.practitioner if index % 2 else other_practitioner
+            recording = make_ready_recording(db, people.organisation, owner)
+            if index % 3 == 0:
+                grant_recording_access(db, recording, people.supervisor)
+
+    add_recordings(2)
+    listing_with_query_count(people.coach)  # the first request of a sign-in does a little more
+    _, few = listing_with_query_count(people.coach)
+    add_recordings(8)
+    for user in (people.coach, people.supervisor, people.lead, people.practitioner):
+        listed, queries = listing_with_query_count(user)
+        assert listed, user
+        for recording_id, can_view in listed.items():
+            single = client.get(f"/api/v1/recordings/{recording_id}", headers=auth(user)).json()
+            assert single["can_view_media"] is can_view, (user.email, recording_id)
+        if user is people.coach:
+            assert queries == few  # 10 recordings cost what 2 did

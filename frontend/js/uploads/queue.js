@@ -202,11 +202,12 @@ export async function cancel(item) {
   if (item.upload) item.upload.abort(false);
   const url = (item.upload && item.upload.url) || item.uploadUrl;
   try {
-    // The server may still be finishing the PATCH just aborted (423 Locked): a few quick
-    // retries, then leave it to the server, which drops unfinished uploads when they expire.
+    // The server stops the PATCH just aborted, if it still runs, and deletes everything.
+    // A few quick retries for a flaky network, then leave it to the server, which drops
+    // unfinished uploads when they expire.
     if (url) await (await tusUpload()).terminate(url, { ...(await tusOptions(item)), retryDelays: TERMINATE_RETRY_DELAYS });
   } catch {
-    // Offline, signed out or still locked: as above.
+    // Offline or signed out: as above.
   }
   forgetResumeRecord(item.fingerprint);
   if (item.captureId) await dropCapture(item.captureId);
