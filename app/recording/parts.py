@@ -32,18 +32,21 @@ class BufferPool:
         self._idle: list[bytearray] = []
 
     def take(self, size: int) -> bytearray:
-        while self._idle:
-            buffer = self._idle.pop()
+        while True:
+            try:
+                buffer = self._idle.pop()  # atomic: safe with event loops in several threads
+            except IndexError:
+                return bytearray(size)
             if len(buffer) == size:
                 return buffer
-        return bytearray(size)
 
     def give_back(self, buffer: bytearray) -> None:
         if len(self._idle) < self.keep:
             self._idle.append(buffer)
 
 
-# Used from the event loop only (requests hand buffers back when they end), so no lock.
+# Requests hand their buffers back when they end. list.pop and list.append are atomic,
+# so no lock is needed, even with several apps on event loops in different threads.
 POOL = BufferPool(keep=2)
 
 

@@ -121,3 +121,15 @@ def test_an_error_storing_a_part_reaches_the_receive_loop_as_itself() -> None:
 
     with pytest.raises(StorageBroke, match="disk full"):
         run(receive)
+
+
+def test_requests_at_the_same_time_never_share_a_buffer_and_later_ones_reuse_them() -> None:
+    with PartBuffers(PART) as first, PartBuffers(PART) as second:
+        first_part = next(first.feed(b"a" * PART))
+        second_part = next(second.feed(b"b" * PART))
+        assert first_part.obj is not second_part.obj
+        assert bytes(first_part) == b"a" * PART  # untouched by the other request
+        in_use = {id(first_part.obj), id(second_part.obj)}
+    with PartBuffers(PART) as later:
+        reused = next(later.feed(b"c" * PART))
+        assert id(reused.obj) in in_use  # no fresh 64 KiB zeroed for this request
