@@ -1,4 +1,5 @@
-"""After the last byte: sha256, what the file really is, a poster frame; ready or rejected.
+"""After the last byte: location metadata out, sha256, what the file really is, a poster
+frame; ready or rejected.
 
 It runs in the app process, in a worker thread right after the completing request has
 answered (a background task), so the uploader hears "complete" at once. It is
@@ -21,9 +22,12 @@ from app.models import Recording, RecordingStatus, Upload
 from app.models.base import utcnow
 from app.recording.erasure import erase_recording_media
 from app.recording.media import MediaInfo, NotMedia, poster_jpeg, probe, sha256_and_size, sniff
+from app.recording.user_data import metadata_boxes, without_metadata
 from app.storage import Storage
 
 logger = logging.getLogger("tandem.recording.processing")
+SNIFF_BYTES = 512
+ISO_BASE_MEDIA = {"mp4", "quicktime"}  # the families whose metadata boxes user_data.py knows
 
 
 def _claim(engine: Engine, settings: Settings, recording_id: uuid.UUID) -> Recording | None:
@@ -69,6 +73,7 @@ def _process(engine: Engine, storage: Storage, recording: Recording) -> None:
     if not recording.size_bytes:
         _reject(engine, storage, recording, "The file is empty.", sha256=None, size=0)
         return
+    removed = _remove_user_data(storage, recording)
     with storage.open(recording.storage_key) as file:
         sha256, size, head = sha256_and_size(file)
     family = sniff(head)
@@ -81,7 +86,28 @@ def _process(engine: Engine, storage: Storage, recording: Recording) -> None:
         _reject(engine, storage, recording, str(error), sha256=sha256, size=size)
         return
     poster_key = _store_poster(storage, recording) if info.has_video else None
-    _mark_ready(engine, storage, recording, info, sha256=sha256, size=size, poster_key=poster_key)
+    _mark_ready(
+        engine,
+        storage,
+        recording,
+        info,
+        sha256=sha256,
+        size=size,
+        poster_key=poster_key,
+        metadata_boxes_removed=removed,
+    )
+
+
+def _remove_user_data(storage: Storage, recording: Recording) -> int:
+    """Empty the location and device metadata boxes of an MP4 or QuickTime file (see
+    user_data.py) before it is hashed, so the sha256 and ETag are of what is served."""
+    with storage.open(recording.storage_key) as file:
+        if sniff(file.read(SNIFF_BYTES)) not in ISO_BASE_MEDIA:
+            return 0
+        boxes = metadata_boxes(file, recording.size_bytes or 0)
+    if boxes:
+        storage.patch(recording.storage_key, without_metadata(boxes))
+    return len(boxes)
 
 
 def _store_poster(storage: Storage, recording: Recording) -> str | None:
@@ -122,12 +148,14 @@ def _mark_ready(
     sha256: str,
     size: int,
     poster_key: str | None,
+    metadata_boxes_removed: int,
 ) -> None:
     values = {**asdict(info), "sha256": sha256, "size_bytes": size, "poster_key": poster_key}
     if not _finish(engine, recording.id, {**values, "status": RecordingStatus.ready}):
         erase_recording_media(storage, recording)  # erased while we worked: leave nothing
         return
-    _audit(engine, recording, "recording.ready", {"media_type": info.media_type})
+    details = {"media_type": info.media_type, "metadata_boxes_removed": metadata_boxes_removed}
+    _audit(engine, recording, "recording.ready", details)
 
 
 def _reject(

@@ -119,6 +119,17 @@ class DiskStorage:
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
 
+    def patch(self, key: str, changes: list[tuple[int, bytes]]) -> None:
+        with self._path(key).open("r+b") as file:
+            size = os.fstat(file.fileno()).st_size
+            for offset, data in changes:
+                if offset + len(data) > size:
+                    raise StorageError(f"a change past the end of {key}")
+                file.seek(offset)
+                file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+
     def open(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")
 

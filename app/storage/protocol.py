@@ -71,6 +71,11 @@ class Storage(Protocol):
         """Read a small object whole."""
         ...
 
+    def patch(self, key: str, changes: list[tuple[int, bytes]]) -> None:
+        """Overwrite a few bytes of an object: (offset, new bytes), sizes unchanged.
+        For media nobody reads yet (processing); a crash midway leaves some changes done."""
+        ...
+
     def open(self, key: str) -> BinaryIO:
         """A seekable reader of an object, for hashing and probing without a local copy."""
         ...

@@ -11,6 +11,9 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from app.storage.protocol import Data, PendingMultipart, StorageError, StoredObject, StoredPart
 
 READ_BUFFER_BYTES = 1024 * 1024
+# S3's limits for the parts of a multipart upload: all but the last >= 5 MiB, copies <= 5 GiB.
+MIN_PART_BYTES = 5 * 1024 * 1024
+MAX_COPY_BYTES = 5 * 1024**3
 
 
 def _error_code(error: ClientError) -> str:
@@ -103,6 +106,61 @@ class S3Storage:
     def put(self, key: str, data: Data) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=bytes(data), **self._encryption)
 
+    def patch(self, key: str, changes: list[tuple[int, bytes]]) -> None:
+        """Objects cannot change in place: the object is written again as a multipart
+        upload of itself, where the parts around each change are uploaded (5 MiB each)
+        and the rest is copied inside S3 (UploadPartCopy), never through this machine."""
+        size = self._size(key)
+        if size is None:
+            raise StorageError(f"no object {key}")
+        if any(offset + len(data) > size for offset, data in changes):
+            raise StorageError(f"a change past the end of {key}")
+        upload_id = self.create_multipart(key)
+        try:
+            parts = [
+                self._patched_part(key, upload_id, number, start, end, changes)
+                if uploaded
+                else self._copied_part(key, upload_id, number, start, end)
+                for number, (start, end, uploaded) in enumerate(_patch_plan(size, changes), 1)
+            ]
+            self.complete_multipart(key, upload_id, parts)
+        except Exception:
+            self.abort_multipart(key, upload_id)
+            raise
+
+    def _patched_part(
+        self,
+        key: str,
+        upload_id: str,
+        number: int,
+        start: int,
+        end: int,
+        changes: list[tuple[int, bytes]],
+    ) -> StoredPart:
+        answer = self.client.get_object(
+            Bucket=self.bucket, Key=key, Range=f"bytes={start}-{end - 1}"
+        )
+        data = bytearray(answer["Body"].read())
+        for offset, new in changes:
+            if start <= offset < end:
+                data[offset - start : offset - start + len(new)] = new
+        return self.upload_part(key, upload_id, number, memoryview(data))
+
+    def _copied_part(
+        self, key: str, upload_id: str, number: int, start: int, end: int
+    ) -> StoredPart:
+        answer = self.client.upload_part_copy(
+            Bucket=self.bucket,
+            Key=key,
+            UploadId=upload_id,
+            PartNumber=number,
+            CopySource={"Bucket": self.bucket, "Key": key},
+            CopySourceRange=f"bytes={start}-{end - 1}",
+        )
+        return StoredPart(
+            number=number, etag=str(answer["CopyPartResult"]["ETag"]), size=end - start
+        )
+
     def get(self, key: str) -> bytes:
         answer = self.client.get_object(Bucket=self.bucket, Key=key)
         body: bytes = answer["Body"].read()
@@ -153,6 +211,38 @@ class S3Storage:
 
     def local_path(self, key: str) -> Path | None:
         return None
+
+
+def _patch_plan(size: int, changes: list[tuple[int, bytes]]) -> list[tuple[int, int, bool]]:
+    """The parts (start, end, uploaded?) that rebuild an object of `size` bytes with
+    `changes`: each change inside an uploaded part of at least 5 MiB (unless the object is
+    smaller), the stretches between copied, as S3's part limits allow."""
+    windows: list[list[int]] = []
+    for offset, data in sorted(changes):
+        start, end = offset, max(offset + len(data), offset + MIN_PART_BYTES)
+        if end > size:
+            start, end = max(0, min(start, size - MIN_PART_BYTES)), size
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    plan: list[tuple[int, int, bool]] = []
+    cursor = 0
+    for start, end in windows:
+        if start - cursor < MIN_PART_BYTES:
+            start = cursor  # too short to copy as a part of its own: upload it with the change
+        plan += _copies(cursor, start)
+        plan.append((start, end, True))
+        cursor = end
+    return plan + _copies(cursor, size)
+
+
+def _copies(start: int, end: int) -> list[tuple[int, int, bool]]:
+    if end <= start:
+        return []
+    count = -(-(end - start) // MAX_COPY_BYTES)
+    bounds = [start + (end - start) * index // count for index in range(count + 1)]
+    return [(low, high, False) for low, high in zip(bounds, bounds[1:], strict=False)]
 
 
 class _RangeReader(io.RawIOBase):

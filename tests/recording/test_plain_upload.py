@@ -121,7 +121,13 @@ def test_a_declared_type_does_not_make_a_video(
 def test_location_metadata_never_shows(
     client: TestClient, people: People, auth: Any, tmp_path: Path, db: Session
 ) -> None:
-    video = make_video(tmp_path / "gps.mp4", metadata={"location": "+51.5074-000.1278/"})
+    video = make_video(
+        tmp_path / "gps.mov",
+        container_format="mov",
+        metadata={"location": "+51.5074-000.1278/"},
+        keep_metadata=True,
+    )
+    assert b"51.5074" in video.read_bytes()
     headers = auth(people.practitioner)
     answer = post_form(client, headers, video.read_bytes())
     recording = client.get(answer.headers["Location"], headers=headers)

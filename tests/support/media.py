@@ -7,6 +7,8 @@ from pathlib import Path
 
 import av
 
+from app.recording.user_data import metadata_boxes, without_metadata
+
 SAMPLE_RATE = 44100
 
 
@@ -19,9 +21,17 @@ def make_video(
     fps: int = 25,
     audio: bool = True,
     metadata: dict[str, str] | None = None,
+    container_format: str = "mp4",
+    muxer_options: dict[str, str] | None = None,
+    keep_metadata: bool = False,
 ) -> Path:
-    """An H.264 (+ AAC) MP4 of moving colour bands and a tone."""
-    with av.open(str(path), mode="w", format="mp4") as container:
+    """An H.264 (+ AAC) MP4 of moving colour bands and a tone.
+
+    Unless `keep_metadata`, its metadata boxes (the muxer's own `udta` with its name) are
+    emptied, as processing does, so tests can compare what was uploaded with what is
+    stored and played back byte for byte.
+    """
+    with av.open(str(path), mode="w", format=container_format, options=muxer_options) as container:
         container.metadata.update(metadata or {})
         video = container.add_stream("libx264", rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
@@ -32,6 +42,14 @@ def make_video(
         container.mux(video.encode(None))
         if sound is not None:
             _add_tone(container, sound, seconds)
+    return path if keep_metadata else _as_stored(path)
+
+
+def _as_stored(path: Path) -> Path:
+    with path.open("r+b") as file:
+        for offset, data in without_metadata(metadata_boxes(file, path.stat().st_size)):
+            file.seek(offset)
+            file.write(data)
     return path
 
 
@@ -72,8 +90,8 @@ def pad_with_free_box(path: Path, extra_bytes: int) -> Path:
 
 
 def make_audio(path: Path, *, seconds: float = 1.0) -> Path:
-    """AAC in an MP4 (M4A) file: a tone."""
+    """AAC in an MP4 (M4A) file: a tone (metadata boxes emptied, as for make_video)."""
     with av.open(str(path), mode="w", format="mp4") as container:
         stream = container.add_stream("aac", rate=SAMPLE_RATE)
         _add_tone(container, stream, seconds)
-    return path
+    return _as_stored(path)
