@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit
 from app.config import Settings
 from app.db import make_engine
-from app.errors import Locked
+from app.errors import Conflict, Locked, NotFound
 from app.models import Organisation, Recording, RecordingStatus, Upload
 from app.models.base import utcnow
 from app.models.organisation import RetentionBasis
@@ -156,9 +156,12 @@ def _sweep_one(engine: Engine, storage: Storage, settings: Settings, upload_id: 
     snapshot = lease.upload
     if not snapshot.expired:
         return 0
-    uploads.terminate(
-        engine, storage, snapshot=snapshot, actor=None, request=None, reason="expired"
-    )
+    try:
+        uploads.terminate(
+            engine, storage, snapshot=snapshot, actor=None, request=None, reason="expired"
+        )
+    except (Conflict, NotFound):
+        return 0  # completed or removed by someone else meanwhile
     return 1
 
 

@@ -268,9 +268,23 @@ def terminate(
     request: Request | None,
     reason: str,
 ) -> None:
-    """Drop an unfinished upload: its stored bytes, the upload and its recording."""
-    discard_upload_bytes(storage, snapshot.storage_key, snapshot.multipart_id, snapshot.id)
+    """Drop an unfinished upload: the upload and its recording, then its stored bytes.
+
+    The rows go first, in one transaction that only removes an upload still unfinished:
+    a PATCH completing it at the same moment wins (409), and a PATCH still running finds
+    it gone and stops. Bytes a crash leaves behind are swept by `python -m app purge`.
+    """
     with Session(engine) as db:
+        removed = db.execute(
+            delete(Upload).where(col(Upload.id) == snapshot.id, col(Upload.completed_at).is_(None))
+        ).rowcount  # type: ignore[attr-defined]
+        if removed != 1:
+            if db.get(Upload, snapshot.id) is None:
+                raise NotFound("Upload not found.")
+            raise Conflict(
+                "This upload is complete; manage the recording at /api/v1/recordings instead.",
+                code="upload_complete",
+            )
         audit.record(
             db,
             action=f"upload.{reason}",
@@ -281,7 +295,6 @@ def terminate(
             request=request,
             details={"offset": snapshot.offset, "length": snapshot.length},
         )
-        db.execute(delete(Upload).where(col(Upload.id) == snapshot.id))
         # Its recording never had media; a withdrawn one stays as a tombstone.
         db.execute(
             delete(Recording).where(
@@ -290,3 +303,4 @@ def terminate(
             )
         )
         db.commit()
+    discard_upload_bytes(storage, snapshot.storage_key, snapshot.multipart_id, snapshot.id)

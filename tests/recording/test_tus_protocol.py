@@ -6,10 +6,12 @@ import os
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.config import Settings
+from app.errors import Conflict
 from app.models import Recording, Upload
 from app.models.base import utcnow
 from app.recording import uploads
@@ -328,3 +330,25 @@ def test_cors_lets_another_origin_speak_tus(settings: Settings) -> None:
         ):
             assert name.lower() in exposed["Access-Control-Expose-Headers"].lower()
     app.state.engine.dispose()
+
+
+def test_a_cancel_that_crosses_the_last_patch_leaves_the_finished_recording(
+    client: TestClient, people: People, auth: Any, app: Any, storage: Any
+) -> None:
+    headers = auth(people.practitioner)
+    url = create_upload(client, headers, 5).headers["Location"]
+    upload_id = uuid_of(url.rsplit("/", 1)[1])
+    # The DELETE has read the upload (unfinished) when the last PATCH completes it.
+    seen_by_delete = uploads.load(app.state.engine, upload_id=upload_id, user=people.practitioner)
+    assert patch(client, url, headers, 0, b"01234").status_code == 204
+    with pytest.raises(Conflict):
+        uploads.terminate(
+            app.state.engine,
+            storage,
+            snapshot=seen_by_delete,
+            actor=people.practitioner,
+            request=None,
+            reason="terminated",
+        )
+    recording_id = client.get(url, headers=headers).json()["recording_id"]
+    assert client.get(f"/api/v1/recordings/{recording_id}", headers=headers).status_code == 200
