@@ -56,7 +56,9 @@ def test_refresh_token_rotates_and_old_one_stops_working(client: TestClient, db:
 def test_tampered_token_is_rejected(client: TestClient, db: Session) -> None:
     user = make_user(db)
     token = token_for(client, user)["Authorization"]
-    tampered = token[:-2] + ("A" if token[-1] != "A" else "B") + token[-1]
+    # Another character in the signature (not the last: its low bits are padding).
+    tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    assert tampered != token
     assert client.get("/api/v1/me", headers={"Authorization": tampered}).status_code == 401
 
 
