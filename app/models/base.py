@@ -48,6 +48,11 @@ def id_field(**kwargs: Any) -> Any:
     return Field(default_factory=uuid.uuid4, primary_key=True, **kwargs)
 
 
+def organisation_field() -> Any:
+    """The owning organisation: every tenant row has one, and goes when it goes."""
+    return Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+
+
 def created_at_field() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import created_at_field, id_field, timestamp_field
+from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
 
 
 class Comment(SQLModel, table=True):
@@ -18,9 +18,7 @@ class Comment(SQLModel, table=True):
     __tablename__ = "recording_comment"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     recording_id: uuid.UUID = Field(foreign_key="recording.id", index=True, ondelete="CASCADE")
     parent_id: uuid.UUID | None = Field(
         default=None, foreign_key="recording_comment.id", index=True, ondelete="CASCADE"
@@ -48,9 +46,7 @@ class Reflection(SQLModel, table=True):
     __tablename__ = "reflection"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     # One reflection per recording; its author is always the recording's owner.
     recording_id: uuid.UUID = Field(foreign_key="recording.id", unique=True, ondelete="CASCADE")
     went_well: str = Field(default="", max_length=8000)
@@ -70,9 +66,7 @@ class ReflectionReply(SQLModel, table=True):
     __tablename__ = "reflection_reply"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     reflection_id: uuid.UUID = Field(foreign_key="reflection.id", index=True, ondelete="CASCADE")
     author_user_id: uuid.UUID | None = Field(
         default=None, foreign_key="user_account.id", index=True, ondelete="SET NULL"

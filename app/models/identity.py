@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import created_at_field, id_field, timestamp_field
+from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
 
 
 class IdentityKind(enum.StrEnum):
@@ -66,9 +66,7 @@ class Invitation(SQLModel, table=True):
     __tablename__ = "invitation"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     token_hash: str = Field(max_length=128, unique=True)
     created_by_user_id: uuid.UUID | None = Field(

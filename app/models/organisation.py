@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import created_at_field, id_field
+from app.models.base import created_at_field, id_field, organisation_field
 
 
 class Role(enum.StrEnum):
@@ -45,9 +45,7 @@ class Membership(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     is_champion: bool = Field(default=False)
     created_at: datetime = created_at_field()
@@ -71,9 +69,7 @@ class Assignment(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     kind: str = Field(max_length=20)
     staff_user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     practitioner_user_id: uuid.UUID = Field(
@@ -87,9 +83,7 @@ class Programme(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=4000)
     created_at: datetime = created_at_field()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import created_at_field, id_field, timestamp_field
+from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
 
 
 class RecordingStatus(enum.StrEnum):
@@ -35,9 +35,7 @@ class Recording(SQLModel, table=True):
     __tablename__ = "recording"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     owner_user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     programme_id: uuid.UUID | None = Field(
         default=None, foreign_key="programme.id", index=True, ondelete="SET NULL"
@@ -79,9 +77,7 @@ class ConsentRecord(SQLModel, table=True):
     __tablename__ = "consent_record"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     recording_id: uuid.UUID = Field(foreign_key="recording.id", unique=True, ondelete="CASCADE")
     obtained_by_user_id: uuid.UUID | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
@@ -101,9 +97,7 @@ class Upload(SQLModel, table=True):
     __tablename__ = "upload"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     uploader_user_id: uuid.UUID = Field(
         foreign_key="user_account.id", index=True, ondelete="CASCADE"
     )
@@ -134,9 +128,7 @@ class RecordingAccessGrant(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("recording_id", "user_id"),)
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     recording_id: uuid.UUID = Field(foreign_key="recording.id", index=True, ondelete="CASCADE")
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     granted_by_user_id: uuid.UUID | None = Field(

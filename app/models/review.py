@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import created_at_field, id_field, timestamp_field
+from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
 
 
 class ObservationStatus(enum.StrEnum):
@@ -56,9 +56,7 @@ class Observation(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     recording_id: uuid.UUID = Field(foreign_key="recording.id", index=True, ondelete="CASCADE")
     rubric_version_id: uuid.UUID = Field(
         foreign_key="rubric_version.id", index=True, ondelete="CASCADE"
@@ -89,9 +87,7 @@ class ObservationScore(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     observation_id: uuid.UUID = Field(foreign_key="observation.id", index=True, ondelete="CASCADE")
     criterion_id: uuid.UUID = Field(
         foreign_key="rubric_criterion.id", index=True, ondelete="CASCADE"
@@ -112,9 +108,7 @@ class ObservationRevision(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     observation_id: uuid.UUID = Field(foreign_key="observation.id", index=True, ondelete="CASCADE")
     revision: int
     # The replaced scores: [{"criterion_id", "code", "level", "not_applicable", "evidence",
@@ -140,9 +134,7 @@ class SecondRaterAssignment(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     recording_id: uuid.UUID = Field(foreign_key="recording.id", index=True, ondelete="CASCADE")
     rater_user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     # None when the programme's double-coding rule chose the rater.
@@ -159,9 +151,7 @@ class ReviewSettings(SQLModel, table=True):
     __tablename__ = "review_settings"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     programme_id: uuid.UUID = Field(foreign_key="programme.id", unique=True, ondelete="CASCADE")
     double_coding_every_nth: int | None = Field(default=None)
     rolling_window: int = Field(default=3)
@@ -182,9 +172,7 @@ class LearningObjective(SQLModel, table=True):
     __tablename__ = "learning_objective"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     practitioner_user_id: uuid.UUID = Field(
         foreign_key="user_account.id", index=True, ondelete="CASCADE"
     )
@@ -212,9 +200,7 @@ class ObjectiveCriterion(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     objective_id: uuid.UUID = Field(
         foreign_key="learning_objective.id", index=True, ondelete="CASCADE"
     )
@@ -228,9 +214,7 @@ class ObjectiveProgressNote(SQLModel, table=True):
     __tablename__ = "objective_progress_note"
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     objective_id: uuid.UUID = Field(
         foreign_key="learning_objective.id", index=True, ondelete="CASCADE"
     )
@@ -254,9 +238,7 @@ class ObjectiveEvidence(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     objective_id: uuid.UUID = Field(
         foreign_key="learning_objective.id", index=True, ondelete="CASCADE"
     )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import created_at_field, id_field, timestamp_field
+from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
 
 
 class RubricStatus(enum.StrEnum):
@@ -22,9 +22,7 @@ class Rubric(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("programme_id", "title"),)
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)
     created_by_user_id: uuid.UUID | None = Field(
@@ -40,9 +38,7 @@ class RubricVersion(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("rubric_id", "version"),)
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     rubric_id: uuid.UUID = Field(foreign_key="rubric.id", index=True, ondelete="CASCADE")
     version: int
     status: str = Field(default=RubricStatus.draft, max_length=20)
@@ -65,9 +61,7 @@ class RubricCriterion(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    organisation_id: uuid.UUID = Field(
-        foreign_key="organisation.id", index=True, ondelete="CASCADE"
-    )
+    organisation_id: uuid.UUID = organisation_field()
     rubric_version_id: uuid.UUID = Field(
         foreign_key="rubric_version.id", index=True, ondelete="CASCADE"
     )
