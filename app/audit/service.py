@@ -1,19 +1,13 @@
-"""Writing audit events. Callers pass the request so address and request id are kept."""
+"""Writing audit events: who did what to which resource, when, from where."""
 
 import uuid
 from typing import Any
 
-from fastapi import Request
 from sqlmodel import Session
 
+from app.audit.context import SYSTEM, AuditContext
 from app.logs import current_request_id
 from app.models import AuditEvent
-
-
-def client_address(request: Request | None) -> str | None:
-    if request is None or request.client is None:
-        return None
-    return request.client.host
 
 
 def record(
@@ -24,7 +18,7 @@ def record(
     resource_id: uuid.UUID | str | None = None,
     organisation_id: uuid.UUID | None = None,
     actor_user_id: uuid.UUID | None = None,
-    request: Request | None = None,
+    context: AuditContext = SYSTEM,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
@@ -33,8 +27,8 @@ def record(
         action=action,
         resource_type=resource_type,
         resource_id=str(resource_id) if resource_id is not None else None,
-        ip_address=client_address(request),
-        request_id=current_request_id(),
+        ip_address=context.ip_address,
+        request_id=context.request_id or current_request_id(),
         details=details or {},
     )
     session.add(event)

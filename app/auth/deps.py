@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import service
 from app.auth.tokens import read_access_token
-from app.config import Settings
+from app.config import Settings, SettingsDep
 from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
 from app.models import AuthSession, User
@@ -21,14 +21,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # auto_error=False: the cookie is the other way in, so a missing header is not yet an error.
 bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
-
-
-def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 @dataclass(frozen=True)

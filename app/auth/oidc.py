@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from starlette.responses import RedirectResponse
 
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.auth import service
 from app.config import Settings
 from app.errors import AppError, Forbidden, NotFound
@@ -201,7 +202,7 @@ def _link_invited_member(db: Session, *, claims: ProviderClaims, request: Reques
         resource_type="user",
         resource_id=user.id,
         actor_user_id=user.id,
-        request=request,
+        context=AuditContext.of(request),
         details={"issuer": claims.issuer, "subject": claims.subject},
     )
     return user

@@ -8,8 +8,8 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 
 from app.auth import oidc
-from app.auth.deps import SettingsDep
 from app.auth.router import set_session_cookie
+from app.config import SettingsDep
 from app.db import SessionDep
 
 router = APIRouter(prefix="/auth/oidc", tags=["auth"])

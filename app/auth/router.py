@@ -5,20 +5,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.auth import service
-from app.auth.deps import SESSION_COOKIE, CallerDep, SettingsDep
+from app.audit.context import AuditContextDep
+from app.auth import invitations, service
+from app.auth.deps import SESSION_COOKIE, CallerDep, bearer_scheme, get_caller
 from app.auth.schemas import (
     BrowserSessionRead,
     BrowserSignIn,
     InvitationAccept,
     InvitationAccepted,
+    InvitationPreview,
     RefreshRequest,
     SsoStatus,
     TokenRead,
 )
-from app.config import Settings
+from app.config import Settings, SettingsDep
 from app.db import SessionDep
-from app.models import AuthSession
+from app.errors import Unauthorized
+from app.models import AuthSession, User
 from app.models.identity import SessionKind
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -117,15 +120,48 @@ def read_browser_session(caller: CallerDep) -> BrowserSessionRead:
     return browser_session_read(caller.auth_session, caller.user.email)
 
 
+def signed_in_user(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(bearer_scheme)],
+) -> User | None:
+    """Who the request is signed in as, or None when it carries no sign-in (or an ended one)."""
+    try:
+        return get_caller(request, db, settings, token).user
+    except Unauthorized:
+        return None
+
+
+@router.get("/invitations/{token}", response_model=InvitationPreview)
+def read_invitation(token: str, db: SessionDep) -> InvitationPreview:
+    """An invitation as its invitee sees it: the organisation, who invited them, and whether
+    to choose a password or enter their current one (410 when expired or already used)."""
+    return invitations.preview(db, token=token)
+
+
 @router.post("/invitations/{token}", response_model=InvitationAccepted)
 def accept_invitation(
-    token: str, body: InvitationAccept, request: Request, db: SessionDep
+    token: str,
+    body: InvitationAccept,
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    context: AuditContextDep,
+    signed_in: Annotated[User | None, Depends(signed_in_user)],
 ) -> InvitationAccepted:
-    """Set a password from a one-time invitation link (410 when expired or already used)."""
-    user = service.accept_invitation(
-        db, token=token, password=body.password, display_name=body.display_name, request=request
+    """Join the organisation. Someone new sets a password; someone with an account is
+    signed in as it or gives its current password, which stays unchanged (401
+    `wrong_password`, and the link still works). 410 when expired or already used."""
+    return invitations.accept(
+        db,
+        token=token,
+        body=body,
+        signed_in=signed_in,
+        engine=request.app.state.engine,
+        context=context,
+        settings=settings,
     )
-    return InvitationAccepted(user_id=str(user.id), email=user.email)
 
 
 @router.get("/sso", response_model=SsoStatus)

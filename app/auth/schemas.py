@@ -1,16 +1,12 @@
 """Request and response shapes for signing in and out."""
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+import enum
+from datetime import datetime
+
+from pydantic import BaseModel, EmailStr, Field
 
 from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-
-Password = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
-
-
-class StrictModel(BaseModel):
-    """Unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
+from app.schemas import StrictModel
 
 
 class TokenRead(BaseModel):
@@ -36,14 +32,36 @@ class BrowserSessionRead(BaseModel):
     email: str
 
 
+class InvitationProof(enum.StrEnum):
+    """How the invitee shows the account that joins is theirs."""
+
+    new_password = "new_password"  # no account yet: they choose a password
+    current_password = "current_password"  # signed in as it, or its password (unchanged)
+    sign_in = "sign_in"  # an account without a password (single sign-on): signed in as it
+
+
+class InvitationPreview(BaseModel):
+    organisation_name: str
+    email: str
+    invited_by_name: str | None
+    proof: InvitationProof
+    expires_at: datetime
+
+
 class InvitationAccept(StrictModel):
-    password: str = Password
+    # A new password, or the account's current one; none when signed in as the invitee.
+    password: str | None = Field(
+        default=None, min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH
+    )
     display_name: str | None = Field(default=None, max_length=200)
 
 
 class InvitationAccepted(BaseModel):
     user_id: str
     email: str
+    organisation_id: str
+    organisation_name: str
+    membership_id: str
 
 
 class SsoStatus(BaseModel):

@@ -1,4 +1,4 @@
-"""Signing in and out: password checks, sessions, access tokens, invitations."""
+"""Signing in and out: password checks, sessions, access tokens."""
 
 import uuid
 from dataclasses import dataclass
@@ -8,12 +8,13 @@ from fastapi import Request
 from sqlmodel import Session, select
 
 from app.audit import service as audit
+from app.audit.context import SYSTEM, AuditContext
 from app.auth import throttle
 from app.auth.passwords import hash_password, verify_password
 from app.auth.tokens import hash_secret, issue_access_token, new_secret
 from app.config import Settings
-from app.errors import Gone, NotFound, Unauthorized
-from app.models import AuthSession, Identity, Invitation, User
+from app.errors import Unauthorized
+from app.models import AuthSession, Identity, User
 from app.models.base import utcnow
 from app.models.identity import IdentityKind, SessionKind
 
@@ -56,7 +57,9 @@ def authenticate(
 ) -> User:
     """The user these credentials belong to; throttles and audits every attempt."""
     engine = request.app.state.engine
-    keys = throttle.throttle_keys(email=email, address=audit.client_address(request))
+    keys = throttle.throttle_keys(
+        email=email, address=AuditContext.of(request).ip_address if request else None
+    )
     throttle.check_allowed(engine, keys, settings)
     user = find_user_by_email(session, email)
     identity = password_identity(session, user.id) if user else None
@@ -83,7 +86,7 @@ def start_session(
         secret_hash=hash_secret(secret),
         csrf_token=new_secret() if kind == SessionKind.browser else None,
         expires_at=utcnow() + lifetime,
-        ip_address=audit.client_address(request),
+        ip_address=AuditContext.of(request).ip_address if request else None,
         user_agent=(request.headers.get("user-agent") or "")[:500],
     )
     session.add(auth_session)
@@ -94,7 +97,7 @@ def start_session(
         resource_type="user",
         resource_id=user.id,
         actor_user_id=user.id,
-        request=request,
+        context=AuditContext.of(request) if request else SYSTEM,
         details={"session_kind": kind},
     )
     return NewSession(auth_session=auth_session, secret=secret)
@@ -147,60 +150,5 @@ def revoke(session: Session, *, auth_session: AuthSession, request: Request) -> 
         resource_type="user",
         resource_id=auth_session.user_id,
         actor_user_id=auth_session.user_id,
-        request=request,
+        context=AuditContext.of(request) if request else SYSTEM,
     )
-
-
-def create_invitation(
-    session: Session,
-    *,
-    organisation_id: uuid.UUID,
-    user: User,
-    invited_by: uuid.UUID,
-    settings: Settings,
-) -> tuple[Invitation, str]:
-    token = new_secret()
-    invitation = Invitation(
-        organisation_id=organisation_id,
-        user_id=user.id,
-        token_hash=hash_secret(token),
-        created_by_user_id=invited_by,
-        expires_at=utcnow() + timedelta(days=settings.invitation_days),
-    )
-    session.add(invitation)
-    session.flush()
-    return invitation, token
-
-
-def accept_invitation(
-    session: Session, *, token: str, password: str, display_name: str | None, request: Request
-) -> User:
-    invitation = session.exec(
-        select(Invitation).where(Invitation.token_hash == hash_secret(token))
-    ).first()
-    if invitation is None:
-        raise NotFound("This invitation link is not valid.", code="invitation_not_found")
-    if invitation.used_at is not None:
-        raise Gone("This invitation link has already been used.", code="invitation_used")
-    if invitation.expires_at <= utcnow():
-        raise Gone(
-            "This invitation link has expired; ask your lead for a new one.",
-            code="invitation_expired",
-        )
-    user = session.get(User, invitation.user_id)
-    assert user is not None  # the foreign key cascades, so the user exists
-    invitation.used_at = utcnow()
-    if display_name:
-        user.display_name = display_name
-    session.add_all([invitation, user])
-    set_password(session, user=user, password=password)
-    audit.record(
-        session,
-        action="auth.invitation_accepted",
-        resource_type="user",
-        resource_id=user.id,
-        organisation_id=invitation.organisation_id,
-        actor_user_id=user.id,
-        request=request,
-    )
-    return user

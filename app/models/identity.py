@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
@@ -63,11 +63,18 @@ class AuthSession(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
+    """An offer to join an organisation, addressed to an email. It names no account: whether
+    one exists is settled when the invitee accepts, and only then is a membership made."""
+
     __tablename__ = "invitation"
 
     id: uuid.UUID = id_field()
     organisation_id: uuid.UUID = organisation_field()
-    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    email: str = Field(max_length=320, index=True)
+    # The lead's name for someone new; an existing account keeps its own.
+    display_name: str = Field(default="", max_length=200)
+    roles: list[str] = Field(default_factory=list, sa_type=JSON)
+    is_champion: bool = Field(default=False)
     token_hash: str = Field(max_length=128, unique=True)
     created_by_user_id: uuid.UUID | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"

@@ -122,7 +122,8 @@ class Upload(SQLModel, table=True):
 
 
 class RecordingAccessGrant(SQLModel, table=True):
-    """Someone allowed to see one recording's media (a second rater)."""
+    """Someone a lead allowed to see one recording's media. It counts only while they hold a
+    role that may receive grants (coach or lead), and ends when they leave."""
 
     __tablename__ = "recording_access_grant"
     __table_args__ = (UniqueConstraint("recording_id", "user_id"),)
@@ -134,4 +135,7 @@ class RecordingAccessGrant(SQLModel, table=True):
     granted_by_user_id: uuid.UUID | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
+    # Why the lead gave access; required when leads grant themselves, and shown to the
+    # practitioner whose recording it is.
+    reason: str = Field(default="", max_length=500)
     created_at: datetime = created_at_field()

@@ -154,6 +154,9 @@ class ReviewSettings(SQLModel, table=True):
     organisation_id: uuid.UUID = organisation_field()
     programme_id: uuid.UUID = Field(foreign_key="programme.id", unique=True, ondelete="CASCADE")
     double_coding_every_nth: int | None = Field(default=None)
+    # Second raters score for agreement; only where this is set do their scores count as
+    # feedback to the practitioner (shown to them, counted in fidelity status).
+    second_ratings_are_feedback: bool = Field(default=False)
     rolling_window: int = Field(default=3)
     drift_consecutive_below: int = Field(default=2)
     drift_window: int = Field(default=3)

@@ -34,7 +34,7 @@ def send_email(settings: Settings, *, to: str, subject: str, body: str) -> bool:
 def send_invitation(settings: Settings, *, to: str, organisation_name: str, url: str) -> None:
     body = (
         f"You have been invited to join {organisation_name} on Tandem.\n\n"
-        f"Set your password here (the link works once and expires in "
+        f"Accept it here (the link works once and expires in "
         f"{settings.invitation_days} days):\n{url}\n\n"
         "If you did not expect this, you can ignore this email.\n"
     )

@@ -2,11 +2,11 @@
 
 import uuid
 
-from fastapi import Request
 from sqlmodel import Session, col, or_, select
 
-from app.access import Member, get_scoped, roles_of, scoped
+from app.access import Member, load_scoped, roles_of, scoped
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.errors import Conflict, Unprocessable
 from app.models import Assignment, Membership, Role
 from app.models.organisation import AssignmentKind
@@ -39,7 +39,7 @@ def list_assignments(
 
 
 def create_assignment(
-    db: Session, *, lead: Member, body: AssignmentCreate, request: Request
+    db: Session, *, lead: Member, body: AssignmentCreate, context: AuditContext
 ) -> Assignment:
     org_id = lead.organisation_id
     needed = STAFF_ROLE[body.kind]
@@ -71,16 +71,16 @@ def create_assignment(
         resource_id=assignment.id,
         organisation_id=org_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         details=body.model_dump(mode="json"),
     )
     return assignment
 
 
 def delete_assignment(
-    db: Session, *, lead: Member, assignment_id: uuid.UUID, request: Request
+    db: Session, *, lead: Member, assignment_id: uuid.UUID, context: AuditContext
 ) -> None:
-    assignment = get_scoped(
+    assignment = load_scoped(
         db,
         Assignment,
         organisation_id=lead.organisation_id,
@@ -94,21 +94,9 @@ def delete_assignment(
         resource_id=assignment.id,
         organisation_id=lead.organisation_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
     )
     db.delete(assignment)
-    db.flush()
-
-
-def remove_assignments_of(db: Session, *, organisation_id: uuid.UUID, user_id: uuid.UUID) -> None:
-    statement = scoped(Assignment, organisation_id).where(
-        or_(
-            col(Assignment.staff_user_id) == user_id,
-            col(Assignment.practitioner_user_id) == user_id,
-        )
-    )
-    for assignment in db.exec(statement):
-        db.delete(assignment)
     db.flush()
 
 

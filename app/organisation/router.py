@@ -3,22 +3,24 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query
 
 from app.access import LeadDep, MemberDep, require_role, scoped
-from app.auth.deps import CurrentUser, SettingsDep
-from app.config import Settings
+from app.audit.context import AuditContextDep
+from app.auth.deps import CurrentUser
+from app.config import Settings, SettingsDep
 from app.db import SessionDep
 from app.models import AuditEvent, Role
 from app.notifications import email
 from app.organisation import assignments as assignment_service
-from app.organisation import service
+from app.organisation import invitations, service
 from app.organisation.schemas import (
     AssignmentCreate,
     AssignmentRead,
     AuditEventRead,
+    InvitationIssued,
+    InvitationRead,
     MemberInvite,
-    MemberInvited,
     MemberRead,
     MemberUpdate,
     MeRead,
@@ -44,10 +46,10 @@ def read_organisation(member: MemberDep) -> OrganisationRead:
 
 @router.patch("", response_model=OrganisationRead)
 def update_organisation(
-    body: OrganisationUpdate, lead: LeadDep, db: SessionDep, request: Request
+    body: OrganisationUpdate, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> OrganisationRead:
     """Change the organisation's name, time zone, retention or fidelity default (leads)."""
-    organisation = service.update_organisation(db, lead=lead, changes=body, request=request)
+    organisation = service.update_organisation(db, lead=lead, changes=body, context=context)
     return OrganisationRead.model_validate(organisation, from_attributes=True)
 
 
@@ -57,24 +59,29 @@ def list_members(member: MemberDep, db: SessionDep) -> list[MemberRead]:
     return service.list_members(db, member=member)
 
 
-@router.post("/members", response_model=MemberInvited, status_code=201)
+@router.post("/members", response_model=InvitationIssued, status_code=201)
 def invite_member(
     body: MemberInvite,
     lead: LeadDep,
     db: SessionDep,
-    request: Request,
+    context: AuditContextDep,
     settings: SettingsDep,
     background: BackgroundTasks,
-) -> MemberInvited:
-    """Add a member by email; returns a one-time link for them to set a password."""
-    invited = service.invite_member(db, lead=lead, body=body, request=request, settings=settings)
-    _email_invitation(background, settings, invited, lead.organisation.name)
-    return invited
+) -> InvitationIssued:
+    """Invite someone by email with the roles they will hold: they join when they accept
+    the one-time link (emailed when SMTP is set up). Inviting again sends a new link."""
+    issued = invitations.invite_member(db, lead=lead, body=body, context=context, settings=settings)
+    _email_invitation(background, settings, issued, lead.organisation.name)
+    return issued
 
 
 @router.patch("/members/{membership_id}", response_model=MemberRead)
 def update_member(
-    membership_id: uuid.UUID, body: MemberUpdate, lead: LeadDep, db: SessionDep, request: Request
+    membership_id: uuid.UUID,
+    body: MemberUpdate,
+    lead: LeadDep,
+    db: SessionDep,
+    context: AuditContextDep,
 ) -> MemberRead:
     """Change a member's roles or champion flag (leads)."""
     return service.update_member(
@@ -83,45 +90,60 @@ def update_member(
         membership_id=membership_id,
         roles=body.roles,
         is_champion=body.is_champion,
-        request=request,
+        context=context,
     )
 
 
 @router.delete("/members/{membership_id}", status_code=204)
 def remove_member(
-    membership_id: uuid.UUID, lead: LeadDep, db: SessionDep, request: Request
+    membership_id: uuid.UUID, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> None:
     """Remove a member from the organisation, with their assignments (leads)."""
-    service.remove_member(db, lead=lead, membership_id=membership_id, request=request)
+    service.remove_member(db, lead=lead, membership_id=membership_id, context=context)
 
 
-@router.post("/members/{membership_id}/invitation", response_model=MemberInvited)
-def reissue_invitation(
+@router.post("/members/{membership_id}/invitation", response_model=InvitationIssued)
+def invite_existing_member(
     membership_id: uuid.UUID,
     lead: LeadDep,
     db: SessionDep,
+    context: AuditContextDep,
     settings: SettingsDep,
     background: BackgroundTasks,
-) -> MemberInvited:
-    """Issue a fresh invitation link to a member who has not set a password yet."""
-    invited = service.reissue_invitation(
-        db, lead=lead, membership_id=membership_id, settings=settings
+) -> InvitationIssued:
+    """A one-time link for a member who cannot sign in yet, to set their password."""
+    issued = invitations.invite_existing_member(
+        db, lead=lead, membership_id=membership_id, context=context, settings=settings
     )
-    _email_invitation(background, settings, invited, lead.organisation.name)
-    return invited
+    _email_invitation(background, settings, issued, lead.organisation.name)
+    return issued
+
+
+@router.get("/invitations", response_model=list[InvitationRead])
+def list_invitations(lead: LeadDep, db: SessionDep) -> list[InvitationRead]:
+    """Invitations not yet accepted, with the roles they carry (leads)."""
+    return invitations.list_invitations(db, lead=lead)
+
+
+@router.delete("/invitations/{invitation_id}", status_code=204)
+def withdraw_invitation(
+    invitation_id: uuid.UUID, lead: LeadDep, db: SessionDep, context: AuditContextDep
+) -> None:
+    """Withdraw an invitation that has not been accepted: its link stops working (leads)."""
+    invitations.withdraw_invitation(db, lead=lead, invitation_id=invitation_id, context=context)
 
 
 def _email_invitation(
-    background: BackgroundTasks, settings: Settings, invited: MemberInvited, organisation: str
+    background: BackgroundTasks, settings: Settings, issued: InvitationIssued, organisation: str
 ) -> None:
     # After the response: the transaction has committed, so the link already works.
-    if invited.invitation_url and invited.invitation_emailed:
+    if issued.invitation_emailed:
         background.add_task(
             email.send_invitation,
             settings,
-            to=invited.member.email,
+            to=issued.invitation.email,
             organisation_name=organisation,
-            url=invited.invitation_url,
+            url=issued.invitation_url,
         )
 
 
@@ -136,20 +158,20 @@ def list_assignments(
 
 @router.post("/assignments", response_model=AssignmentRead, status_code=201)
 def create_assignment(
-    body: AssignmentCreate, lead: LeadDep, db: SessionDep, request: Request
+    body: AssignmentCreate, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> AssignmentRead:
     """Assign a coach or supervisor to a practitioner (leads)."""
-    row = assignment_service.create_assignment(db, lead=lead, body=body, request=request)
+    row = assignment_service.create_assignment(db, lead=lead, body=body, context=context)
     return AssignmentRead.model_validate(row, from_attributes=True)
 
 
 @router.delete("/assignments/{assignment_id}", status_code=204)
 def delete_assignment(
-    assignment_id: uuid.UUID, lead: LeadDep, db: SessionDep, request: Request
+    assignment_id: uuid.UUID, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> None:
     """End an assignment (leads)."""
     assignment_service.delete_assignment(
-        db, lead=lead, assignment_id=assignment_id, request=request
+        db, lead=lead, assignment_id=assignment_id, context=context
     )
 
 

@@ -7,9 +7,9 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
-from app.auth.schemas import StrictModel
 from app.models import Role
 from app.models.organisation import AssignmentKind, RetentionBasis
+from app.schemas import StrictModel
 
 
 class MembershipSummary(BaseModel):
@@ -74,10 +74,23 @@ class MemberUpdate(StrictModel):
     is_champion: bool | None = None
 
 
-class MemberInvited(BaseModel):
-    member: MemberRead
-    invitation_url: str | None
-    invitation_expires_at: datetime | None
+class InvitationRead(BaseModel):
+    """A pending invitation as the lead sees it: what they chose, never whether the email
+    already has an account elsewhere."""
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    roles: list[Role]
+    is_champion: bool
+    invited_by_user_id: uuid.UUID | None
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationIssued(BaseModel):
+    invitation: InvitationRead
+    invitation_url: str
     invitation_emailed: bool
 
 

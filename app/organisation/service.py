@@ -1,21 +1,17 @@
-"""Organisations and their members: roles, the champion flag, invitations."""
+"""Organisations and their members: roles and the champion flag (invitations: invitations.py)."""
 
 import uuid
 from collections.abc import Iterable
 
-from fastapi import Request
 from sqlmodel import Session, col, select
 
-from app.access import Member, get_scoped, roles_of, scoped
+from app.access import Member, load_scoped, roles_of, scoped
 from app.audit import service as audit
-from app.auth import service as auth_service
-from app.config import Settings
+from app.audit.context import AuditContext
 from app.errors import Conflict, Unprocessable
 from app.models import Identity, Membership, MembershipRole, Organisation, Role, User
-from app.organisation.assignments import remove_assignments_of
+from app.organisation.departures import end_relations
 from app.organisation.schemas import (
-    MemberInvite,
-    MemberInvited,
     MemberRead,
     MembershipSummary,
     MeRead,
@@ -46,7 +42,7 @@ def me(db: Session, *, user: User) -> MeRead:
 
 
 def update_organisation(
-    db: Session, *, lead: Member, changes: OrganisationUpdate, request: Request
+    db: Session, *, lead: Member, changes: OrganisationUpdate, context: AuditContext
 ) -> Organisation:
     organisation = lead.organisation
     values = changes.model_dump(exclude_unset=True)
@@ -60,7 +56,7 @@ def update_organisation(
         resource_id=organisation.id,
         organisation_id=organisation.id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         details={"fields": sorted(values)},
     )
     return organisation
@@ -88,7 +84,7 @@ def list_members(db: Session, *, member: Member) -> list[MemberRead]:
     return [member_read(db, membership) for membership in memberships]
 
 
-def _check_champion(roles: Iterable[Role], is_champion: bool) -> None:
+def check_champion(roles: Iterable[Role], is_champion: bool) -> None:
     if is_champion and Role.practitioner not in set(roles):
         raise Unprocessable(
             "Only a practitioner membership can carry the champion flag.",
@@ -104,77 +100,6 @@ def _replace_roles(db: Session, membership: Membership, roles: Iterable[Role]) -
     db.flush()
     db.add_all(MembershipRole(membership_id=membership.id, role=role) for role in set(roles))
     db.flush()
-
-
-def invite_member(
-    db: Session, *, lead: Member, body: MemberInvite, request: Request, settings: Settings
-) -> MemberInvited:
-    _check_champion(body.roles, body.is_champion)
-    user = auth_service.find_user_by_email(db, body.email)
-    if user is None:
-        user = User(email=auth_service.normalise_email(body.email), display_name=body.display_name)
-        db.add(user)
-        db.flush()
-    existing = db.exec(
-        scoped(Membership, lead.organisation_id).where(Membership.user_id == user.id)
-    ).first()
-    if existing is not None:
-        raise Conflict(
-            f"{user.email} is already a member of this organisation.", code="already_member"
-        )
-    membership = Membership(
-        organisation_id=lead.organisation_id, user_id=user.id, is_champion=body.is_champion
-    )
-    db.add(membership)
-    db.flush()
-    _replace_roles(db, membership, body.roles)
-    audit.record(
-        db,
-        action="membership.created",
-        resource_type="membership",
-        resource_id=membership.id,
-        organisation_id=lead.organisation_id,
-        actor_user_id=lead.user.id,
-        request=request,
-        details={"email": user.email, "roles": sorted(body.roles)},
-    )
-    return _with_invitation(db, lead=lead, membership=membership, user=user, settings=settings)
-
-
-def _with_invitation(
-    db: Session, *, lead: Member, membership: Membership, user: User, settings: Settings
-) -> MemberInvited:
-    """People who cannot sign in yet get a one-time link to set their password."""
-    read = member_read(db, membership)
-    if read.can_sign_in:
-        return MemberInvited(
-            member=read, invitation_url=None, invitation_expires_at=None, invitation_emailed=False
-        )
-    invitation, token = auth_service.create_invitation(
-        db,
-        organisation_id=lead.organisation_id,
-        user=user,
-        invited_by=lead.user.id,
-        settings=settings,
-    )
-    url = f"{settings.public_url.rstrip('/')}/#/invitation/{token}"
-    return MemberInvited(
-        member=read,
-        invitation_url=url,
-        invitation_expires_at=invitation.expires_at,
-        invitation_emailed=bool(settings.smtp_host),
-    )
-
-
-def reissue_invitation(
-    db: Session, *, lead: Member, membership_id: uuid.UUID, settings: Settings
-) -> MemberInvited:
-    membership = get_scoped(
-        db, Membership, organisation_id=lead.organisation_id, row_id=membership_id, label="Member"
-    )
-    user = db.get(User, membership.user_id)
-    assert user is not None
-    return _with_invitation(db, lead=lead, membership=membership, user=user, settings=settings)
 
 
 def _lead_count(db: Session, organisation_id: uuid.UUID) -> int:
@@ -201,20 +126,21 @@ def update_member(
     membership_id: uuid.UUID,
     roles: list[Role] | None,
     is_champion: bool | None,
-    request: Request,
+    context: AuditContext,
 ) -> MemberRead:
-    membership = get_scoped(
+    membership = load_scoped(
         db, Membership, organisation_id=lead.organisation_id, row_id=membership_id, label="Member"
     )
     before = roles_of(db, membership.id)
     new_roles = set(roles) if roles is not None else set(before)
     champion = membership.is_champion if is_champion is None else is_champion
-    _check_champion(new_roles, champion)
+    check_champion(new_roles, champion)
     if Role.lead in before and Role.lead not in new_roles:
         _refuse_removing_last_lead(db, membership)
     membership.is_champion = champion
     db.add(membership)
     _replace_roles(db, membership, new_roles)
+    end_relations(db, lead=lead, user_id=membership.user_id, roles=new_roles, context=context)
     audit.record(
         db,
         action="membership.updated",
@@ -222,7 +148,7 @@ def update_member(
         resource_id=membership.id,
         organisation_id=lead.organisation_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         details={
             "roles_before": sorted(before),
             "roles_after": sorted(new_roles),
@@ -232,12 +158,14 @@ def update_member(
     return member_read(db, membership)
 
 
-def remove_member(db: Session, *, lead: Member, membership_id: uuid.UUID, request: Request) -> None:
-    membership = get_scoped(
+def remove_member(
+    db: Session, *, lead: Member, membership_id: uuid.UUID, context: AuditContext
+) -> None:
+    membership = load_scoped(
         db, Membership, organisation_id=lead.organisation_id, row_id=membership_id, label="Member"
     )
     _refuse_removing_last_lead(db, membership)
-    remove_assignments_of(db, organisation_id=lead.organisation_id, user_id=membership.user_id)
+    end_relations(db, lead=lead, user_id=membership.user_id, roles=(), context=context)
     audit.record(
         db,
         action="membership.removed",
@@ -245,7 +173,7 @@ def remove_member(db: Session, *, lead: Member, membership_id: uuid.UUID, reques
         resource_id=membership.id,
         organisation_id=lead.organisation_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         details={"user_id": str(membership.user_id)},
     )
     db.delete(membership)

@@ -2,9 +2,10 @@
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from app.access import LeadDep, MemberDep
+from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.programme import service
 from app.programme.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
@@ -24,10 +25,10 @@ def list_programmes(member: MemberDep, db: SessionDep) -> list[ProgrammeRead]:
 
 @router.post("", response_model=ProgrammeRead, status_code=201)
 def create_programme(
-    body: ProgrammeCreate, lead: LeadDep, db: SessionDep, request: Request
+    body: ProgrammeCreate, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> ProgrammeRead:
     """Add a programme (leads)."""
-    return _read(service.create_programme(db, lead=lead, body=body, request=request))
+    return _read(service.create_programme(db, lead=lead, body=body, context=context))
 
 
 @router.get("/{programme_id}", response_model=ProgrammeRead)
@@ -42,11 +43,11 @@ def update_programme(
     body: ProgrammeUpdate,
     lead: LeadDep,
     db: SessionDep,
-    request: Request,
+    context: AuditContextDep,
 ) -> ProgrammeRead:
     """Rename or describe a programme (leads)."""
     return _read(
         service.update_programme(
-            db, lead=lead, programme_id=programme_id, body=body, request=request
+            db, lead=lead, programme_id=programme_id, body=body, context=context
         )
     )

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from app.auth.schemas import StrictModel
+from app.schemas import StrictModel
 
 
 class ProgrammeCreate(StrictModel):

@@ -2,11 +2,11 @@
 
 import uuid
 
-from fastapi import Request
 from sqlmodel import Session
 
-from app.access import Member, get_scoped, scoped
+from app.access import Member, load_scoped, scoped
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.errors import Conflict
 from app.models import Programme
 from app.programme.schemas import ProgrammeCreate, ProgrammeUpdate
@@ -17,7 +17,7 @@ def list_programmes(db: Session, *, member: Member) -> list[Programme]:
 
 
 def get_programme(db: Session, *, member: Member, programme_id: uuid.UUID) -> Programme:
-    return get_scoped(
+    return load_scoped(
         db,
         Programme,
         organisation_id=member.organisation_id,
@@ -32,7 +32,7 @@ def _refuse_duplicate_name(db: Session, organisation_id: uuid.UUID, name: str) -
 
 
 def create_programme(
-    db: Session, *, lead: Member, body: ProgrammeCreate, request: Request | None
+    db: Session, *, lead: Member, body: ProgrammeCreate, context: AuditContext
 ) -> Programme:
     _refuse_duplicate_name(db, lead.organisation_id, body.name)
     programme = Programme(organisation_id=lead.organisation_id, **body.model_dump())
@@ -45,7 +45,7 @@ def create_programme(
         resource_id=programme.id,
         organisation_id=lead.organisation_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
     )
     return programme
 
@@ -56,7 +56,7 @@ def update_programme(
     lead: Member,
     programme_id: uuid.UUID,
     body: ProgrammeUpdate,
-    request: Request,
+    context: AuditContext,
 ) -> Programme:
     programme = get_programme(db, member=lead, programme_id=programme_id)
     if body.name is not None and body.name != programme.name:
@@ -71,6 +71,6 @@ def update_programme(
         resource_id=programme.id,
         organisation_id=lead.organisation_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
     )
     return programme

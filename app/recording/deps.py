@@ -7,7 +7,8 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
-from app.auth.deps import SettingsDep, bearer_scheme, get_caller
+from app.auth.deps import bearer_scheme, get_caller
+from app.config import SettingsDep
 from app.models import User
 from app.recording.processing import process_recording
 from app.storage import Storage

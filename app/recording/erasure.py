@@ -7,14 +7,14 @@ two machines erasing the same recording at once both succeed.
 
 import uuid
 
-from fastapi import Request
 from sqlmodel import Session, select
 
+from app.access.recordings import RecordingAccess, require_owner_or_lead
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.errors import Conflict
 from app.models import Recording, RecordingStatus, Upload
 from app.models.base import utcnow
-from app.recording.policy import RecordingAccess, require_owner_or_lead
 from app.recording.service import consent_of, recording_prefix
 from app.storage import Storage
 
@@ -57,7 +57,7 @@ def withdraw_consent(
     *,
     access: RecordingAccess,
     reason: str | None,
-    request: Request,
+    context: AuditContext,
 ) -> Recording:
     """The family withdrew consent: erase the media now, keep a tombstone with the record."""
     require_owner_or_lead(access)
@@ -82,7 +82,7 @@ def withdraw_consent(
         resource_id=recording.id,
         organisation_id=recording.organisation_id,
         actor_user_id=access.member.user.id,
-        request=request,
+        context=context,
         details={"reason": reason} if reason else {},
     )
     return recording

@@ -18,6 +18,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlmodel import Session
 
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.config import Settings
 from app.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMedia
 from app.models import Recording, RecordingStatus, User
@@ -181,7 +182,7 @@ class FormReceiver:
                 intent=self.intent,
                 recording_id=self.recording_id,
                 status=RecordingStatus.processing,
-                request=self.request,
+                context=AuditContext.of(self.request),
             )
             recording.uploaded_at = utcnow()
             recording.size_bytes = sum(part.size for part in self.parts)
@@ -193,7 +194,7 @@ class FormReceiver:
                 resource_id=recording.id,
                 organisation_id=recording.organisation_id,
                 actor_user_id=self.user.id,
-                request=self.request,
+                context=AuditContext.of(self.request),
                 details={"size_bytes": recording.size_bytes, "via": "form"},
             )
             db.commit()

@@ -4,11 +4,12 @@ from fastapi import Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlmodel import Session
 
+from app.access.recordings import RecordingAccess, require_media
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.config import Settings
 from app.errors import Conflict, Gone, NotFound
 from app.models import Recording, RecordingStatus
-from app.recording.policy import RecordingAccess, require_media
 from app.storage import Storage
 
 NO_STORE = "private, no-store"
@@ -79,7 +80,7 @@ def media_response(
         resource_id=recording.id,
         organisation_id=recording.organisation_id,
         actor_user_id=access.member.user.id,
-        request=request,
+        context=AuditContext.of(request),
         details={
             "range": request.headers.get("range"),
             "delivery": "redirect" if url else "stream",

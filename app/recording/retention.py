@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
+from app.audit.context import SYSTEM
 from app.config import Settings
 from app.db import make_engine
 from app.errors import Conflict, Locked, NotFound
@@ -158,7 +159,7 @@ def _sweep_one(engine: Engine, storage: Storage, settings: Settings, upload_id: 
         return 0
     try:
         uploads.terminate(
-            engine, storage, snapshot=snapshot, actor=None, request=None, reason="expired"
+            engine, storage, snapshot=snapshot, actor=None, context=SYSTEM, reason="expired"
         )
     except (Conflict, NotFound):
         return 0  # completed or removed by someone else meanwhile
@@ -177,7 +178,7 @@ def process_pending(engine: Engine, storage: Storage, settings: Settings) -> int
         try:
             if lease.upload.completed_at is None:
                 uploads.finish(
-                    engine, storage, snapshot=lease.upload, token=lease.token, request=None
+                    engine, storage, snapshot=lease.upload, token=lease.token, context=SYSTEM
                 )
         finally:
             uploads.release(engine, upload_id=upload.id, token=lease.token)

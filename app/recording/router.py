@@ -3,17 +3,19 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from app.access import member_of
-from app.auth.deps import CurrentUser, SettingsDep
+from app.access.recordings import RecordingAccessDep, RecordingManagerDep, recording_access
+from app.audit.context import AuditContextDep
+from app.auth.deps import CurrentUser
+from app.config import SettingsDep
 from app.db import SessionDep
 from app.models import RecordingStatus, User
-from app.recording import erasure, playback, service
+from app.recording import erasure, grants, playback, service
 from app.recording.deps import StreamingUser, processing_task
 from app.recording.form_upload import receive_form
-from app.recording.policy import RecordingAccess, recording_access
 from app.recording.schemas import (
     AccessGrantCreate,
     AccessGrantRead,
@@ -51,20 +53,6 @@ FORM_SCHEMA: dict[str, Any] = {
         },
     }
 }
-
-
-def _access(db: Session, user: User, recording_id: uuid.UUID) -> RecordingAccess:
-    return recording_access(db, user=user, recording_id=recording_id)
-
-
-def access_dependency(
-    recording_id: uuid.UUID, user: CurrentUser, db: SessionDep
-) -> RecordingAccess:
-    # A dependency, so an outsider gets 404 before the body is even validated.
-    return _access(db, user, recording_id)
-
-
-AccessDep = Annotated[RecordingAccess, Depends(access_dependency)]
 
 
 @router.get("", response_model=list[RecordingRead])
@@ -108,20 +96,25 @@ async def upload_recording(
 async def _read_one(engine: Any, user: User, recording_id: uuid.UUID) -> RecordingRead:
     def read() -> RecordingRead:
         with Session(engine) as db:
-            return service.access_read(db, _access(db, user, recording_id))
+            access = recording_access(db, user=user, recording_id=recording_id)
+            return service.access_read(db, access)
 
     return await blocking(read)
 
 
 @router.get("/{recording_id}", response_model=RecordingRead)
-def read_recording(access: AccessDep, db: SessionDep) -> RecordingRead:
+def read_recording(access: RecordingAccessDep, db: SessionDep) -> RecordingRead:
     """A recording's details: status, size, sha256, media type, duration, consent."""
     return service.access_read(db, access)
 
 
 @router.get("/{recording_id}/media", response_class=Response)
 def read_media(
-    access: AccessDep, request: Request, db: SessionDep, storage: StorageDep, settings: SettingsDep
+    access: RecordingAccessDep,
+    request: Request,
+    db: SessionDep,
+    storage: StorageDep,
+    settings: SettingsDep,
 ) -> Response:
     """The media: streamed with Range support, or a redirect to a short-lived URL."""
     return playback.media_response(db, storage, settings, access=access, request=request)
@@ -129,7 +122,11 @@ def read_media(
 
 @router.get("/{recording_id}/poster", response_class=Response)
 def read_poster(
-    access: AccessDep, request: Request, db: SessionDep, storage: StorageDep, settings: SettingsDep
+    access: RecordingAccessDep,
+    request: Request,
+    db: SessionDep,
+    storage: StorageDep,
+    settings: SettingsDep,
 ) -> Response:
     """A JPEG frame from the video, for lists and players."""
     return playback.media_response(
@@ -139,38 +136,39 @@ def read_poster(
 
 @router.post("/{recording_id}/consent/withdraw", response_model=RecordingRead)
 def withdraw_consent(
-    access: AccessDep,
+    access: RecordingAccessDep,
     body: ConsentWithdrawal,
-    request: Request,
+    context: AuditContextDep,
     db: SessionDep,
     storage: StorageDep,
 ) -> RecordingRead:
     """The family withdrew consent: the media are erased now; the record stays (owner or
     lead)."""
-    erasure.withdraw_consent(db, storage, access=access, reason=body.reason, request=request)
+    erasure.withdraw_consent(db, storage, access=access, reason=body.reason, context=context)
     return service.access_read(db, access)
 
 
 @router.get("/{recording_id}/access-grants", response_model=list[AccessGrantRead])
-def list_access_grants(access: AccessDep, db: SessionDep) -> list[AccessGrantRead]:
+def list_access_grants(access: RecordingAccessDep, db: SessionDep) -> list[AccessGrantRead]:
     """Who else may see this recording's media (leads)."""
-    grants = service.list_grants(db, access=access)
-    return [AccessGrantRead.model_validate(row, from_attributes=True) for row in grants]
+    rows = grants.list_grants(db, access=access)
+    return [AccessGrantRead.model_validate(row, from_attributes=True) for row in rows]
 
 
 @router.post("/{recording_id}/access-grants", response_model=AccessGrantRead, status_code=201)
 def grant_access(
-    access: AccessDep, body: AccessGrantCreate, request: Request, db: SessionDep
+    access: RecordingManagerDep, body: AccessGrantCreate, context: AuditContextDep, db: SessionDep
 ) -> AccessGrantRead:
-    """Let a coach or lead see this recording's media, e.g. as a second rater (leads)."""
-    grant = service.grant_access(db, access=access, body=body, request=request)
+    """Let a coach or lead see this recording's media (leads). A lead granting themselves
+    access gives a reason, which the practitioner is shown."""
+    grant = grants.grant_access(db, access=access, body=body, context=context)
     return AccessGrantRead.model_validate(grant, from_attributes=True)
 
 
 @router.delete("/{recording_id}/access-grants", status_code=204)
 def revoke_access(
-    access: AccessDep, user_id: uuid.UUID, request: Request, db: SessionDep
+    access: RecordingAccessDep, user_id: uuid.UUID, context: AuditContextDep, db: SessionDep
 ) -> Response:
     """Take a person's access to this recording's media away again (leads)."""
-    service.revoke_access(db, access=access, user_id=user_id, request=request)
+    grants.revoke_access(db, access=access, user_id=user_id, context=context)
     return Response(status_code=204)

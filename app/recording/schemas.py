@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from app.errors import Unprocessable
 from app.models.recording import ConsentMethod, ConsentScope
+from app.schemas import StrictModel
 
 CONSENT_REQUIRED = (
     "A recording needs the family's consent: send consent=obtained and consent_scope "
@@ -60,6 +61,21 @@ class ConsentRead(BaseModel):
     withdrawn_at: datetime | None
 
 
+class AccessGrantCreate(StrictModel):
+    user_id: uuid.UUID
+    # Required when a lead grants themselves access: the practitioner is shown it.
+    reason: str = Field(default="", max_length=500)
+
+
+class AccessGrantRead(BaseModel):
+    id: uuid.UUID
+    recording_id: uuid.UUID
+    user_id: uuid.UUID
+    granted_by_user_id: uuid.UUID | None
+    reason: str
+    created_at: datetime
+
+
 class RecordingRead(BaseModel):
     id: uuid.UUID
     organisation_id: uuid.UUID
@@ -88,22 +104,13 @@ class RecordingRead(BaseModel):
     can_view_media: bool
     media_url: str | None
     poster_url: str | None
+    # Who else a lead let watch the media, and why: shown to the practitioner and leads
+    # (None for everyone else).
+    access_grants: list[AccessGrantRead] | None = None
 
 
 class ConsentWithdrawal(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
-
-
-class AccessGrantCreate(BaseModel):
-    user_id: uuid.UUID
-
-
-class AccessGrantRead(BaseModel):
-    id: uuid.UUID
-    recording_id: uuid.UUID
-    user_id: uuid.UUID
-    granted_by_user_id: uuid.UUID | None
-    created_at: datetime
 
 
 class UploadRead(BaseModel):

@@ -1,36 +1,35 @@
 """Recordings: creation with consent, reading, listing and second-rater grants."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
 from sqlmodel import Session, col, select
 
-from app.access import Member, member_of, require_role, roles_of, scoped
+from app.access import Member, member_of, roles_of, scoped
+from app.access.recordings import (
+    RecordingAccess,
+    details_rule,
+    media_viewable,
+)
 from app.audit import service as audit
-from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.audit.context import SYSTEM, AuditContext
+from app.errors import Forbidden, Unprocessable
 from app.models import (
     ConsentRecord,
     Membership,
     Organisation,
     Programme,
     Recording,
-    RecordingAccessGrant,
     RecordingStatus,
     Role,
     User,
 )
 from app.models.base import utcnow
 from app.models.organisation import RetentionBasis
-from app.recording.policy import (
-    RecordingAccess,
-    find_grant,
-    has_grant,
-    listing_filter,
-    media_viewable,
-)
-from app.recording.schemas import AccessGrantCreate, ConsentRead, RecordingIntent, RecordingRead
+from app.recording.grants import grants_shown
+from app.recording.schemas import AccessGrantRead, ConsentRead, RecordingIntent, RecordingRead
 
 API_PREFIX = "/api/v1/recordings"
 
@@ -103,7 +102,7 @@ def create_recording(
     intent: RecordingIntent,
     recording_id: uuid.UUID | None = None,
     status: RecordingStatus = RecordingStatus.uploading,
-    request: Request | None = None,
+    context: AuditContext = SYSTEM,
 ) -> Recording:
     """A recording and its consent record, before any byte is stored."""
     organisation_id = member.organisation_id
@@ -132,7 +131,7 @@ def create_recording(
         resource_id=recording.id,
         organisation_id=organisation_id,
         actor_user_id=member.user.id,
-        request=request,
+        context=context,
         details={"consent_scope": consent.scope, "consent_method": consent.method},
     )
     return recording
@@ -151,17 +150,40 @@ def consent_of(db: Session, recording_id: uuid.UUID) -> ConsentRecord | None:
     return db.exec(select(ConsentRecord).where(ConsentRecord.recording_id == recording_id)).first()
 
 
-def recording_read(db: Session, recording: Recording, *, may_view_media: bool) -> RecordingRead:
-    organisation = db.get(Organisation, recording.organisation_id)
-    assert organisation is not None
-    return _read(recording, organisation, consent_of(db, recording.id), may_view_media)
+def recording_reads(
+    db: Session, *, member: Member, recordings: Sequence[Recording]
+) -> list[RecordingRead]:
+    """Recordings as this member sees them, in a fixed number of queries however many."""
+    ids = [row.id for row in recordings]
+    consents = {
+        consent.recording_id: consent
+        for consent in db.exec(
+            select(ConsentRecord).where(col(ConsentRecord.recording_id).in_(ids))
+        )
+    }
+    viewable = media_viewable(db, member=member, recordings=list(recordings))
+    grants = grants_shown(
+        db, member=member, recordings=[(row.id, row.owner_user_id) for row in recordings]
+    )
+    return [
+        _read(
+            row,
+            member.organisation,
+            consents.get(row.id),
+            may_view_media=row.id in viewable,
+            access_grants=grants.get(row.id),
+        )
+        for row in recordings
+    ]
 
 
 def _read(
     recording: Recording,
     organisation: Organisation,
     consent: ConsentRecord | None,
+    *,
     may_view_media: bool,
+    access_grants: list[AccessGrantRead] | None,
 ) -> RecordingRead:
     playable = may_view_media and recording.status == RecordingStatus.ready
     base = f"{API_PREFIX}/{recording.id}"
@@ -180,11 +202,12 @@ def _read(
         can_view_media=may_view_media,
         media_url=f"{base}/media" if playable else None,
         poster_url=f"{base}/poster" if playable and recording.poster_key else None,
+        access_grants=access_grants,
     )
 
 
 def access_read(db: Session, access: RecordingAccess) -> RecordingRead:
-    return recording_read(db, access.recording, may_view_media=access.may_view_media)
+    return recording_reads(db, member=access.member, recordings=[access.recording])[0]
 
 
 def list_recordings(
@@ -196,98 +219,10 @@ def list_recordings(
     limit: int,
     offset: int,
 ) -> list[RecordingRead]:
-    statement = scoped(Recording, member.organisation_id)
-    visible = listing_filter(db, member=member)
-    if visible is not None:
-        statement = statement.where(visible)
+    statement = scoped(Recording, member.organisation_id).where(details_rule(member))
     if owner_user_id is not None:
         statement = statement.where(Recording.owner_user_id == owner_user_id)
     if status is not None:
         statement = statement.where(Recording.status == status)
     statement = statement.order_by(col(Recording.created_at).desc()).limit(limit).offset(offset)
-    rows = list(db.exec(statement))
-    # A fixed number of queries per page, whatever its length.
-    organisation = db.get(Organisation, member.organisation_id)
-    assert organisation is not None
-    ids = [row.id for row in rows]
-    consents = {
-        consent.recording_id: consent
-        for consent in db.exec(
-            select(ConsentRecord).where(col(ConsentRecord.recording_id).in_(ids))
-        )
-    }
-    viewable = media_viewable(db, member=member, recordings=rows)
-    return [_read(row, organisation, consents.get(row.id), row.id in viewable) for row in rows]
-
-
-def grant_access(
-    db: Session, *, access: RecordingAccess, body: AccessGrantCreate, request: Request
-) -> RecordingAccessGrant:
-    """Let one more person (a second rater) see this recording's media. Leads only."""
-    lead = access.member
-    require_role(lead, Role.lead)
-    try:
-        grantee = member_of(db, user=_user(db, body.user_id), organisation_id=lead.organisation_id)
-    except NotFound:
-        raise Unprocessable(
-            "user_id: not a member of this organisation.", code="invalid_user"
-        ) from None
-    if not grantee.has(Role.coach, Role.lead):
-        raise Unprocessable(
-            "user_id: must be a coach or lead of this organisation.", code="invalid_user"
-        )
-    recording = access.recording
-    if has_grant(db, recording_id=recording.id, user_id=body.user_id):
-        raise Conflict("This person already has access to the recording.", code="duplicate_grant")
-    grant = RecordingAccessGrant(
-        organisation_id=lead.organisation_id,
-        recording_id=recording.id,
-        user_id=body.user_id,
-        granted_by_user_id=lead.user.id,
-    )
-    db.add(grant)
-    db.flush()
-    _audit_grant(db, lead, grant, "recording.access_granted", request)
-    return grant
-
-
-def _user(db: Session, user_id: uuid.UUID) -> User:
-    user = db.get(User, user_id)
-    if user is None:
-        raise NotFound("User not found.")
-    return user
-
-
-def list_grants(db: Session, *, access: RecordingAccess) -> list[RecordingAccessGrant]:
-    require_role(access.member, Role.lead)
-    statement = scoped(RecordingAccessGrant, access.member.organisation_id).where(
-        RecordingAccessGrant.recording_id == access.recording.id
-    )
-    return list(db.exec(statement.order_by(col(RecordingAccessGrant.created_at))))
-
-
-def revoke_access(
-    db: Session, *, access: RecordingAccess, user_id: uuid.UUID, request: Request
-) -> None:
-    require_role(access.member, Role.lead)
-    grant = find_grant(db, recording_id=access.recording.id, user_id=user_id)
-    if grant is None:
-        raise NotFound("Access grant not found.")
-    _audit_grant(db, access.member, grant, "recording.access_revoked", request)
-    db.delete(grant)
-    db.flush()
-
-
-def _audit_grant(
-    db: Session, lead: Member, grant: RecordingAccessGrant, action: str, request: Request
-) -> None:
-    audit.record(
-        db,
-        action=action,
-        resource_type="recording",
-        resource_id=grant.recording_id,
-        organisation_id=lead.organisation_id,
-        actor_user_id=lead.user.id,
-        request=request,
-        details={"user_id": str(grant.user_id)},
-    )
+    return recording_reads(db, member=member, recordings=list(db.exec(statement)))

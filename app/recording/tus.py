@@ -19,8 +19,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from starlette.background import BackgroundTask
 
-from app.auth.deps import SettingsDep
-from app.config import Settings
+from app.audit.context import AuditContext
+from app.config import Settings, SettingsDep
 from app.errors import (
     AppError,
     Conflict,
@@ -147,7 +147,7 @@ async def create_upload(
         intent=intent,
         length=length,
         raw_metadata=raw_metadata,
-        request=request,
+        context=AuditContext.of(request),
     )
     headers = {"Location": f"/api/v1/uploads/{snapshot.id}"}
     try:
@@ -223,7 +223,12 @@ async def _write(
         if fresh.offset < fresh.length or fresh.completed_at is not None:
             return fresh, None
         recording_id = await blocking(
-            uploads.finish, engine, storage, snapshot=fresh, token=lease.token, request=request
+            uploads.finish,
+            engine,
+            storage,
+            snapshot=fresh,
+            token=lease.token,
+            context=AuditContext.of(request),
         )
         return fresh, processing_task(request, storage, recording_id)
     except (LeaseLost, StorageError) as error:
@@ -263,7 +268,7 @@ async def terminate_upload(
         storage,
         snapshot=snapshot,
         actor=user,
-        request=request,
+        context=AuditContext.of(request),
         reason="terminated",
     )
     return Response(status_code=204)

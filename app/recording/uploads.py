@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col
 
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.config import Settings
 from app.errors import Conflict, Gone, Locked, NotFound
 from app.models import Recording, RecordingStatus, Upload, User
@@ -73,14 +73,14 @@ def create_upload(
     intent: RecordingIntent,
     length: int,
     raw_metadata: str,
-    request: Request,
+    context: AuditContext,
 ) -> UploadSnapshot:
     with Session(engine, expire_on_commit=False) as db:
         member = recording_service.uploading_member(
             db, user=user, organisation_id=intent.organisation_id
         )
         recording = recording_service.create_recording(
-            db, member=member, intent=intent, request=request
+            db, member=member, intent=intent, context=context
         )
         # Nothing to store for an empty file; it is rejected as soon as it is complete.
         multipart_id = storage.create_multipart(recording.storage_key) if length else ""
@@ -218,7 +218,7 @@ def finish(
     *,
     snapshot: UploadSnapshot,
     token: str,
-    request: Request | None,
+    context: AuditContext,
 ) -> uuid.UUID:
     """Every byte is stored: assemble the object and hand the recording to processing."""
     if snapshot.length:
@@ -246,7 +246,7 @@ def finish(
                 resource_id=recording.id,
                 organisation_id=recording.organisation_id,
                 actor_user_id=snapshot.uploader_user_id,
-                request=request,
+                context=context,
                 details={"size_bytes": snapshot.length, "via": "tus"},
             )
         db.commit()
@@ -265,7 +265,7 @@ def terminate(
     *,
     snapshot: UploadSnapshot,
     actor: User | None,
-    request: Request | None,
+    context: AuditContext,
     reason: str,
 ) -> None:
     """Drop an unfinished upload: the upload and its recording, then its stored bytes.
@@ -292,7 +292,7 @@ def terminate(
             resource_id=snapshot.id,
             organisation_id=snapshot.organisation_id,
             actor_user_id=actor.id if actor else None,
-            request=request,
+            context=context,
             details={"offset": snapshot.offset, "length": snapshot.length},
         )
         # Its recording never had media; a withdrawn one stays as a tombstone.

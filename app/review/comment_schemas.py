@@ -6,7 +6,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from app.auth.schemas import StrictModel
+from app.schemas import StrictModel
 
 # Far beyond any recording, and still inside a 32-bit integer column on every database.
 MAX_MS = 2**31 - 1

@@ -1,23 +1,24 @@
 """Time-stamped comments on a recording: threads at moments, replies, resolution.
 
-Who takes part: the people who may view the recording's media (app/recording/policy.py:
-the owner, their assigned coaches, second raters with a grant). A comment describes the
-family's session, so everyone else (supervisors, other members) gets 404, as do other
-organisations. Replies are one level deep; a reply to a reply joins the same thread.
+Who takes part and who reads which thread is decided in app/access/ (recordings.py and
+conversation.py): the people who may watch the media; raters who have not submitted see
+only their own and the practitioner's threads. Replies are one level deep; a reply to a
+reply joins the same thread.
 """
 
 import uuid
 from collections.abc import Iterable, Sequence
 
-from fastapi import Request
 from sqlmodel import Session, col, func, select
 
 from app.access import scoped
+from app.access.conversation import may_read_thread
+from app.access.recordings import RecordingAccess, recording_access, require_conversation
 from app.audit import service as audit
+from app.audit.context import SYSTEM, AuditContext
 from app.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
 from app.models import Comment, Recording, RecordingStatus, User
 from app.models.base import utcnow
-from app.recording.policy import RecordingAccess, recording_access
 from app.review.comment_criteria import require_criterion
 from app.review.comment_schemas import (
     CommentCreate,
@@ -28,25 +29,18 @@ from app.review.comment_schemas import (
 )
 
 
-def reviewable(db: Session, *, user: User, recording_id: uuid.UUID) -> RecordingAccess:
-    """The recording, if the caller takes part in its conversation; otherwise 404."""
-    access = recording_access(db, user=user, recording_id=recording_id)
-    if not access.may_view_media:
-        # Same organisation: the recording is no secret, its conversation is.
-        raise NotFound("Comments not found.")
-    return access
-
-
 def comment_in_reach(
     db: Session, *, user: User, comment_id: uuid.UUID
 ) -> tuple[RecordingAccess, Comment]:
+    """The comment and the caller's access to its recording: 404 when they may not see
+    the recording or this thread, 403 when they see the recording but not its comments."""
     comment = db.get(Comment, comment_id)
     if comment is None:
         raise NotFound("Comment not found.")
-    try:
-        access = reviewable(db, user=user, recording_id=comment.recording_id)
-    except NotFound:
-        raise NotFound("Comment not found.") from None
+    access = recording_access(db, user=user, recording_id=comment.recording_id, label="Comment")
+    require_conversation(access)
+    if not may_read_thread(access, _root_of(db, comment)):
+        raise NotFound("Comment not found.")
     return access, comment
 
 
@@ -68,7 +62,7 @@ def list_threads(
         .order_by(col(Comment.start_ms), col(Comment.created_at), col(Comment.id))
     )
     rows = list(db.exec(statement))
-    roots = [row for row in rows if row.parent_id is None]
+    roots = [row for row in rows if row.parent_id is None and may_read_thread(access, row)]
     if resolved is not None:
         roots = [root for root in roots if (root.resolved_at is not None) is resolved]
     return _threads(db, roots, [row for row in rows if row.parent_id is not None])
@@ -171,7 +165,7 @@ def set_resolved(
 
 
 def delete_comment(
-    db: Session, *, access: RecordingAccess, comment: Comment, request: Request | None = None
+    db: Session, *, access: RecordingAccess, comment: Comment, context: AuditContext = SYSTEM
 ) -> None:
     """Delete own comment; a thread with replies keeps a tombstone so they stay readable."""
     _require_own_live(access, comment)
@@ -192,7 +186,7 @@ def delete_comment(
         resource_id=comment_id,
         organisation_id=access.recording.organisation_id,
         actor_user_id=access.member.user.id,
-        request=request,
+        context=context,
         # Never the text: it describes the family's session.
         details={
             "recording_id": str(access.recording.id),

@@ -4,12 +4,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
+from app.access.recordings import RecordingAccess, RecordingAccessDep, require_conversation
+from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.models import Comment
-from app.recording.policy import RecordingAccess
 from app.review import comments as service
 from app.review.comment_schemas import CommentCreate, CommentRead, CommentUpdate, ReplyCreate
 
@@ -18,8 +19,9 @@ router = APIRouter(tags=["comments"])
 
 # Access is settled in dependencies, which run before the body is validated, so a caller
 # who may not see the recording gets 404 whatever they send.
-def _reviewable(recording_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> RecordingAccess:
-    return service.reviewable(db, user=user, recording_id=recording_id)
+def _reviewable(access: RecordingAccessDep) -> RecordingAccess:
+    require_conversation(access)
+    return access
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,9 @@ def update_comment(body: CommentUpdate, found: CommentDep, db: SessionDep) -> Co
 
 
 @router.delete("/comments/{comment_id}", status_code=204)
-def delete_comment(found: CommentDep, db: SessionDep, request: Request) -> Response:
+def delete_comment(found: CommentDep, db: SessionDep, context: AuditContextDep) -> Response:
     """Delete your own comment or reply; a comment with replies leaves a tombstone."""
-    service.delete_comment(db, access=found.access, comment=found.comment, request=request)
+    service.delete_comment(db, access=found.access, comment=found.comment, context=context)
     return Response(status_code=204)
 
 

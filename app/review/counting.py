@@ -1,8 +1,10 @@
 """Which observation counts for a recording, for fidelity and objectives.
 
 A double-coded recording has several submitted observations; the practitioner's figures
-must count the session once. The one that counts: the gold standard if a lead marked one,
-else the primary rater's, else the earliest submitted. Observations where every criterion
+must count the session once. Second raters score for agreement, so their observations
+count only in programmes that treat them as feedback (app/access/observations.py). The one
+that counts: the gold standard if a lead marked one, else the primary rater's, else the
+earliest submitted. Observations where every criterion
 was N/A (no weighted percent) say nothing about fidelity and are left out.
 """
 
@@ -11,6 +13,7 @@ import uuid
 from sqlalchemy import Subquery, case, func, select
 from sqlmodel import col
 
+from app.access.observations import is_feedback
 from app.models import Observation
 from app.models.review import ObservationStatus, RaterRole
 
@@ -41,6 +44,7 @@ def counted_observations(organisation_id: uuid.UUID) -> Subquery:
             col(Observation.organisation_id) == organisation_id,
             col(Observation.status) == ObservationStatus.submitted,
             col(Observation.weighted_percent).is_not(None),
+            is_feedback(),
         )
         .subquery("ranked_observations")
     )

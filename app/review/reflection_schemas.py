@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.auth.schemas import StrictModel
+from app.schemas import StrictModel
 
 Section = Annotated[str, StringConstraints(strip_whitespace=True, max_length=8000)]
 Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]

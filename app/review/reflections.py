@@ -1,24 +1,22 @@
 """The practitioner's reflection on a recording, and the thread with their coach under it.
 
-Private to its author until shared; once shared, the practitioner and the coaches
-assigned to them read it and reply. Second raters do not: they score independently,
-and the practitioner shared it with their coach, not with every reviewer. Everyone
-else gets 404, so an unshared reflection is not even known to exist. The author may
-keep editing after sharing; `edited_at` then tells the coach the text changed.
+Who reads it is decided in app/access/conversation.py: its author, and once shared the
+coaches assigned to them; for everyone else it is not even known to exist (404). The
+author may keep editing after sharing; `edited_at` then tells the coach the text changed.
 """
 
 import uuid
 
-from fastapi import Request
 from sqlmodel import Session, col
 
-from app.access import is_assigned, scoped
+from app.access import scoped
+from app.access.conversation import may_read_reflection
+from app.access.recordings import RecordingAccess, recording_access
 from app.audit import service as audit
+from app.audit.context import SYSTEM, AuditContext
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
-from app.models import Reflection, ReflectionReply, Role, User
+from app.models import Reflection, ReflectionReply, User
 from app.models.base import utcnow
-from app.models.organisation import AssignmentKind
-from app.recording.policy import RecordingAccess, recording_access
 from app.review.comments import author_names
 from app.review.reflection_schemas import (
     ReflectionRead,
@@ -30,26 +28,6 @@ from app.review.reflection_schemas import (
 SECTIONS = ("went_well", "do_differently", "want_help", "notes")
 
 
-def _is_owner(access: RecordingAccess) -> bool:
-    return access.recording.owner_user_id == access.member.user.id
-
-
-def _may_read(db: Session, access: RecordingAccess, reflection: Reflection) -> bool:
-    if _is_owner(access):
-        return True
-    member = access.member
-    return (
-        reflection.shared_at is not None
-        and member.has(Role.coach)
-        and is_assigned(
-            db,
-            member=member,
-            kind=AssignmentKind.coach,
-            practitioner_user_id=access.recording.owner_user_id,
-        )
-    )
-
-
 def _of_recording(db: Session, access: RecordingAccess) -> Reflection | None:
     statement = scoped(Reflection, access.recording.organisation_id).where(
         Reflection.recording_id == access.recording.id
@@ -59,7 +37,7 @@ def _of_recording(db: Session, access: RecordingAccess) -> Reflection | None:
 
 def visible_reflection(db: Session, *, access: RecordingAccess) -> Reflection:
     reflection = _of_recording(db, access)
-    if reflection is None or not _may_read(db, access, reflection):
+    if reflection is None or not may_read_reflection(access, reflection):
         raise NotFound("Reflection not found.")
     return reflection
 
@@ -70,11 +48,10 @@ def reflection_in_reach(
     reflection = db.get(Reflection, reflection_id)
     if reflection is None:
         raise NotFound("Reflection not found.")
-    try:
-        access = recording_access(db, user=user, recording_id=reflection.recording_id)
-    except NotFound:
-        raise NotFound("Reflection not found.") from None
-    if not _may_read(db, access, reflection):
+    access = recording_access(
+        db, user=user, recording_id=reflection.recording_id, label="Reflection"
+    )
+    if not may_read_reflection(access, reflection):
         raise NotFound("Reflection not found.")
     return access, reflection
 
@@ -106,7 +83,7 @@ def share(
     *,
     access: RecordingAccess,
     reflection: Reflection,
-    request: Request | None = None,
+    context: AuditContext = SYSTEM,
 ) -> ReflectionRead:
     """Share with the practitioner's coaches; sharing again changes nothing."""
     _require_owner(access, "share its reflection")
@@ -123,7 +100,7 @@ def share(
             resource_id=reflection.id,
             organisation_id=reflection.organisation_id,
             actor_user_id=access.member.user.id,
-            request=request,
+            context=context,
             details={"recording_id": str(reflection.recording_id)},
         )
     return read(access, reflection)
@@ -177,7 +154,7 @@ def read(access: RecordingAccess, reflection: Reflection) -> ReflectionRead:
 
 
 def _require_owner(access: RecordingAccess, what: str) -> None:
-    if not _is_owner(access):
+    if not access.is_owner:
         raise Forbidden(
             f"Only the practitioner who made the recording may {what}.", code="not_owner"
         )

@@ -4,12 +4,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 
+from app.access.recordings import RecordingAccess, RecordingAccessDep
+from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.models import Reflection
-from app.recording.policy import RecordingAccess, recording_access
 from app.review import reflections as service
 from app.review.reflection_schemas import (
     ReflectionRead,
@@ -22,10 +23,6 @@ router = APIRouter(tags=["reflections"])
 
 
 # Dependencies run before the body is validated: another organisation gets 404 first.
-def _recording(recording_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> RecordingAccess:
-    return recording_access(db, user=user, recording_id=recording_id)
-
-
 @dataclass(frozen=True)
 class ReflectionInReach:
     access: RecordingAccess
@@ -38,7 +35,7 @@ def _reflection(reflection_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> 
     )
 
 
-RecordingDep = Annotated[RecordingAccess, Depends(_recording)]
+RecordingDep = RecordingAccessDep
 ReflectionDep = Annotated[ReflectionInReach, Depends(_reflection)]
 
 
@@ -65,9 +62,11 @@ def read_reflection(found: ReflectionDep) -> ReflectionRead:
 
 
 @router.post("/reflections/{reflection_id}/share", response_model=ReflectionRead)
-def share_reflection(found: ReflectionDep, db: SessionDep, request: Request) -> ReflectionRead:
+def share_reflection(
+    found: ReflectionDep, db: SessionDep, context: AuditContextDep
+) -> ReflectionRead:
     """Share your reflection with the coaches assigned to you."""
-    return service.share(db, access=found.access, reflection=found.reflection, request=request)
+    return service.share(db, access=found.access, reflection=found.reflection, context=context)
 
 
 @router.get("/reflections/{reflection_id}/replies", response_model=list[ReflectionReplyRead])

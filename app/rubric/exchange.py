@@ -4,10 +4,10 @@ import re
 import uuid
 from collections.abc import Sequence
 
-from fastapi import Request
 from sqlmodel import Session
 
 from app.access import Member
+from app.audit.context import SYSTEM, AuditContext
 from app.models import Rubric
 from app.rubric import formats, service
 from app.rubric.reads import content_of, criteria_of, get_version
@@ -22,7 +22,7 @@ def import_csv(
     csv_text: str,
     scale_labels: Sequence[str],
     fidelity_threshold_percent: float | None,
-    request: Request | None = None,
+    context: AuditContext = SYSTEM,
 ) -> Rubric:
     """A new rubric whose draft version 1 holds the file's criteria."""
     if fidelity_threshold_percent is None:
@@ -37,7 +37,7 @@ def import_csv(
         title=title,
         content=content,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         source="csv",
     )
     return rubric
@@ -50,7 +50,7 @@ def import_json(
     programme_id: uuid.UUID,
     json_text: str,
     title: str | None = None,
-    request: Request | None = None,
+    context: AuditContext = SYSTEM,
 ) -> Rubric:
     """A new rubric from an exported JSON document; `title` overrides the document's."""
     document = formats.parse_json(json_text)
@@ -61,7 +61,7 @@ def import_json(
         title=title or document.title,
         content=document,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         source="json",
     )
     return rubric

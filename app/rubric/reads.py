@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col
 
-from app.access import Member, get_scoped, scoped
+from app.access import Member, load_scoped, scoped
 from app.errors import NotFound
 from app.models import Rubric, RubricCriterion, RubricVersion
 from app.rubric.schemas import CriterionData, RubricContent, ScaleLevel
@@ -21,7 +21,7 @@ def list_rubrics(
 
 
 def get_rubric(db: Session, *, member: Member, rubric_id: uuid.UUID) -> Rubric:
-    return get_scoped(
+    return load_scoped(
         db, Rubric, organisation_id=member.organisation_id, row_id=rubric_id, label="Rubric"
     )
 

@@ -4,10 +4,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlmodel import Session
 
 from app.access import LeadDep, MemberDep
+from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.models import Rubric, RubricCriterion, RubricVersion
 from app.rubric import exchange, reads, service
@@ -77,10 +78,10 @@ def list_rubrics(
 
 @router.post("", response_model=RubricRead, status_code=201)
 def create_rubric(
-    body: RubricCreate, lead: LeadDep, db: SessionDep, request: Request
+    body: RubricCreate, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> RubricRead:
     """Create a rubric; its version 1 is a draft until published (leads)."""
-    rubric = service.create_draft(db, lead=lead, body=body, request=request)
+    rubric = service.create_draft(db, lead=lead, body=body, context=context)
     return _rubric_read(db, [rubric])[0]
 
 
@@ -94,7 +95,7 @@ def import_csv(
     lead: LeadDep,
     csv_text: CsvText,
     db: SessionDep,
-    request: Request,
+    context: AuditContextDep,
     programme_id: uuid.UUID,
     title: Annotated[str, Query(min_length=1, max_length=200)],
     scale_labels: ScaleLabels,
@@ -113,7 +114,7 @@ def import_csv(
         csv_text=csv_text,
         scale_labels=scale_labels,
         fidelity_threshold_percent=fidelity_threshold_percent,
-        request=request,
+        context=context,
     )
     return _rubric_read(db, [rubric])[0]
 
@@ -128,13 +129,13 @@ def import_json(
     lead: LeadDep,
     json_text: JsonText,
     db: SessionDep,
-    request: Request,
+    context: AuditContextDep,
     programme_id: uuid.UUID,
     title: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> RubricRead:
     """Create a rubric from an exported JSON document; version 1 is a draft (leads)."""
     rubric = exchange.import_json(
-        db, lead=lead, programme_id=programme_id, json_text=json_text, title=title, request=request
+        db, lead=lead, programme_id=programme_id, json_text=json_text, title=title, context=context
     )
     return _rubric_read(db, [rubric])[0]
 
@@ -147,10 +148,10 @@ def read_rubric(rubric_id: uuid.UUID, member: MemberDep, db: SessionDep) -> Rubr
 
 @router.post("/{rubric_id}/versions", response_model=RubricVersionRead, status_code=201)
 def create_next_version(
-    rubric_id: uuid.UUID, lead: LeadDep, db: SessionDep, request: Request
+    rubric_id: uuid.UUID, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> RubricVersionRead:
     """Start the next version as a draft copy of the latest one (leads)."""
-    version = service.create_next_version(db, lead=lead, rubric_id=rubric_id, request=request)
+    version = service.create_next_version(db, lead=lead, rubric_id=rubric_id, context=context)
     return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), version)
 
 
@@ -170,33 +171,41 @@ def update_version(
     body: RubricContentInput,
     lead: LeadDep,
     db: SessionDep,
-    request: Request,
+    context: AuditContextDep,
 ) -> RubricVersionRead:
     """Replace a draft's scale, threshold and criteria; a published version answers 409 (leads)."""
     row = service.update_draft(
-        db, lead=lead, rubric_id=rubric_id, version=version, body=body, request=request
+        db, lead=lead, rubric_id=rubric_id, version=version, body=body, context=context
     )
     return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), row)
 
 
 @router.post("/{rubric_id}/versions/{version}/publish", response_model=RubricVersionRead)
 def publish_version(
-    rubric_id: uuid.UUID, version: VersionNumber, lead: LeadDep, db: SessionDep, request: Request
+    rubric_id: uuid.UUID,
+    version: VersionNumber,
+    lead: LeadDep,
+    db: SessionDep,
+    context: AuditContextDep,
 ) -> RubricVersionRead:
     """Publish a draft; it never changes again, and the version published before is retired."""
     row = service.publish_version(
-        db, lead=lead, rubric_id=rubric_id, version=version, request=request
+        db, lead=lead, rubric_id=rubric_id, version=version, context=context
     )
     return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), row)
 
 
 @router.post("/{rubric_id}/versions/{version}/retire", response_model=RubricVersionRead)
 def retire_version(
-    rubric_id: uuid.UUID, version: VersionNumber, lead: LeadDep, db: SessionDep, request: Request
+    rubric_id: uuid.UUID,
+    version: VersionNumber,
+    lead: LeadDep,
+    db: SessionDep,
+    context: AuditContextDep,
 ) -> RubricVersionRead:
     """Retire a published version: no new observations use it (leads)."""
     row = service.retire_version(
-        db, lead=lead, rubric_id=rubric_id, version=version, request=request
+        db, lead=lead, rubric_id=rubric_id, version=version, context=context
     )
     return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), row)
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth.schemas import StrictModel
+from app.schemas import StrictModel
 
 MAX_CRITERIA = 50
 MAX_LEVELS = 10

@@ -4,12 +4,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.access import Member, get_scoped, scoped
+from app.access import Member, load_scoped, scoped
 from app.audit import service as audit
+from app.audit.context import SYSTEM, AuditContext
 from app.errors import Conflict
 from app.models import Programme, Rubric, RubricCriterion, RubricStatus, RubricVersion
 from app.models.base import utcnow
@@ -20,7 +20,7 @@ from app.rubric.validation import check_content, publishable_problems, raise_if_
 
 
 def create_draft(
-    db: Session, *, lead: Member, body: RubricCreate, request: Request | None = None
+    db: Session, *, lead: Member, body: RubricCreate, context: AuditContext = SYSTEM
 ) -> Rubric:
     """A new rubric from a request body; without a threshold the organisation's default applies."""
     threshold = body.fidelity_threshold_percent
@@ -38,7 +38,7 @@ def create_draft(
         title=body.title,
         content=content,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
     )
     return rubric
 
@@ -51,12 +51,12 @@ def create_rubric(
     title: str,
     content: RubricContent,
     actor_user_id: uuid.UUID | None,
-    request: Request | None = None,
+    context: AuditContext = SYSTEM,
     source: str = "json",
 ) -> tuple[Rubric, RubricVersion]:
     """A new rubric with version 1 as a draft."""
     check_content(content)
-    get_scoped(
+    load_scoped(
         db, Programme, organisation_id=organisation_id, row_id=programme_id, label="Programme"
     )
     duplicate = scoped(Rubric, organisation_id).where(
@@ -75,7 +75,7 @@ def create_rubric(
     db.add(rubric)
     _flush(db, "This programme already has a rubric with that title.")
     version = _add_version(db, rubric=rubric, number=1, content=content)
-    _audit(db, "rubric.created", version, actor_user_id, request, source=source)
+    _audit(db, "rubric.created", version, actor_user_id, context, source=source)
     return rubric, version
 
 
@@ -86,7 +86,7 @@ def update_draft(
     rubric_id: uuid.UUID,
     version: int,
     body: RubricContentInput,
-    request: Request | None = None,
+    context: AuditContext = SYSTEM,
 ) -> RubricVersion:
     """Replace a draft's scale, threshold and criteria; published versions never change."""
     _, row = get_version(db, member=lead, rubric_id=rubric_id, version=version, for_update=True)
@@ -106,20 +106,20 @@ def update_draft(
     row.updated_at = utcnow()
     db.add(row)
     db.flush()
-    _audit(db, "rubric.draft_updated", row, lead.user.id, request)
+    _audit(db, "rubric.draft_updated", row, lead.user.id, context)
     return row
 
 
 def publish_version(
-    db: Session, *, lead: Member, rubric_id: uuid.UUID, version: int, request: Request | None = None
+    db: Session, *, lead: Member, rubric_id: uuid.UUID, version: int, context: AuditContext = SYSTEM
 ) -> RubricVersion:
     """Publish a draft; the version published before it is retired."""
     _, row = get_version(db, member=lead, rubric_id=rubric_id, version=version, for_update=True)
-    return _publish(db, version=row, actor_user_id=lead.user.id, request=request)
+    return _publish(db, version=row, actor_user_id=lead.user.id, context=context)
 
 
 def _publish(
-    db: Session, *, version: RubricVersion, actor_user_id: uuid.UUID | None, request: Request | None
+    db: Session, *, version: RubricVersion, actor_user_id: uuid.UUID | None, context: AuditContext
 ) -> RubricVersion:
     _require_draft(version)
     raise_if_problems(publishable_problems(content_of(version, criteria_of(db, version=version))))
@@ -129,18 +129,18 @@ def _publish(
         RubricVersion.status == RubricStatus.published,
     )
     for earlier in db.exec(published):
-        _retire(db, earlier, actor_user_id, request, replaced_by=version.version)
+        _retire(db, earlier, actor_user_id, context, replaced_by=version.version)
     version.status = RubricStatus.published
     version.published_at = now
     version.updated_at = now
     db.add(version)
     db.flush()
-    _audit(db, "rubric.published", version, actor_user_id, request)
+    _audit(db, "rubric.published", version, actor_user_id, context)
     return version
 
 
 def retire_version(
-    db: Session, *, lead: Member, rubric_id: uuid.UUID, version: int, request: Request | None = None
+    db: Session, *, lead: Member, rubric_id: uuid.UUID, version: int, context: AuditContext = SYSTEM
 ) -> RubricVersion:
     """Retire a published version: kept for the observations made with it, not used for new ones."""
     _, row = get_version(db, member=lead, rubric_id=rubric_id, version=version, for_update=True)
@@ -149,26 +149,26 @@ def retire_version(
             f"Only a published version can be retired; this one is {row.status}.",
             code="not_published",
         )
-    return _retire(db, row, lead.user.id, request)
+    return _retire(db, row, lead.user.id, context)
 
 
 def _retire(
     db: Session,
     version: RubricVersion,
     actor_user_id: uuid.UUID | None,
-    request: Request | None,
+    context: AuditContext,
     **details: Any,
 ) -> RubricVersion:
     version.status = RubricStatus.retired
     version.retired_at = version.updated_at = utcnow()
     db.add(version)
     db.flush()
-    _audit(db, "rubric.retired", version, actor_user_id, request, **details)
+    _audit(db, "rubric.retired", version, actor_user_id, context, **details)
     return version
 
 
 def create_next_version(
-    db: Session, *, lead: Member, rubric_id: uuid.UUID, request: Request | None = None
+    db: Session, *, lead: Member, rubric_id: uuid.UUID, context: AuditContext = SYSTEM
 ) -> RubricVersion:
     """A draft copy of the latest version, to edit; only one draft at a time."""
     rubric = get_rubric(db, member=lead, rubric_id=rubric_id)
@@ -179,7 +179,7 @@ def create_next_version(
         )
     content = content_of(latest, criteria_of(db, version=latest))
     version = _add_version(db, rubric=rubric, number=latest.version + 1, content=content)
-    _audit(db, "rubric.version_created", version, lead.user.id, request, copied_from=latest.version)
+    _audit(db, "rubric.version_created", version, lead.user.id, context, copied_from=latest.version)
     return version
 
 
@@ -207,7 +207,7 @@ def import_published_rubric(
         actor_user_id=actor_user_id,
         source="csv",
     )
-    return _publish(db, version=version, actor_user_id=actor_user_id, request=None)
+    return _publish(db, version=version, actor_user_id=actor_user_id, context=SYSTEM)
 
 
 def _require_draft(version: RubricVersion) -> None:
@@ -263,7 +263,7 @@ def _audit(
     action: str,
     version: RubricVersion,
     actor_user_id: uuid.UUID | None,
-    request: Request | None,
+    context: AuditContext,
     **details: Any,
 ) -> None:
     audit.record(
@@ -273,6 +273,6 @@ def _audit(
         resource_id=version.id,
         organisation_id=version.organisation_id,
         actor_user_id=actor_user_id,
-        request=request,
+        context=context,
         details={"rubric_id": str(version.rubric_id), "version": version.version, **details},
     )

@@ -2,9 +2,17 @@
 
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
+from sqlmodel import Session
 
-from tests.e2e.conftest import Team, settled, sign_in
-from tests.factories import PASSWORD, token_for
+from app.models import Role
+from tests.e2e.conftest import (
+    Team,
+    screenshot,
+    serious_accessibility_violations,
+    settled,
+    sign_in,
+)
+from tests.factories import PASSWORD, make_organisation, make_user, token_for
 
 STORED_KEYS = "() => Object.keys(localStorage).concat(Object.keys(sessionStorage))"
 
@@ -105,9 +113,15 @@ def test_an_invited_member_sets_a_password_and_signs_in(
     new_password = "a new and long enough password"
 
     page.goto("/#/" + link.split("/#/", 1)[1])
+    expect(
+        page.get_by_text(f"invited new@example.org to join {team.organisation.name}")
+    ).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "invitation-new-account")
     page.get_by_label("Your name").fill("Nia New")
     page.get_by_label("Choose a password").fill(new_password)
-    page.get_by_role("button", name="Set password").click()
+    page.get_by_label("Type the password again").fill(new_password)
+    page.get_by_role("button", name="Set password and join").click()
     expect(page.get_by_role("status")).to_contain_text("Your password is set")
     page.get_by_role("link", name="Sign in", exact=True).click()
     page.get_by_label("Email").fill("new@example.org")
@@ -118,9 +132,60 @@ def test_an_invited_member_sets_a_password_and_signs_in(
     settled(page)
 
 
+def test_an_account_of_another_organisation_joins_with_its_own_password(
+    page: Page, team: Team, client: TestClient, db: Session
+) -> None:
+    elsewhere = make_organisation(db, "Elsewhere Trust")
+    make_user(db, elsewhere, Role.coach, email="known@example.org")
+    invited = client.post(
+        f"/api/v1/organisations/{team.organisation.id}/members",
+        json={"email": "known@example.org", "roles": ["practitioner"]},
+        headers=token_for(client, team.lead),
+    )
+    assert invited.status_code == 201, invited.text
+
+    page.goto("/#/" + invited.json()["invitation_url"].split("/#/", 1)[1])
+    expect(page.get_by_label("Your Tandem password")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "invitation-existing-account")
+    page.get_by_label("Your Tandem password").fill("not the password at all")
+    join = page.get_by_role("button", name=f"Join {team.organisation.name}")
+    join.click()
+    expect(page.get_by_role("alert")).to_contain_text("not the password of your Tandem account")
+    page.get_by_label("Your Tandem password").fill(PASSWORD)
+    join.click()
+    expect(page.get_by_role("status")).to_contain_text(f"You have joined {team.organisation.name}")
+    page.get_by_role("link", name="Sign in", exact=True).click()
+    page.get_by_label("Email").fill("known@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_label("Organisation")).to_be_visible()
+    settled(page)
+
+
+def test_a_signed_in_invitee_joins_with_one_click(
+    page: Page, team: Team, client: TestClient, db: Session
+) -> None:
+    elsewhere = make_organisation(db, "Elsewhere Trust")
+    known = make_user(db, elsewhere, Role.coach, email="known@example.org")
+    invited = client.post(
+        f"/api/v1/organisations/{team.organisation.id}/members",
+        json={"email": known.email, "roles": ["coach"]},
+        headers=token_for(client, team.lead),
+    )
+    assert invited.status_code == 201, invited.text
+    sign_in(page, known)
+
+    page.goto("/#/" + invited.json()["invitation_url"].split("/#/", 1)[1])
+    page.get_by_role("button", name=f"Join {team.organisation.name}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"You have joined {team.organisation.name}")
+    page.get_by_role("link", name="Go to your home screen").click()
+    expect(page.get_by_label("Organisation")).to_be_visible()
+    settled(page)
+
+
 def test_a_used_or_wrong_invitation_link_says_so(page: Page) -> None:
     page.goto("/#/invitation/not-a-real-token")
-    page.get_by_label("Choose a password").fill("a new and long enough password")
-    page.get_by_role("button", name="Set password").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("Your password is not set")
+    expect(page.get_by_role("alert")).to_contain_text("This invitation link is not valid")
+    expect(page.get_by_label("Choose a password")).to_have_count(0)

@@ -13,7 +13,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import Organisation, Recording, RecordingStatus, Role, Upload, User
+from app.models import (
+    Invitation,
+    Organisation,
+    Recording,
+    RecordingStatus,
+    Role,
+    Upload,
+    User,
+)
 from app.models.base import utcnow
 from tests.factories import (
     assign,
@@ -76,6 +84,7 @@ RESOURCE_BUILDERS: dict[str, Builder] = {
         make_objective(db, victim.organisation, victim.practitioner).id
     ),
     "upload_id": lambda db, victim: _upload(db, victim),
+    "invitation_id": lambda db, victim: _invitation(db, victim),
     # Not an organisation resource: an unknown invitation token (must simply not succeed).
     "token": lambda db, victim: "no-such-invitation-token",
 }
@@ -98,6 +107,20 @@ def _upload(db: Session, victim: VictimOrganisation) -> uuid.UUID:
     db.add(upload)
     db.commit()
     return upload.id
+
+
+def _invitation(db: Session, victim: VictimOrganisation) -> uuid.UUID:
+    invitation = Invitation(
+        organisation_id=victim.organisation.id,
+        email=f"invited-{uuid.uuid4()}@example.org",
+        roles=["practitioner"],
+        token_hash=uuid.uuid4().hex,
+        created_by_user_id=victim.lead.id,
+        expires_at=utcnow() + timedelta(days=1),
+    )
+    db.add(invitation)
+    db.commit()
+    return invitation.id
 
 
 def _victim(db: Session) -> VictimOrganisation:

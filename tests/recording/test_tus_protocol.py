@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.audit.context import SYSTEM
 from app.config import Settings
 from app.errors import Conflict
 from app.models import Recording, Upload
@@ -347,7 +348,7 @@ def test_a_cancel_that_crosses_the_last_patch_leaves_the_finished_recording(
             storage,
             snapshot=seen_by_delete,
             actor=people.practitioner,
-            request=None,
+            context=SYSTEM,
             reason="terminated",
         )
     recording_id = client.get(url, headers=headers).json()["recording_id"]

@@ -63,6 +63,10 @@ def test_who_may_list_and_write_comments(cast: Cast, who: str) -> None:
     if who in PARTICIPANTS:
         assert statuses == [200, 201, 200, 201, 200, 200]
         assert [c["body"] for c in listed.json()] == ["Lovely open question here."]
+    elif who == "supervisor":
+        # Supervisors see the recording's details, never its conversation.
+        assert statuses == [403] * 6
+        assert listed.json()["error"]["code"] == "conversation_not_permitted"
     else:
         assert statuses == [404] * 6
         assert listed.json()["error"]["code"] == "not_found"
@@ -76,6 +80,9 @@ def test_only_the_author_edits_or_deletes(cast: Cast, who: str) -> None:
     deleted = cast.client.delete(url, headers=cast.auth(who))
     if who == "second_rater":
         assert (edited.status_code, deleted.status_code) == (200, 204)
+    elif who == "supervisor":
+        assert (edited.status_code, deleted.status_code) == (403, 403)
+        assert edited.json()["error"]["code"] == "conversation_not_permitted"
     elif who in NON_PARTICIPANTS:
         assert (edited.status_code, deleted.status_code) == (404, 404)
     else:

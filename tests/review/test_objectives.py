@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Rubric, RubricCriterion, RubricStatus, RubricVersion
-from tests.factories import assign, make_programme, make_rubric_version
+from tests.factories import assign, make_comment, make_programme, make_rubric_version
 from tests.review.scoring_cast import CRITERIA, PASSING, Cast, make_cast, score_and_submit
 
 
@@ -178,17 +178,19 @@ def test_evidence_links_observations_and_comments(cast: Cast) -> None:
         url, json={"kind": "observation", "ref_id": observation["id"]}, headers=cast.auth("coach")
     )
     assert again.status_code == 409
-    comment_id = str(uuid.uuid4())  # comments are another domain's; the link is not checked
+    comment_id = str(make_comment(cast.db, cast.recording, cast.people["coach"]).id)
     comment = cast.client.post(
         url,
         json={"kind": "comment", "ref_id": comment_id, "note": "the bedtime moment"},
         headers=cast.auth("coach"),
     )
     assert comment.status_code == 201
-    unknown = cast.client.post(
-        url, json={"kind": "observation", "ref_id": str(uuid.uuid4())}, headers=cast.auth("coach")
-    )
-    assert unknown.status_code == 422
+    for kind in ("observation", "comment"):
+        unknown = cast.client.post(
+            url, json={"kind": kind, "ref_id": str(uuid.uuid4())}, headers=cast.auth("coach")
+        )
+        assert unknown.status_code == 404
+        assert unknown.json()["error"]["code"] == "evidence_not_found"
     supervisor = cast.client.post(
         url, json={"kind": "comment", "ref_id": comment_id}, headers=cast.auth("supervisor")
     )
@@ -218,8 +220,8 @@ def test_evidence_must_be_an_observation_of_this_practitioner(cast: Cast) -> Non
         json={"kind": "observation", "ref_id": theirs["id"]},
         headers=cast.auth("coach"),
     )
-    assert response.status_code == 422
-    assert response.json()["error"]["code"] == "invalid_evidence"
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "evidence_not_found"
 
 
 def _read(cast: Cast, objective: dict[str, Any]) -> dict[str, Any]:

@@ -250,11 +250,13 @@ def test_who_may_score(cast: Cast) -> None:
     (unless made second rater, see test_double_coding); other organisations see nothing."""
     assert start(cast, "coach").status_code == 201
     assert start(cast, "coach2").status_code == 201
-    for who in ("owner", "other_coach", "supervisor", "lead", "other_practitioner"):
+    for who in ("owner", "supervisor", "lead"):
         response = start(cast, who)
         assert response.status_code == 403, who
         assert response.json()["error"]["code"] == "not_a_rater"
-    assert start(cast, "outsider").status_code == 404
+    # People unrelated to the recording do not learn it exists.
+    for who in ("other_coach", "other_practitioner", "outsider"):
+        assert start(cast, who).status_code == 404, who
 
 
 def test_a_draft_is_private_to_its_rater(cast: Cast) -> None:
@@ -282,7 +284,9 @@ def test_who_sees_a_submitted_observation(cast: Cast) -> None:
         assert cast.client.get(url, headers=cast.auth(who)).status_code == 404, who
     listing = f"/api/v1/recordings/{cast.recording.id}/observations"
     assert len(cast.client.get(listing, headers=cast.auth("owner")).json()) == 1
-    assert cast.client.get(listing, headers=cast.auth("supervisor")).json() == []
+    supervised = cast.client.get(listing, headers=cast.auth("supervisor"))
+    assert supervised.status_code == 403
+    assert supervised.json()["error"]["code"] == "observations_not_permitted"
     assert cast.client.get(listing, headers=cast.auth("outsider")).status_code == 404
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.access import Member, figures
 from app.errors import Conflict
 from app.models import (
     Observation,
@@ -64,6 +65,8 @@ class Selection:
     period_from: date | None = None
     period_to: date | None = None
     recording_ids: tuple[uuid.UUID, ...] = ()
+    # The lead reading the report: recordings they rate blind are left out for them.
+    reader: Member | None = None
 
 
 def _instant(day: date, organisation: Organisation) -> datetime:
@@ -86,6 +89,10 @@ def _statement(selection: Selection):  # type: ignore[no-untyped-def]
     )
     if selection.rubric_version_id is not None:
         statement = statement.where(col(RubricVersion.id) == selection.rubric_version_id)
+    if selection.reader is not None:
+        statement = statement.where(
+            figures.not_blind(selection.reader, col(Observation.recording_id))
+        )
     if selection.recording_ids:
         statement = statement.where(col(Observation.recording_id).in_(selection.recording_ids))
     recorded = func.coalesce(col(Recording.recorded_at), col(Recording.created_at))

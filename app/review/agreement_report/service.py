@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.access import Member, get_scoped
+from app.access import Member, load_scoped
 from app.errors import Unprocessable
 from app.models import Rubric, RubricVersion
 from app.review.agreement_report import compute
@@ -33,6 +33,7 @@ def agreement_report(
         period_from=period_from,
         period_to=period_to,
         recording_ids=recording_ids,
+        reader=lead,
     )
     gathered = gather(db, selection=selection)
     scale = gathered.scale_levels()
@@ -54,10 +55,10 @@ def _check(
     db: Session, *, lead: Member, rubric_id: uuid.UUID, rubric_version_id: uuid.UUID | None
 ) -> None:
     organisation_id = lead.organisation_id
-    get_scoped(db, Rubric, organisation_id=organisation_id, row_id=rubric_id, label="Rubric")
+    load_scoped(db, Rubric, organisation_id=organisation_id, row_id=rubric_id, label="Rubric")
     if rubric_version_id is None:
         return
-    version = get_scoped(
+    version = load_scoped(
         db,
         RubricVersion,
         organisation_id=organisation_id,

@@ -1,33 +1,18 @@
 """Fidelity status per practitioner per programme, from one aggregate query and one query
-for the latest observations. Leads see everyone; supervisors their team; coaches the
-practitioners they coach; practitioners themselves."""
+for the latest observations. Whose figures a member sees, and which observations go into
+them for that member, is app/access/figures.py's rule."""
 
 import uuid
 from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, or_
 from sqlmodel import Session
 
-from app.access import Member
-from app.models import Role
+from app.access import Member, figures
 from app.models.base import utcnow
-from app.review.audience import assigned_practitioners
 from app.review.fidelity import queries
 from app.review.fidelity.schemas import FidelityStatus, ObservationSummary
-
-
-def _visible_practitioners(member: Member) -> queries.Condition | None:
-    if member.has(Role.lead):
-        return None
-    assigned = assigned_practitioners(member)
-
-    def condition(counted: Subquery) -> ColumnElement[bool]:
-        practitioner = counted.c.practitioner_user_id
-        return or_(practitioner == member.user.id, practitioner.in_(assigned))
-
-    return condition
 
 
 def fidelity_status(
@@ -37,10 +22,10 @@ def fidelity_status(
     programme_id: uuid.UUID | None = None,
     practitioner_user_id: uuid.UUID | None = None,
 ) -> list[FidelityStatus]:
-    conditions: list[queries.Condition] = []
-    visible = _visible_practitioners(member)
-    if visible is not None:
-        conditions.append(visible)
+    conditions: list[queries.Condition] = [
+        lambda counted: figures.practitioner_rule(member, counted.c.practitioner_user_id),
+        lambda counted: figures.not_blind(member, counted.c.recording_id),
+    ]
     if programme_id is not None:
         conditions.append(lambda counted: counted.c.programme_id == programme_id)
     if practitioner_user_id is not None:

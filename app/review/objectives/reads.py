@@ -7,7 +7,8 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
-from app.access import scoped
+from app.access import Member, scoped
+from app.access import evidence as evidence_access
 from app.models import (
     LearningObjective,
     ObjectiveCriterion,
@@ -28,7 +29,10 @@ OPEN = (ObjectiveStatus.open, ObjectiveStatus.in_progress)
 Row = TypeVar("Row", ObjectiveProgressNote, ObjectiveEvidence)
 
 
-def objectives_read(db: Session, objectives: Sequence[LearningObjective]) -> list[ObjectiveRead]:
+def objectives_read(
+    db: Session, *, member: Member, objectives: Sequence[LearningObjective]
+) -> list[ObjectiveRead]:
+    """Objectives with their criteria, notes and the evidence this member may follow."""
     if not objectives:
         return []
     organisation_id = objectives[0].organisation_id
@@ -39,14 +43,23 @@ def objectives_read(db: Session, objectives: Sequence[LearningObjective]) -> lis
     }
     criteria = _criteria(db, organisation_id, ids, reach)
     notes = _grouped(db, ObjectiveProgressNote, organisation_id, ids)
-    evidence = _grouped(db, ObjectiveEvidence, organisation_id, ids)
+    linked = _grouped(db, ObjectiveEvidence, organisation_id, ids)
+    followable = {
+        link.id
+        for link in evidence_access.shown(
+            db, member=member, evidence=[link for links in linked.values() for link in links]
+        )
+    }
+    evidence = {
+        key: [link for link in links if link.id in followable] for key, links in linked.items()
+    }
     return [
         ObjectiveRead(
             **objective.model_dump(),
             ready_to_mark_achieved=_ready(objective, criteria[objective.id], reach),
             criteria=[progress for progress, _ in criteria[objective.id]],
             notes=[NoteRead.model_validate(row) for row in notes[objective.id]],
-            evidence=[EvidenceRead.model_validate(row) for row in evidence[objective.id]],
+            evidence=[EvidenceRead.model_validate(row) for row in evidence.get(objective.id, [])],
         )
         for objective in objectives
     ]

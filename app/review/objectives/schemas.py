@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth.schemas import StrictModel
 from app.models.review import EvidenceKind, ObjectiveStatus
+from app.schemas import StrictModel
 
 
 class ObjectiveCriterionInput(StrictModel):

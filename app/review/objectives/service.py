@@ -3,19 +3,20 @@
 import uuid
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.access import Member, member_of, scoped
+from app.access import evidence as evidence_access
+from app.access import objectives as policy
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import (
     LearningObjective,
     ObjectiveCriterion,
     ObjectiveEvidence,
     ObjectiveProgressNote,
-    Observation,
     Role,
     RubricCriterion,
     RubricStatus,
@@ -23,8 +24,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.models.review import EvidenceKind, ObjectiveStatus
-from app.review.objectives import policy
+from app.models.review import ObjectiveStatus
 from app.review.objectives.schemas import (
     EvidenceCreate,
     NoteCreate,
@@ -32,7 +32,6 @@ from app.review.objectives.schemas import (
     ObjectiveCriterionInput,
     ObjectiveUpdate,
 )
-from app.review.observations.policy import visible as visible_observations
 
 
 def list_objectives(
@@ -51,7 +50,7 @@ def list_objectives(
 
 
 def create_objective(
-    db: Session, *, member: Member, body: ObjectiveCreate, request: Request
+    db: Session, *, member: Member, body: ObjectiveCreate, context: AuditContext
 ) -> LearningObjective:
     _require_practitioner(db, member=member, user_id=body.practitioner_user_id)
     policy.require_write(db, member=member, practitioner_user_id=body.practitioner_user_id)
@@ -63,7 +62,7 @@ def create_objective(
     db.add(objective)
     db.flush()
     _link_criteria(db, objective=objective, criteria=body.criteria)
-    _audit(db, "objective.created", objective, member, request, title=objective.title)
+    _audit(db, "objective.created", objective, member, context, title=objective.title)
     return objective
 
 
@@ -86,7 +85,7 @@ def update_objective(
     member: Member,
     objective: LearningObjective,
     body: ObjectiveUpdate,
-    request: Request,
+    context: AuditContext,
 ) -> LearningObjective:
     """Edit an objective; setting the status to achieved is the person's confirmation."""
     policy.require_write(db, member=member, practitioner_user_id=objective.practitioner_user_id)
@@ -98,7 +97,7 @@ def update_objective(
     if body.criteria is not None:
         _replace_criteria(db, objective=objective, criteria=body.criteria)
     if body.status is not None and body.status != objective.status:
-        _set_status(db, member=member, objective=objective, status=body.status, request=request)
+        _set_status(db, member=member, objective=objective, status=body.status, context=context)
     objective.updated_at = utcnow()
     db.add(objective)
     db.flush()
@@ -111,14 +110,14 @@ def _set_status(
     member: Member,
     objective: LearningObjective,
     status: ObjectiveStatus,
-    request: Request,
+    context: AuditContext,
 ) -> None:
     before = objective.status
     objective.status = status
     achieved = status == ObjectiveStatus.achieved
     objective.achieved_at = utcnow() if achieved else None
     objective.achieved_confirmed_by_user_id = member.user.id if achieved else None
-    _audit(db, "objective.status_changed", objective, member, request, before=before, after=status)
+    _audit(db, "objective.status_changed", objective, member, context, before=before, after=status)
 
 
 def _link_criteria(
@@ -208,11 +207,11 @@ def add_note(
 def add_evidence(
     db: Session, *, member: Member, objective: LearningObjective, body: EvidenceCreate
 ) -> ObjectiveEvidence:
-    """Link an observation of this practitioner, or a comment (by id; comments live in
-    another domain, so the link is not checked against their table)."""
+    """Link an observation or a comment of this practitioner's that the caller may see."""
     policy.require_write(db, member=member, practitioner_user_id=objective.practitioner_user_id)
-    if body.kind == EvidenceKind.observation:
-        _require_observation(db, member=member, objective=objective, observation_id=body.ref_id)
+    evidence_access.require_target(
+        db, member=member, objective=objective, kind=body.kind, ref_id=body.ref_id
+    )
     evidence = ObjectiveEvidence(
         organisation_id=objective.organisation_id,
         objective_id=objective.id,
@@ -227,27 +226,12 @@ def add_evidence(
     return evidence
 
 
-def _require_observation(
-    db: Session, *, member: Member, objective: LearningObjective, observation_id: uuid.UUID
-) -> None:
-    statement = scoped(Observation, member.organisation_id).where(
-        Observation.id == observation_id,
-        Observation.practitioner_user_id == objective.practitioner_user_id,
-        visible_observations(member),
-    )
-    if db.exec(statement).first() is None:
-        raise Unprocessable(
-            "ref_id: no observation of this practitioner that you may see has this id.",
-            code="invalid_evidence",
-        )
-
-
 def _audit(
     db: Session,
     action: str,
     objective: LearningObjective,
     member: Member,
-    request: Request,
+    context: AuditContext,
     **details: Any,
 ) -> None:
     audit.record(
@@ -257,6 +241,6 @@ def _audit(
         resource_id=objective.id,
         organisation_id=objective.organisation_id,
         actor_user_id=member.user.id,
-        request=request,
+        context=context,
         details={"practitioner_user_id": str(objective.practitioner_user_id), **details},
     )

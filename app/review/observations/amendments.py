@@ -2,16 +2,16 @@
 
 from typing import Any
 
-from fastapi import Request
 from sqlmodel import Session, col
 
 from app.access import Member, scoped
+from app.access.observations import require_rater
+from app.audit.context import AuditContext
 from app.errors import Conflict
 from app.models import Observation, ObservationRevision, ObservationScore
 from app.models.base import utcnow
 from app.models.review import ObservationStatus
 from app.review.observations import service, validation
-from app.review.observations.policy import require_rater
 from app.review.observations.schemas import ObservationAmend
 from app.review.observations.validation import VersionCriteria
 
@@ -22,7 +22,7 @@ def amend(
     member: Member,
     observation: Observation,
     body: ObservationAmend,
-    request: Request,
+    context: AuditContext,
 ) -> Observation:
     """Correct a submitted observation: the submitted state is kept as a revision."""
     require_rater(member, observation)
@@ -47,7 +47,7 @@ def amend(
     db.add_all([observation, recording])
     db.flush()
     details = {"reason": body.reason, "before": before, "after": service.verdict(observation)}
-    service.audit_observation(db, "observation.amended", observation, member, request, **details)
+    service.audit_observation(db, "observation.amended", observation, member, context, **details)
     return observation
 
 

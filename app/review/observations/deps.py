@@ -8,20 +8,13 @@ from typing import Annotated
 from fastapi import Depends
 from sqlmodel import Session
 
-from app.access import Member, member_of
+from app.access import Member, require_role
+from app.access.observations import observation_for, require_rater
+from app.access.recordings import recording_access, require_manager
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.errors import NotFound
-from app.models import Observation, SecondRaterAssignment, User
-from app.recording.policy import RecordingAccess, recording_access
-from app.review.observations.policy import observation_for
-
-
-def _recording(recording_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> RecordingAccess:
-    return recording_access(db, user=user, recording_id=recording_id)
-
-
-RecordingAccessDep = Annotated[RecordingAccess, Depends(_recording)]
+from app.models import Observation, Role, SecondRaterAssignment, User
 
 
 @dataclass(frozen=True)
@@ -38,6 +31,22 @@ def _observation(observation_id: uuid.UUID, user: CurrentUser, db: SessionDep) -
 ObservationDep = Annotated[ObservationAccess, Depends(_observation)]
 
 
+def _rater_observation(access: ObservationDep) -> ObservationAccess:
+    require_rater(access.member, access.observation)
+    return access
+
+
+def _lead_observation(access: ObservationDep) -> ObservationAccess:
+    require_role(access.member, Role.lead)
+    return access
+
+
+# Refused before the body is read: only its rater changes an observation, only leads
+# mark gold standards.
+RaterObservationDep = Annotated[ObservationAccess, Depends(_rater_observation)]
+LeadObservationDep = Annotated[ObservationAccess, Depends(_lead_observation)]
+
+
 @dataclass(frozen=True)
 class SecondRaterAccess:
     member: Member
@@ -46,13 +55,13 @@ class SecondRaterAccess:
 
 def second_rater_for(db: Session, *, user: User, second_rater_id: uuid.UUID) -> SecondRaterAccess:
     assignment = db.get(SecondRaterAssignment, second_rater_id)
-    try:
-        if assignment is None:
-            raise NotFound("Second rater not found.")
-        member = member_of(db, user=user, organisation_id=assignment.organisation_id)
-    except NotFound:
-        raise NotFound("Second rater not found.") from None
-    return SecondRaterAccess(member, assignment)
+    if assignment is None:
+        raise NotFound("Second rater not found.")
+    access = recording_access(
+        db, user=user, recording_id=assignment.recording_id, label="Second rater"
+    )
+    require_manager(access)
+    return SecondRaterAccess(access.member, assignment)
 
 
 def _second_rater(

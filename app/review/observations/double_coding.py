@@ -9,35 +9,35 @@ rater: the audit trail says so, and a lead can assign someone by hand.
 
 import uuid
 
-from fastapi import Request
 from sqlmodel import Session, col, func, select
 
 from app.access import Member, member_of, require_role, scoped
+from app.access.recordings import RecordingAccess, require_manager
+from app.access.relations import RATER_ROLES
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import (
     Assignment,
     Observation,
     Recording,
-    RecordingAccessGrant,
     Role,
     SecondRaterAssignment,
     User,
 )
 from app.models.organisation import AssignmentKind
 from app.models.review import ObservationStatus
-from app.recording.policy import RecordingAccess, find_grant, has_grant
 from app.review.settings.service import settings_for
 
 
 def assign_second_rater(
-    db: Session, *, access: RecordingAccess, user_id: uuid.UUID, request: Request
+    db: Session, *, access: RecordingAccess, user_id: uuid.UUID, context: AuditContext
 ) -> SecondRaterAssignment:
     """Leads: ask one more coach to score this recording independently."""
+    require_manager(access)
     lead, recording = access.member, access.recording
-    require_role(lead, Role.lead)
     _require_candidate(db, recording=recording, user_id=user_id)
-    return _assign(db, recording=recording, user_id=user_id, lead=lead, request=request)
+    return _assign(db, recording=recording, user_id=user_id, lead=lead, context=context)
 
 
 def _require_candidate(db: Session, *, recording: Recording, user_id: uuid.UUID) -> None:
@@ -48,7 +48,7 @@ def _require_candidate(db: Session, *, recording: Recording, user_id: uuid.UUID)
         )
     except NotFound:
         rater = None
-    if rater is None or not rater.has(Role.coach, Role.lead):
+    if rater is None or not rater.has(*RATER_ROLES):
         raise Unprocessable(
             "user_id: must be a coach or lead of this organisation.", code="invalid_user"
         )
@@ -74,7 +74,7 @@ def _assign(
     recording: Recording,
     user_id: uuid.UUID,
     lead: Member | None,
-    request: Request | None,
+    context: AuditContext,
 ) -> SecondRaterAssignment:
     assignment = SecondRaterAssignment(
         organisation_id=recording.organisation_id,
@@ -83,17 +83,8 @@ def _assign(
         assigned_by_user_id=lead.user.id if lead else None,
         source="lead" if lead else "rule",
     )
+    # The assignment itself lets them watch the media (app/access/recordings.py).
     db.add(assignment)
-    # The second rater must see the media to score it.
-    if not has_grant(db, recording_id=recording.id, user_id=user_id):
-        db.add(
-            RecordingAccessGrant(
-                organisation_id=recording.organisation_id,
-                recording_id=recording.id,
-                user_id=user_id,
-                granted_by_user_id=lead.user.id if lead else None,
-            )
-        )
     db.flush()
     audit.record(
         db,
@@ -102,14 +93,14 @@ def _assign(
         resource_id=recording.id,
         organisation_id=recording.organisation_id,
         actor_user_id=lead.user.id if lead else None,
-        request=request,
+        context=context,
         details={"rater_user_id": str(user_id), "source": assignment.source},
     )
     return assignment
 
 
 def list_second_raters(db: Session, *, access: RecordingAccess) -> list[SecondRaterAssignment]:
-    require_role(access.member, Role.lead)
+    require_manager(access)
     statement = scoped(SecondRaterAssignment, access.member.organisation_id).where(
         SecondRaterAssignment.recording_id == access.recording.id
     )
@@ -117,9 +108,10 @@ def list_second_raters(db: Session, *, access: RecordingAccess) -> list[SecondRa
 
 
 def remove_second_rater(
-    db: Session, *, lead: Member, assignment: SecondRaterAssignment, request: Request
+    db: Session, *, lead: Member, assignment: SecondRaterAssignment, context: AuditContext
 ) -> None:
-    """Leads: withdraw a second rater who has not submitted; their media access goes too."""
+    """Leads: withdraw a second rater who has not submitted; their media access goes too
+    (it came with the assignment)."""
     require_role(lead, Role.lead)
     submitted = db.exec(
         select(Observation.id).where(
@@ -130,9 +122,6 @@ def remove_second_rater(
     ).first()
     if submitted is not None:
         raise Conflict("This second rater has already submitted an observation.", code="submitted")
-    grant = find_grant(db, recording_id=assignment.recording_id, user_id=assignment.rater_user_id)
-    if grant is not None:
-        db.delete(grant)
     db.delete(assignment)
     db.flush()
     audit.record(
@@ -142,12 +131,12 @@ def remove_second_rater(
         resource_id=assignment.recording_id,
         organisation_id=lead.organisation_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         details={"rater_user_id": str(assignment.rater_user_id)},
     )
 
 
-def apply_rule(db: Session, *, observation: Observation, request: Request | None) -> None:
+def apply_rule(db: Session, *, observation: Observation, context: AuditContext) -> None:
     """After a submission: give the recording a second rater if the programme's rule says so."""
     rule = settings_for(
         db, organisation_id=observation.organisation_id, programme_id=observation.programme_id
@@ -166,11 +155,11 @@ def apply_rule(db: Session, *, observation: Observation, request: Request | None
             resource_type="recording",
             resource_id=recording.id,
             organisation_id=recording.organisation_id,
-            request=request,
+            context=context,
             details={"double_coding_every_nth": rule},
         )
         return
-    _assign(db, recording=recording, user_id=rater, lead=None, request=request)
+    _assign(db, recording=recording, user_id=rater, lead=None, context=context)
 
 
 def _first_submission(db: Session, observation: Observation) -> bool:
@@ -212,7 +201,7 @@ def _rule_candidate(db: Session, *, recording: Recording) -> uuid.UUID | None:
 
 
 def set_gold_standard(
-    db: Session, *, lead: Member, observation: Observation, is_gold: bool, request: Request
+    db: Session, *, lead: Member, observation: Observation, is_gold: bool, context: AuditContext
 ) -> Observation:
     """Leads: mark a submitted observation as the master rating of its recording for calibration.
 
@@ -241,7 +230,7 @@ def set_gold_standard(
         resource_id=observation.id,
         organisation_id=observation.organisation_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         details={"recording_id": str(observation.recording_id)},
     )
     return observation

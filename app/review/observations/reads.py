@@ -5,10 +5,10 @@ import uuid
 from sqlmodel import Session, col
 
 from app.access import Member, scoped
+from app.access.observations import visible
 from app.models import Observation
 from app.models.review import ObservationStatus
 from app.review.observations import service
-from app.review.observations.policy import visible
 from app.review.observations.schemas import Moment, ObservationRead, ScoreRead
 from app.rubric import scoring
 

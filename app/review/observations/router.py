@@ -3,13 +3,21 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from app.access import MemberDep
+from app.access.observations import ScoringDep, require_observations
+from app.access.recordings import RecordingAccessDep, RecordingManagerDep
+from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.models.review import ObservationStatus
 from app.review.observations import amendments, double_coding, reads, service
-from app.review.observations.deps import ObservationDep, RecordingAccessDep, SecondRaterDep
+from app.review.observations.deps import (
+    LeadObservationDep,
+    ObservationDep,
+    RaterObservationDep,
+    SecondRaterDep,
+)
 from app.review.observations.schemas import (
     GoldStandardUpdate,
     ObservationAmend,
@@ -52,6 +60,7 @@ def list_organisation_observations(
 def list_observations(access: RecordingAccessDep, db: SessionDep) -> list[ObservationRead]:
     """The recording's observations the caller may see: their own drafts, and submitted
     ones (hidden from a rater until they have submitted their own)."""
+    require_observations(access)
     return reads.list_for_recording(db, member=access.member, recording_id=access.recording.id)
 
 
@@ -59,11 +68,11 @@ def list_observations(access: RecordingAccessDep, db: SessionDep) -> list[Observ
     "/recordings/{recording_id}/observations", response_model=ObservationRead, status_code=201
 )
 def create_observation(
-    body: ObservationCreate, access: RecordingAccessDep, db: SessionDep, request: Request
+    body: ObservationCreate, access: ScoringDep, db: SessionDep, context: AuditContextDep
 ) -> ObservationRead:
     """Start scoring the recording against a published rubric version (assigned coaches
     and second raters). Scores may be partial: the draft is saved as you go."""
-    row = service.create_observation(db, access=access, body=body, request=request)
+    row = service.create_observation(db, access=access, body=body, context=context)
     return reads.observation_read(db, row)
 
 
@@ -75,38 +84,42 @@ def read_observation(access: ObservationDep, db: SessionDep) -> ObservationRead:
 
 @router.patch("/observations/{observation_id}", response_model=ObservationRead)
 def update_observation(
-    body: ObservationDraftUpdate, access: ObservationDep, db: SessionDep, request: Request
+    body: ObservationDraftUpdate, access: ObservationDep, db: SessionDep, context: AuditContextDep
 ) -> ObservationRead:
     """Save scores into a draft (the rater). Submitted observations are amended instead."""
     row = service.update_draft(
-        db, member=access.member, observation=access.observation, body=body, request=request
+        db, member=access.member, observation=access.observation, body=body, context=context
     )
     return reads.observation_read(db, row)
 
 
 @router.delete("/observations/{observation_id}", status_code=204)
-def delete_observation(access: ObservationDep, db: SessionDep, request: Request) -> Response:
+def delete_observation(
+    access: ObservationDep, db: SessionDep, context: AuditContextDep
+) -> Response:
     """Discard a draft (the rater)."""
-    service.delete_draft(db, member=access.member, observation=access.observation, request=request)
+    service.delete_draft(db, member=access.member, observation=access.observation, context=context)
     return Response(status_code=204)
 
 
 @router.post("/observations/{observation_id}/submit", response_model=ObservationRead)
-def submit_observation(access: ObservationDep, db: SessionDep, request: Request) -> ObservationRead:
+def submit_observation(
+    access: ObservationDep, db: SessionDep, context: AuditContextDep
+) -> ObservationRead:
     """Submit a complete draft: the weighted percent and verdict are computed and the
     observation no longer changes except by amendment."""
-    row = service.submit(db, member=access.member, observation=access.observation, request=request)
+    row = service.submit(db, member=access.member, observation=access.observation, context=context)
     return reads.observation_read(db, row)
 
 
 @router.post("/observations/{observation_id}/amendments", response_model=ObservationRead)
 def amend_observation(
-    body: ObservationAmend, access: ObservationDep, db: SessionDep, request: Request
+    body: ObservationAmend, access: RaterObservationDep, db: SessionDep, context: AuditContextDep
 ) -> ObservationRead:
     """Correct a submitted observation with a reason (the rater); the previous state is
     kept as a revision and the change is audited."""
     row = amendments.amend(
-        db, member=access.member, observation=access.observation, body=body, request=request
+        db, member=access.member, observation=access.observation, body=body, context=context
     )
     return reads.observation_read(db, row)
 
@@ -120,7 +133,7 @@ def list_revisions(access: ObservationDep, db: SessionDep) -> list[RevisionRead]
 
 @router.put("/observations/{observation_id}/gold-standard", response_model=ObservationRead)
 def set_gold_standard(
-    body: GoldStandardUpdate, access: ObservationDep, db: SessionDep, request: Request
+    body: GoldStandardUpdate, access: LeadObservationDep, db: SessionDep, context: AuditContextDep
 ) -> ObservationRead:
     """Mark (or unmark) a submitted observation as the master rating for calibration (leads)."""
     row = double_coding.set_gold_standard(
@@ -128,13 +141,13 @@ def set_gold_standard(
         lead=access.member,
         observation=access.observation,
         is_gold=body.is_gold_standard,
-        request=request,
+        context=context,
     )
     return reads.observation_read(db, row)
 
 
 @router.get("/recordings/{recording_id}/second-raters", response_model=list[SecondRaterRead])
-def list_second_raters(access: RecordingAccessDep, db: SessionDep) -> list[SecondRaterRead]:
+def list_second_raters(access: RecordingManagerDep, db: SessionDep) -> list[SecondRaterRead]:
     """Second raters of the recording (leads)."""
     rows = double_coding.list_second_raters(db, access=access)
     return [SecondRaterRead.model_validate(row, from_attributes=True) for row in rows]
@@ -144,20 +157,22 @@ def list_second_raters(access: RecordingAccessDep, db: SessionDep) -> list[Secon
     "/recordings/{recording_id}/second-raters", response_model=SecondRaterRead, status_code=201
 )
 def assign_second_rater(
-    body: SecondRaterCreate, access: RecordingAccessDep, db: SessionDep, request: Request
+    body: SecondRaterCreate, access: RecordingManagerDep, db: SessionDep, context: AuditContextDep
 ) -> SecondRaterRead:
     """Ask a coach to score the recording independently (leads); they get access to its
     media."""
     row = double_coding.assign_second_rater(
-        db, access=access, user_id=body.user_id, request=request
+        db, access=access, user_id=body.user_id, context=context
     )
     return SecondRaterRead.model_validate(row, from_attributes=True)
 
 
 @router.delete("/second-raters/{second_rater_id}", status_code=204)
-def remove_second_rater(access: SecondRaterDep, db: SessionDep, request: Request) -> Response:
+def remove_second_rater(
+    access: SecondRaterDep, db: SessionDep, context: AuditContextDep
+) -> Response:
     """Withdraw a second rater who has not submitted yet, and their media access (leads)."""
     double_coding.remove_second_rater(
-        db, lead=access.member, assignment=access.assignment, request=request
+        db, lead=access.member, assignment=access.assignment, context=context
     )
     return Response(status_code=204)

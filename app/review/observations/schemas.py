@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.auth.schemas import StrictModel
+from app.schemas import StrictModel
 
 MAX_TEXT = 20_000
 MAX_MOMENTS = 50

@@ -3,19 +3,19 @@
 import uuid
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.access import Member, scoped
+from app.access.observations import require_may_score, require_rater, require_still_rater
+from app.access.recordings import RecordingAccess
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.errors import Conflict, Unprocessable
 from app.models import Observation, ObservationScore, Recording, Rubric
 from app.models.base import utcnow
 from app.models.review import ObservationStatus, RaterRole
-from app.recording.policy import RecordingAccess
 from app.review.observations import double_coding, validation
-from app.review.observations.policy import is_second_rater, require_may_score, require_rater
 from app.review.observations.schemas import (
     ObservationCreate,
     ObservationDraftUpdate,
@@ -40,11 +40,11 @@ def rubric_of(db: Session, observation: Observation) -> VersionCriteria:
 
 
 def create_observation(
-    db: Session, *, access: RecordingAccess, body: ObservationCreate, request: Request
+    db: Session, *, access: RecordingAccess, body: ObservationCreate, context: AuditContext
 ) -> Observation:
     """A draft by the caller; raters score independently, one observation per rubric version."""
     member, recording = access.member, access.recording
-    require_may_score(db, member=member, recording=recording)
+    require_may_score(access)
     validation.require_scorable(recording)
     rubric = load_version(
         db, organisation_id=member.organisation_id, rubric_version_id=body.rubric_version_id
@@ -53,7 +53,7 @@ def create_observation(
     programme_id = _programme_for(db, rubric=rubric, recording=recording)
     _refuse_duplicate(db, member=member, recording=recording, rubric=rubric)
     validation.check_scores(body.scores, rubric=rubric, recording=recording)
-    second = is_second_rater(db, recording_id=recording.id, user_id=member.user.id)
+    second = access.is_second_rater
     observation = Observation(
         organisation_id=member.organisation_id,
         recording_id=recording.id,
@@ -70,7 +70,7 @@ def create_observation(
     except IntegrityError as error:
         raise Conflict("You already have an observation of this recording.") from error
     apply_scores(db, observation=observation, scores=body.scores, rubric=rubric)
-    audit_observation(db, "observation.created", observation, member, request)
+    audit_observation(db, "observation.created", observation, member, context)
     return observation
 
 
@@ -110,7 +110,7 @@ def update_draft(
     member: Member,
     observation: Observation,
     body: ObservationDraftUpdate,
-    request: Request,
+    context: AuditContext,
 ) -> Observation:
     """Save what the rater has so far; the criteria not named keep their scores."""
     require_rater(member, observation)
@@ -128,7 +128,7 @@ def update_draft(
 
 
 def submit(
-    db: Session, *, member: Member, observation: Observation, request: Request
+    db: Session, *, member: Member, observation: Observation, context: AuditContext
 ) -> Observation:
     """Compute the verdict and freeze the observation; the recording counts as reviewed."""
     require_rater(member, observation)
@@ -136,8 +136,7 @@ def submit(
     rubric = rubric_of(db, observation)
     validation.require_published(rubric.version)
     recording = recording_of(db, observation)
-    # Still a rater? A coach unassigned while drafting no longer scores this practitioner.
-    require_may_score(db, member=member, recording=recording)
+    require_still_rater(db, member=member, observation=observation)
     validation.require_scorable(recording)
     result = validation.final_result(scores_of(db, observation), rubric=rubric)
     now = utcnow()
@@ -149,18 +148,18 @@ def submit(
     db.add_all([observation, recording])
     db.flush()
     audit_observation(
-        db, "observation.submitted", observation, member, request, **verdict(observation)
+        db, "observation.submitted", observation, member, context, **verdict(observation)
     )
-    double_coding.apply_rule(db, observation=observation, request=request)
+    double_coding.apply_rule(db, observation=observation, context=context)
     return observation
 
 
 def delete_draft(
-    db: Session, *, member: Member, observation: Observation, request: Request
+    db: Session, *, member: Member, observation: Observation, context: AuditContext
 ) -> None:
     require_rater(member, observation)
     _require_draft(observation)
-    audit_observation(db, "observation.deleted", observation, member, request)
+    audit_observation(db, "observation.deleted", observation, member, context)
     db.delete(observation)
     db.flush()
 
@@ -211,7 +210,7 @@ def audit_observation(
     action: str,
     observation: Observation,
     member: Member,
-    request: Request | None,
+    context: AuditContext,
     **details: Any,
 ) -> None:
     audit.record(
@@ -221,6 +220,6 @@ def audit_observation(
         resource_id=observation.id,
         organisation_id=observation.organisation_id,
         actor_user_id=member.user.id,
-        request=request,
+        context=context,
         details={"recording_id": str(observation.recording_id), **details},
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.access import get_scoped
+from app.access import load_scoped
 from app.errors import Conflict, Unprocessable
 from app.models import Recording, RecordingStatus, RubricCriterion, RubricStatus, RubricVersion
 from app.models.review import ObservationScore
@@ -40,7 +40,7 @@ class VersionCriteria:
 def load_version(
     db: Session, *, organisation_id: uuid.UUID, rubric_version_id: uuid.UUID
 ) -> VersionCriteria:
-    version = get_scoped(
+    version = load_scoped(
         db,
         RubricVersion,
         organisation_id=organisation_id,

@@ -2,9 +2,10 @@
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from app.access import LeadDep, MemberDep
+from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.review.settings import service
 from app.review.settings.schemas import ReviewSettingsRead, ReviewSettingsUpdate
@@ -30,10 +31,10 @@ def update_review_settings(
     body: ReviewSettingsUpdate,
     lead: LeadDep,
     db: SessionDep,
-    request: Request,
+    context: AuditContextDep,
 ) -> ReviewSettingsRead:
     """Change the programme's review rules (leads). Null switches double coding off."""
     row = service.update_settings(
-        db, lead=lead, programme_id=programme_id, body=body, request=request
+        db, lead=lead, programme_id=programme_id, body=body, context=context
     )
     return ReviewSettingsRead.model_validate(row, from_attributes=True)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth.schemas import StrictModel
+from app.schemas import StrictModel
 
 
 class ReviewSettingsUpdate(StrictModel):
@@ -19,6 +19,13 @@ class ReviewSettingsUpdate(StrictModel):
             "Every Nth recording of the programme to get a first submitted observation is "
             "given a second rater, chosen among the practitioner's other assigned coaches. "
             "Null turns the rule off."
+        ),
+    )
+    second_ratings_are_feedback: bool | None = Field(
+        default=None,
+        description=(
+            "Whether second raters' observations are feedback to the practitioner (shown to "
+            "them and counted in fidelity status). Off by default: they are for agreement."
         ),
     )
     rolling_window: int | None = Field(default=None, ge=1, le=50)
@@ -35,6 +42,9 @@ class ReviewSettingsRead(BaseModel):
 
     programme_id: uuid.UUID
     double_coding_every_nth: int | None
+    second_ratings_are_feedback: bool = Field(
+        description="Second raters' observations count as feedback to the practitioner."
+    )
     rolling_window: int = Field(description="Observations averaged for rolling fidelity.")
     drift_consecutive_below: int = Field(
         description="Drift when this many latest observations all fail the fidelity rule."

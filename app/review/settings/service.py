@@ -2,12 +2,12 @@
 
 import uuid
 
-from fastapi import Request
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session
 
-from app.access import Member, get_scoped, scoped
+from app.access import Member, load_scoped, scoped
 from app.audit import service as audit
+from app.audit.context import AuditContext
 from app.models import Programme, ReviewSettings
 from app.models.base import utcnow
 from app.review.settings.schemas import ReviewSettingsUpdate
@@ -49,7 +49,7 @@ def update_settings(
     lead: Member,
     programme_id: uuid.UUID,
     body: ReviewSettingsUpdate,
-    request: Request,
+    context: AuditContext,
 ) -> ReviewSettings:
     _programme(db, lead, programme_id)
     row = settings_for(db, organisation_id=lead.organisation_id, programme_id=programme_id)
@@ -69,14 +69,14 @@ def update_settings(
         resource_id=programme_id,
         organisation_id=lead.organisation_id,
         actor_user_id=lead.user.id,
-        request=request,
+        context=context,
         details=body.model_dump(mode="json", exclude_unset=True),
     )
     return row
 
 
 def _programme(db: Session, member: Member, programme_id: uuid.UUID) -> Programme:
-    return get_scoped(
+    return load_scoped(
         db,
         Programme,
         organisation_id=member.organisation_id,

@@ -25,6 +25,16 @@ async function memberNames(organisationId) {
   }
 }
 
+// The practitioner sees who else a lead let watch their recording, and why.
+function grantsNotice(grants, names) {
+  if (grants.length === 0) return null;
+  const items = grants.map((grant) => {
+    const who = names.get(grant.user_id) || "A member of your organisation";
+    return h("li", {}, grant.reason ? `${who}: ${grant.reason}` : who);
+  });
+  return alertBox("info", "Also allowed to watch this recording", h("ul", {}, items));
+}
+
 function notReviewable(main, heading, message) {
   append(main, h("h1", {}, heading), alertBox("info", null, message),
     h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, "Go to your home screen")));
@@ -66,6 +76,10 @@ export async function render(main, { params }) {
   ]);
   const ownerName = isOwner ? "You" : names.get(recording.owner_user_id) || "The practitioner";
   if (!isOwner) lede.prepend(`${ownerName} · `);
+  if (isOwner) {
+    const notice = grantsNotice(recording.access_grants || [], names);
+    if (notice) lede.after(notice);
+  }
   const mayScore = !isOwner && hasRole(membership, "coach");
 
   const comments = createComments({ recording, player, criteria: version ? version.criteria : [], me });

@@ -1,24 +1,20 @@
-"""Authorisation in one place: who belongs to which organisation, in which roles.
+"""The caller as a member of one organisation, with the roles they hold there now.
 
-Every org-scoped query goes through `scoped` / `get_scoped`, so a row of another
-organisation is never found, and a caller outside an organisation gets 404 for it.
+Nothing here is cached across requests: roles are read again on every request, so a role
+taken away ends everything it gave at once.
 """
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import Depends
-from sqlmodel import Session, SQLModel, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel import Session, select
 
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound
-from app.models import Assignment, Membership, MembershipRole, Organisation, Role, User
-from app.models.organisation import AssignmentKind
-
-Row = TypeVar("Row", bound=SQLModel)
+from app.models import Membership, MembershipRole, Organisation, Role, User
 
 
 @dataclass(frozen=True)
@@ -34,6 +30,10 @@ class Member:
     def organisation_id(self) -> uuid.UUID:
         return self.organisation.id
 
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.user.id
+
     def has(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 
@@ -43,8 +43,11 @@ def roles_of(db: Session, membership_id: uuid.UUID) -> frozenset[Role]:
     return frozenset(Role(role) for role in rows)
 
 
-def member_of(db: Session, *, user: User, organisation_id: uuid.UUID) -> Member:
-    """The caller's membership, or 404: outsiders must not learn the organisation exists."""
+def member_of(
+    db: Session, *, user: User, organisation_id: uuid.UUID, label: str = "Organisation"
+) -> Member:
+    """The caller's membership, or 404 naming `label`: outsiders must not learn that the
+    organisation (or the resource they asked for) exists."""
     membership = db.exec(
         select(Membership).where(
             Membership.organisation_id == organisation_id, Membership.user_id == user.id
@@ -52,7 +55,7 @@ def member_of(db: Session, *, user: User, organisation_id: uuid.UUID) -> Member:
     ).first()
     organisation = db.get(Organisation, organisation_id) if membership else None
     if membership is None or organisation is None:
-        raise NotFound("Organisation not found.")
+        raise NotFound(f"{label} not found.")
     return Member(user, organisation, membership, roles_of(db, membership.id))
 
 
@@ -60,32 +63,6 @@ def require_role(member: Member, *roles: Role) -> None:
     if not member.has(*roles):
         needed = " or ".join(role.value for role in roles)
         raise Forbidden(f"Only a {needed} of this organisation may do this.")
-
-
-def scoped(model: type[Row], organisation_id: uuid.UUID) -> SelectOfScalar[Row]:
-    column: Any = model.organisation_id  # type: ignore[attr-defined]
-    return select(model).where(column == organisation_id)
-
-
-def get_scoped(
-    db: Session, model: type[Row], *, organisation_id: uuid.UUID, row_id: uuid.UUID, label: str
-) -> Row:
-    column: Any = model.id  # type: ignore[attr-defined]
-    row = db.exec(scoped(model, organisation_id).where(column == row_id)).first()
-    if row is None:
-        raise NotFound(f"{label} not found.")
-    return row
-
-
-def is_assigned(
-    db: Session, *, member: Member, kind: AssignmentKind, practitioner_user_id: uuid.UUID
-) -> bool:
-    statement = scoped(Assignment, member.organisation_id).where(
-        Assignment.kind == kind,
-        Assignment.staff_user_id == member.user.id,
-        Assignment.practitioner_user_id == practitioner_user_id,
-    )
-    return db.exec(statement).first() is not None
 
 
 def current_member(organisation_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> Member:

@@ -1,0 +1,36 @@
+"""Who may see and do what, in one place.
+
+- `members`: the caller as a member of one organisation, and their roles.
+- `scoping`: organisation-scoped queries and the scoped loader (404 across organisations).
+- `relations`: who is related to whom (coaching, supervision, second rating, grants),
+  written once as composable SQL and valid only while the role that gives them is held.
+- one policy module per resource kind: `recordings`, `observations`, `conversation`
+  (comments and reflections), `objectives`, `figures` (fidelity and agreement).
+
+Every list, single read, count and report asks the same rule, so they cannot disagree.
+A resource the caller may not see is a 404; a part of a resource they may see but not use
+is a 403 with a code naming what they may not do.
+"""
+
+from app.access.members import (
+    LeadDep,
+    Member,
+    MemberDep,
+    current_member,
+    member_of,
+    require_role,
+    roles_of,
+)
+from app.access.scoping import load_scoped, scoped
+
+__all__ = [
+    "LeadDep",
+    "Member",
+    "MemberDep",
+    "current_member",
+    "load_scoped",
+    "member_of",
+    "require_role",
+    "roles_of",
+    "scoped",
+]

@@ -1,0 +1,211 @@
+"""Who may see a recording and each part of it.
+
+- Details (title, status, consent, figures): the practitioner who made it, their
+  assigned coaches and supervisors, its second raters, people a lead granted access, and
+  leads, who manage it (consent, grants, second raters, retention).
+- Media and poster frame (they show the family): the practitioner, their assigned
+  coaches, its second raters and people granted access. Leads watch only through a
+  grant; supervisors never.
+- The conversation (comments): the people who may watch the media; a rater who has not
+  submitted yet sees only their own threads (`conversation.py`).
+- An erased recording (consent withdrawn, retention) stays a tombstone for its
+  practitioner and the leads; for everyone else it is gone.
+
+Anyone else, in or out of the organisation: 404. Someone who may see the details but not a
+part: 403 with a code naming the part. Lists and single reads use the same SQL rule.
+"""
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from app.access import relations
+from app.access.members import Member, member_of
+from app.auth.deps import CurrentUser
+from app.db import SessionDep
+from app.errors import Forbidden, NotFound
+from app.models import Recording, RecordingStatus, Role, User
+
+
+@dataclass(frozen=True)
+class Relations:
+    """The relation rules for one member, as SQL conditions on Recording."""
+
+    owner: ColumnElement[bool]
+    coach: ColumnElement[bool]
+    supervisor: ColumnElement[bool]
+    second_rater: ColumnElement[bool]
+    granted: ColumnElement[bool]
+    blind: ColumnElement[bool]
+
+
+def _relations(member: Member) -> Relations:
+    owner_id = col(Recording.owner_user_id)
+    recording_id = col(Recording.id)
+    live = col(Recording.status) != RecordingStatus.deleted
+    coach = and_(live, owner_id.in_(relations.coached(member)))
+    second_rater = and_(live, recording_id.in_(relations.second_rated(member)))
+    potential_rater = or_(
+        recording_id.in_(relations.rated_by(member)),
+        second_rater,
+        and_(coach, recording_id.in_(relations.double_coded())),
+    )
+    return Relations(
+        owner=owner_id == member.user_id,
+        coach=coach,
+        supervisor=and_(live, owner_id.in_(relations.supervised(member))),
+        second_rater=second_rater,
+        granted=and_(live, recording_id.in_(relations.granted(member))),
+        blind=and_(
+            potential_rater, recording_id.not_in(relations.rated_by(member, submitted=True))
+        ),
+    )
+
+
+def media_rule(member: Member) -> ColumnElement[bool]:
+    """The recordings whose media this member may watch."""
+    rel = _relations(member)
+    return or_(rel.owner, rel.coach, rel.second_rater, rel.granted)
+
+
+def details_rule(member: Member) -> ColumnElement[bool]:
+    """The recordings this member may know about at all."""
+    if member.has(Role.lead):
+        return true()
+    return or_(media_rule(member), _relations(member).supervisor)
+
+
+def blind_rule(member: Member) -> ColumnElement[bool]:
+    """Recordings this member rates (or may be asked to) and has not submitted on yet:
+    other raters' scores and comments stay hidden from them."""
+    return _relations(member).blind
+
+
+@dataclass(frozen=True)
+class RecordingAccess:
+    """A recording and what the caller may do with it, settled once per request."""
+
+    member: Member
+    recording: Recording
+    is_owner: bool
+    coaches_owner: bool
+    supervises_owner: bool
+    is_second_rater: bool
+    is_granted: bool
+    is_blind: bool
+
+    @property
+    def may_view_media(self) -> bool:
+        return self.is_owner or self.coaches_owner or self.is_second_rater or self.is_granted
+
+    @property
+    def may_manage(self) -> bool:
+        return self.member.has(Role.lead)
+
+
+def access_to(db: Session, *, member: Member, recording_id: uuid.UUID) -> RecordingAccess:
+    """The recording as this member may see it, or 404 when they may not see it at all."""
+    rel = _relations(member)
+    statement = sa_select(
+        Recording,
+        rel.owner.label("owner"),
+        rel.coach.label("coach"),
+        rel.supervisor.label("supervisor"),
+        rel.second_rater.label("second_rater"),
+        rel.granted.label("granted"),
+        rel.blind.label("blind"),
+    ).where(
+        col(Recording.id) == recording_id,
+        col(Recording.organisation_id) == member.organisation_id,
+        details_rule(member),
+    )
+    row = db.execute(statement).first()
+    if row is None:
+        raise NotFound("Recording not found.")
+    recording, *flags = row
+    return RecordingAccess(member, recording, *(bool(flag) for flag in flags))
+
+
+def recording_access(
+    db: Session, *, user: User, recording_id: uuid.UUID, label: str = "Recording"
+) -> RecordingAccess:
+    """The recording as this caller may see it, or 404 naming `label` (the resource the
+    caller asked for), also for other organisations."""
+    recording = db.get(Recording, recording_id)
+    if recording is None:
+        raise NotFound(f"{label} not found.")
+    member = member_of(db, user=user, organisation_id=recording.organisation_id, label=label)
+    try:
+        return access_to(db, member=member, recording_id=recording_id)
+    except NotFound:
+        raise NotFound(f"{label} not found.") from None
+
+
+def media_viewable(db: Session, *, member: Member, recordings: list[Recording]) -> set[uuid.UUID]:
+    """Which of these recordings this member may watch, in one query."""
+    if not recordings:
+        return set()
+    statement = select(col(Recording.id)).where(
+        col(Recording.id).in_([row.id for row in recordings]), media_rule(member)
+    )
+    return set(db.exec(statement))
+
+
+def require_media(access: RecordingAccess) -> None:
+    if not access.may_view_media:
+        raise Forbidden(
+            "Only the practitioner, their coaches, its raters and people granted access may "
+            "see this recording's media.",
+            code="media_not_permitted",
+        )
+
+
+def require_conversation(access: RecordingAccess) -> None:
+    if not access.may_view_media:
+        raise Forbidden(
+            "Only the practitioner, their coaches, its raters and people granted access take "
+            "part in the conversation about this recording.",
+            code="conversation_not_permitted",
+        )
+
+
+def require_manager(access: RecordingAccess) -> None:
+    if not access.may_manage:
+        raise Forbidden(
+            "Only a lead of this organisation may manage who sees this recording.",
+            code="lead_required",
+        )
+
+
+def require_owner_or_lead(access: RecordingAccess) -> None:
+    if not (access.is_owner or access.may_manage):
+        raise Forbidden(
+            "Only the practitioner who made the recording or a lead may do this.",
+            code="owner_or_lead_required",
+        )
+
+
+def _recording_dependency(
+    recording_id: uuid.UUID, user: CurrentUser, db: SessionDep
+) -> RecordingAccess:
+    # A dependency, so a caller who may not see the recording gets 404 before the body
+    # is even validated.
+    return recording_access(db, user=user, recording_id=recording_id)
+
+
+RecordingAccessDep = Annotated[RecordingAccess, Depends(_recording_dependency)]
+"""Every route under /recordings/{recording_id} takes the recording through this."""
+
+
+def _managed_recording(access: RecordingAccessDep) -> RecordingAccess:
+    require_manager(access)
+    return access
+
+
+RecordingManagerDep = Annotated[RecordingAccess, Depends(_managed_recording)]
+"""A recording a lead manages (grants, second raters): refused before the body is read."""

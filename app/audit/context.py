@@ -1,0 +1,34 @@
+"""Where an audited action came from, handed to services as a plain value.
+
+Services never see FastAPI's `Request`: routes take `AuditContextDep`, background work
+and the command line pass `SYSTEM`.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.logs import current_request_id
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    ip_address: str | None = None
+    request_id: str | None = None
+
+    @classmethod
+    def of(cls, request: Request) -> "AuditContext":
+        address = request.client.host if request.client is not None else None
+        return cls(ip_address=address, request_id=current_request_id())
+
+
+SYSTEM = AuditContext()
+"""Work no request asked for: processing, purges, the command line."""
+
+
+def audit_context(request: Request) -> AuditContext:
+    return AuditContext.of(request)
+
+
+AuditContextDep = Annotated[AuditContext, Depends(audit_context)]

@@ -1,0 +1,1 @@
+"""Who may do what, route by route: the access matrix."""
