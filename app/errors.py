@@ -107,6 +107,13 @@ async def _app_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    malformed_path = [error for error in exc.errors() if error["loc"][:1] == ("path",)]
+    if malformed_path:
+        # An id that cannot exist names nothing: the same 404 as an id that does not.
+        names = ", ".join(_field_name(error["loc"]) for error in malformed_path)
+        return JSONResponse(
+            error_body("not_found", f"Not found: {names} names nothing here."), status_code=404
+        )
     fields = [
         {"field": _field_name(error["loc"]), "message": error["msg"]} for error in exc.errors()
     ]

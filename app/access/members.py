@@ -59,6 +59,20 @@ def member_of(
     return Member(user, organisation, membership, roles_of(db, membership.id))
 
 
+def member_named(db: Session, *, organisation_id: uuid.UUID, user_id: uuid.UUID) -> Member:
+    """The member a request body names, or 404: a person of another organisation (or no
+    one) is not found here, and the answer says nothing about whether they exist."""
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("No member of this organisation has this id.", code="member_not_found")
+    try:
+        return member_of(db, user=user, organisation_id=organisation_id)
+    except NotFound:
+        raise NotFound(
+            "No member of this organisation has this id.", code="member_not_found"
+        ) from None
+
+
 def require_role(member: Member, *roles: Role) -> None:
     if not member.has(*roles):
         needed = " or ".join(role.value for role in roles)

@@ -16,11 +16,13 @@ from app.logs import current_request_id
 class AuditContext:
     ip_address: str | None = None
     request_id: str | None = None
+    user_agent: str | None = None
 
     @classmethod
     def of(cls, request: Request) -> "AuditContext":
         address = request.client.host if request.client is not None else None
-        return cls(ip_address=address, request_id=current_request_id())
+        agent = (request.headers.get("user-agent") or "")[:500]
+        return cls(ip_address=address, request_id=current_request_id(), user_agent=agent)
 
 
 SYSTEM = AuditContext()

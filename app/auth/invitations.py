@@ -10,8 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.context import AuditContext
-from app.auth import service, throttle
-from app.auth.passwords import verify_password
+from app.auth import service
 from app.auth.schemas import (
     InvitationAccept,
     InvitationAccepted,
@@ -165,20 +164,23 @@ def _check_current_password(
     context: AuditContext,
     settings: Settings,
 ) -> None:
-    # The link is a way to guess the account's password: it shares sign-in's throttle.
-    keys = throttle.throttle_keys(email=user.email, address=context.ip_address)
-    throttle.check_allowed(engine, keys, settings)
-    identity = service.password_identity(db, user.id)
-    if not user.is_active or not verify_password(
-        password, identity.password_hash if identity else None
-    ):
-        throttle.record_failure(engine, keys, settings)
+    # The link is a way to guess the account's password: it goes through sign-in's check,
+    # throttle included.
+    try:
+        service.authenticate(
+            db,
+            email=user.email,
+            password=password,
+            engine=engine,
+            context=context,
+            settings=settings,
+        )
+    except Unauthorized:
         raise Unauthorized(
             f"That is not the password of your Tandem account ({user.email}). "
             "Your invitation still works: try again.",
             code="wrong_password",
-        )
-    throttle.clear(engine, keys[:1])
+        ) from None
 
 
 def _new_account(

@@ -143,16 +143,16 @@ def _unavailable(exc: httpx.HTTPError) -> SsoUnavailable:
 
 
 def sign_in(
-    db: Session, *, claims: ProviderClaims, request: Request, settings: Settings
+    db: Session, *, claims: ProviderClaims, context: AuditContext, settings: Settings
 ) -> service.NewSession:
     """A browser session for the person the provider vouched for, linking them on first use."""
     user = linked_user(db, claims=claims) or _link_invited_member(
-        db, claims=claims, request=request
+        db, claims=claims, context=context
     )
     if not user.is_active:
         raise Forbidden("This account has been deactivated.", code="account_inactive")
     return service.start_session(
-        db, user=user, kind=SessionKind.browser, request=request, settings=settings
+        db, user=user, kind=SessionKind.browser, context=context, settings=settings
     )
 
 
@@ -167,7 +167,7 @@ def linked_user(db: Session, *, claims: ProviderClaims) -> User | None:
     return db.get(User, identity.user_id) if identity else None
 
 
-def _link_invited_member(db: Session, *, claims: ProviderClaims, request: Request) -> User:
+def _link_invited_member(db: Session, *, claims: ProviderClaims, context: AuditContext) -> User:
     # An unverified email proves nothing about who holds the account, so it finds no one.
     if not claims.email or not claims.email_verified:
         raise Forbidden(
@@ -202,7 +202,7 @@ def _link_invited_member(db: Session, *, claims: ProviderClaims, request: Reques
         resource_type="user",
         resource_id=user.id,
         actor_user_id=user.id,
-        context=AuditContext.of(request),
+        context=context,
         details={"issuer": claims.issuer, "subject": claims.subject},
     )
     return user

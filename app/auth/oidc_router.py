@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 
+from app.audit.context import AuditContext
 from app.auth import oidc
 from app.auth.router import set_session_cookie
 from app.config import SettingsDep
@@ -40,7 +41,7 @@ async def oidc_callback(
     """Where the identity provider sends you back: signs in an invited member, then to `/`."""
     claims = await oidc.read_claims(client=client, request=request)
     new = await run_in_threadpool(
-        oidc.sign_in, db, claims=claims, request=request, settings=settings
+        oidc.sign_in, db, claims=claims, context=AuditContext.of(request), settings=settings
     )
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, request, new, settings)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.audit.context import AuditContextDep
+from app.audit.context import AuditContext, AuditContextDep
 from app.auth import invitations, service
 from app.auth.deps import SESSION_COOKIE, CallerDep, bearer_scheme, get_caller
 from app.auth.schemas import (
@@ -72,10 +72,15 @@ def issue_token(
 ) -> TokenRead:
     """Exchange an email (as `username`) and password for a short-lived bearer token."""
     user = service.authenticate(
-        db, email=form.username, password=form.password, request=request, settings=settings
+        db,
+        email=form.username,
+        password=form.password,
+        engine=request.app.state.engine,
+        context=AuditContext.of(request),
+        settings=settings,
     )
     new = service.start_session(
-        db, user=user, kind=SessionKind.api, request=request, settings=settings
+        db, user=user, kind=SessionKind.api, context=AuditContext.of(request), settings=settings
     )
     return _token_response(new, settings)
 
@@ -91,7 +96,7 @@ def refresh_token(body: RefreshRequest, db: SessionDep, settings: SettingsDep) -
 @router.post("/logout", status_code=204)
 def logout(caller: CallerDep, request: Request, response: Response, db: SessionDep) -> None:
     """End this sign-in: its access tokens, refresh token and cookie stop working."""
-    service.revoke(db, auth_session=caller.auth_session, request=request)
+    service.revoke(db, auth_session=caller.auth_session, context=AuditContext.of(request))
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
@@ -105,10 +110,19 @@ def start_browser_session(
 ) -> BrowserSessionRead:
     """Sign in the PWA: sets an HttpOnly session cookie and returns the CSRF token."""
     user = service.authenticate(
-        db, email=body.email, password=body.password, request=request, settings=settings
+        db,
+        email=body.email,
+        password=body.password,
+        engine=request.app.state.engine,
+        context=AuditContext.of(request),
+        settings=settings,
     )
     new = service.start_session(
-        db, user=user, kind=SessionKind.browser, request=request, settings=settings
+        db,
+        user=user,
+        kind=SessionKind.browser,
+        context=AuditContext.of(request),
+        settings=settings,
     )
     set_session_cookie(response, request, new, settings)
     return browser_session_read(new.auth_session, user.email)

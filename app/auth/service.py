@@ -4,11 +4,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from fastapi import Request
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.audit import service as audit
-from app.audit.context import SYSTEM, AuditContext
+from app.audit.context import AuditContext
 from app.auth import throttle
 from app.auth.passwords import hash_password, verify_password
 from app.auth.tokens import hash_secret, issue_access_token, new_secret
@@ -53,13 +53,17 @@ def set_password(session: Session, *, user: User, password: str) -> None:
 
 
 def authenticate(
-    session: Session, *, email: str, password: str, request: Request, settings: Settings
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    engine: Engine,
+    context: AuditContext,
+    settings: Settings,
 ) -> User:
-    """The user these credentials belong to; throttles and audits every attempt."""
-    engine = request.app.state.engine
-    keys = throttle.throttle_keys(
-        email=email, address=AuditContext.of(request).ip_address if request else None
-    )
+    """The user these credentials belong to; throttles every attempt (the counters live in
+    their own transactions on `engine`, so a failure counts even though this one rolls back)."""
+    keys = throttle.throttle_keys(email=email, address=context.ip_address)
     throttle.check_allowed(engine, keys, settings)
     user = find_user_by_email(session, email)
     identity = password_identity(session, user.id) if user else None
@@ -72,7 +76,7 @@ def authenticate(
 
 
 def start_session(
-    session: Session, *, user: User, kind: SessionKind, request: Request, settings: Settings
+    session: Session, *, user: User, kind: SessionKind, context: AuditContext, settings: Settings
 ) -> NewSession:
     secret = new_secret()
     lifetime = (
@@ -86,8 +90,8 @@ def start_session(
         secret_hash=hash_secret(secret),
         csrf_token=new_secret() if kind == SessionKind.browser else None,
         expires_at=utcnow() + lifetime,
-        ip_address=AuditContext.of(request).ip_address if request else None,
-        user_agent=(request.headers.get("user-agent") or "")[:500],
+        ip_address=context.ip_address,
+        user_agent=context.user_agent or "",
     )
     session.add(auth_session)
     session.flush()
@@ -97,7 +101,7 @@ def start_session(
         resource_type="user",
         resource_id=user.id,
         actor_user_id=user.id,
-        context=AuditContext.of(request) if request else SYSTEM,
+        context=context,
         details={"session_kind": kind},
     )
     return NewSession(auth_session=auth_session, secret=secret)
@@ -141,7 +145,7 @@ def rotate_refresh_token(session: Session, *, refresh_token: str) -> NewSession:
     return NewSession(auth_session=auth_session, secret=secret)
 
 
-def revoke(session: Session, *, auth_session: AuthSession, request: Request) -> None:
+def revoke(session: Session, *, auth_session: AuthSession, context: AuditContext) -> None:
     auth_session.revoked_at = utcnow()
     session.add(auth_session)
     audit.record(
@@ -150,5 +154,5 @@ def revoke(session: Session, *, auth_session: AuthSession, request: Request) -> 
         resource_type="user",
         resource_id=auth_session.user_id,
         actor_user_id=auth_session.user_id,
-        context=AuditContext.of(request) if request else SYSTEM,
+        context=context,
     )

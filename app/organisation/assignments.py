@@ -4,22 +4,18 @@ import uuid
 
 from sqlmodel import Session, col, or_, select
 
-from app.access import Member, load_scoped, roles_of, scoped
+from app.access import Member, load_scoped, member_named, scoped
+from app.access.relations import STAFF_ROLE
 from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.errors import Conflict, Unprocessable
-from app.models import Assignment, Membership, Role
+from app.models import Assignment, Role
 from app.models.organisation import AssignmentKind
 from app.organisation.schemas import AssignmentCreate
 
-STAFF_ROLE = {AssignmentKind.coach: Role.coach, AssignmentKind.supervisor: Role.supervisor}
-
 
 def _roles_in_org(db: Session, organisation_id: uuid.UUID, user_id: uuid.UUID) -> frozenset[Role]:
-    membership = db.exec(
-        scoped(Membership, organisation_id).where(Membership.user_id == user_id)
-    ).first()
-    return roles_of(db, membership.id) if membership else frozenset()
+    return member_named(db, organisation_id=organisation_id, user_id=user_id).roles
 
 
 def list_assignments(

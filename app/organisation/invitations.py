@@ -107,11 +107,17 @@ def _issue(
         context=context,
         details={"email": email, "roles": invitation.roles, "is_champion": is_champion},
     )
-    return InvitationIssued(
+    emailed = bool(settings.smtp_host)
+    # Emailed, the link goes to the invitee alone: a lead holding it could ask it whether
+    # the address already has an account somewhere. Without email the lead must pass it on.
+    url = f"{settings.public_url.rstrip('/')}/#/invitation/{token}"
+    issued = InvitationIssued(
         invitation=invitation_read(invitation),
-        invitation_url=f"{settings.public_url.rstrip('/')}/#/invitation/{token}",
-        invitation_emailed=bool(settings.smtp_host),
+        invitation_url=None if emailed else url,
+        invitation_emailed=emailed,
     )
+    issued._link = url
+    return issued
 
 
 def invitation_read(invitation: Invitation) -> InvitationRead:

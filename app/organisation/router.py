@@ -143,7 +143,7 @@ def _email_invitation(
             settings,
             to=issued.invitation.email,
             organisation_name=organisation,
-            url=issued.invitation_url,
+            url=issued._link,
         )
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, EmailStr, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field, PrivateAttr, field_validator
 
 from app.models import Role
 from app.models.organisation import AssignmentKind, RetentionBasis
@@ -90,8 +90,11 @@ class InvitationRead(BaseModel):
 
 class InvitationIssued(BaseModel):
     invitation: InvitationRead
-    invitation_url: str
+    # Only when the invitation could not be emailed: then the lead passes the link on.
+    invitation_url: str | None
     invitation_emailed: bool
+    # The link itself, for the email; never part of the answer.
+    _link: str = PrivateAttr(default="")
 
 
 class AssignmentCreate(StrictModel):

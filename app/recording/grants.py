@@ -11,13 +11,13 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from app.access import Member, member_of, scoped
+from app.access import Member, member_named, scoped
 from app.access.recordings import RecordingAccess, require_manager
 from app.access.relations import RATER_ROLES
 from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.errors import Conflict, NotFound, Unprocessable
-from app.models import RecordingAccessGrant, Role, User
+from app.models import RecordingAccessGrant, Role
 from app.recording.schemas import AccessGrantCreate, AccessGrantRead
 
 
@@ -32,12 +32,8 @@ def find_grant(
 
 
 def _grantee(db: Session, *, lead: Member, user_id: uuid.UUID) -> Member:
-    user = db.get(User, user_id)
-    try:
-        grantee = member_of(db, user=user, organisation_id=lead.organisation_id) if user else None
-    except NotFound:
-        grantee = None
-    if grantee is None or not grantee.has(*RATER_ROLES):
+    grantee = member_named(db, organisation_id=lead.organisation_id, user_id=user_id)
+    if not grantee.has(*RATER_ROLES):
         raise Unprocessable(
             "user_id: must be a coach or lead of this organisation.", code="invalid_user"
         )

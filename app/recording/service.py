@@ -15,7 +15,7 @@ from app.access.recordings import (
 )
 from app.audit import service as audit
 from app.audit.context import SYSTEM, AuditContext
-from app.errors import Forbidden, Unprocessable
+from app.errors import Forbidden, NotFound, Unprocessable
 from app.models import (
     ConsentRecord,
     Membership,
@@ -78,9 +78,7 @@ def check_programme(db: Session, *, member: Member, intent: RecordingIntent) -> 
         return
     statement = scoped(Programme, member.organisation_id).where(Programme.id == intent.programme_id)
     if db.exec(statement).first() is None:
-        raise Unprocessable(
-            "programme_id: not a programme of this organisation.", code="invalid_programme"
-        )
+        raise NotFound("programme_id: no programme of this organisation has this id.")
 
 
 def _consent(member: Member, intent: RecordingIntent, recording_id: uuid.UUID) -> ConsentRecord:

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import AuditEvent, Organisation, Recording, Role, User
+from app.models import AuditEvent, Organisation, Recording, RecordingStatus, Role, User
 from app.models.base import utcnow
 from app.models.rubric import RubricVersion
 from tests.factories import (
@@ -341,3 +341,27 @@ def test_a_lead_watching_a_recording_says_why_and_the_practitioner_is_told(
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "recording.access_granted")).one()
     assert event.details["self_granted"] is True
     assert event.details["reason"] == reason
+
+
+def test_ids_that_name_nothing_the_caller_may_see_are_404(
+    client: TestClient, db: Session, team: Team, auth: Any
+) -> None:
+    headers = auth(team.coach)
+    for url in (
+        "/api/v1/recordings/not-an-id",
+        "/api/v1/recordings/not-an-id/media",
+        "/api/v1/observations/12345",
+        f"/api/v1/organisations/{team.organisation.id}/rubrics/{team.version.rubric_id}/versions/x",
+    ):
+        answer = client.get(url, headers=headers)
+        assert answer.status_code == 404, url
+        assert answer.json()["error"]["code"] == "not_found"
+    # Consent withdrawn: a tombstone for the practitioner and leads, nothing for anyone else.
+    team.recording.status = RecordingStatus.deleted
+    team.recording.deleted_at = utcnow()
+    db.add(team.recording)
+    db.commit()
+    for user in (team.coach, team.supervisor):
+        assert client.get(_url(team.recording), headers=auth(user)).status_code == 404
+    for user in (team.practitioner, team.lead):
+        assert client.get(_url(team.recording), headers=auth(user)).json()["status"] == "deleted"

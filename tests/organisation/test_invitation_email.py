@@ -64,4 +64,6 @@ def test_invitation_is_emailed_when_smtp_is_configured(
     [message] = handler.messages
     assert message["To"] == "new@example.org"
     assert "Riverside Family Hub" in message["Subject"]
-    assert response.json()["invitation_url"] in message.get_payload()
+    # The link goes to the invitee only; the lead is not given it.
+    assert response.json()["invitation_url"] is None
+    assert "/#/invitation/" in message.get_payload()

@@ -125,8 +125,9 @@ def test_the_inviting_lead_cannot_reach_an_invitee_before_they_accept(
                 "practitioner_user_id": str(existing.id),
             },
         )
-        assert assignment.status_code == 422, assignment.text
-        assert assignment.json()["error"]["code"] == "invalid_practitioner"
+        # Not a member (yet): the same answer as for an id that names no one.
+        assert assignment.status_code == 404, assignment.text
+        assert assignment.json()["error"]["code"] == "member_not_found"
     their_membership = membership_id(db, elsewhere, existing)
     promoted = client.patch(
         f"{base}/members/{their_membership}", headers=headers, json={"roles": ["lead"]}

@@ -88,9 +88,12 @@ def test_grants_only_to_coaches_and_leads_of_the_organisation(
 ) -> None:
     base = f"/api/v1/recordings/{recording_id}/access-grants"
     lead = auth(people.lead)
-    for user in (people.outsider, people.supervisor):
-        answer = client.post(base, headers=lead, json={"user_id": str(user.id)})
-        assert answer.status_code == 422
+    supervisor = client.post(base, headers=lead, json={"user_id": str(people.supervisor.id)})
+    assert supervisor.status_code == 422
+    assert supervisor.json()["error"]["code"] == "invalid_user"
+    outsider = client.post(base, headers=lead, json={"user_id": str(people.outsider.id)})
+    assert outsider.status_code == 404
+    assert outsider.json()["error"]["code"] == "member_not_found"
     outsider_lead = auth(people.outsider)
     body = {"user_id": str(people.other_coach.id)}
     assert client.post(base, headers=outsider_lead, json=body).status_code == 404

@@ -186,6 +186,6 @@ def test_recorded_at_is_read_in_the_organisation_zone_and_programme_checked(
     assert answer.json()["programme_id"] == str(programme.id)
     before = storage.list("")
     wrong = post_form(client, headers, b"x", {**FORM, "programme_id": str(elsewhere.id)})
-    assert wrong.status_code == 422
-    assert wrong.json()["error"]["code"] == "invalid_programme"
+    assert wrong.status_code == 404  # another organisation's programme is not found here
+    assert wrong.json()["error"]["code"] == "not_found"
     assert storage.list("") == before and storage.list_multiparts() == []

@@ -81,7 +81,7 @@ def test_only_leads_assign_and_list_second_raters(cast: Cast) -> None:
     [
         ("owner", 422, "user_id: must be a coach or lead"),
         ("supervisor", 422, "user_id: must be a coach or lead"),
-        ("outsider", 422, "user_id: must be a coach or lead"),
+        ("outsider", 404, "No member of this organisation has this id."),
     ],
 )
 def test_a_second_rater_must_be_a_coach_here(

@@ -6,12 +6,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.access import Member, member_of, scoped
+from app.access import Member, member_named, scoped
 from app.access import evidence as evidence_access
 from app.access import objectives as policy
 from app.audit import service as audit
 from app.audit.context import AuditContext
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import Conflict, Unprocessable
 from app.models import (
     LearningObjective,
     ObjectiveCriterion,
@@ -21,7 +21,6 @@ from app.models import (
     RubricCriterion,
     RubricStatus,
     RubricVersion,
-    User,
 )
 from app.models.base import utcnow
 from app.models.review import ObjectiveStatus
@@ -67,12 +66,8 @@ def create_objective(
 
 
 def _require_practitioner(db: Session, *, member: Member, user_id: uuid.UUID) -> None:
-    user = db.get(User, user_id)
-    try:
-        target = member_of(db, user=user, organisation_id=member.organisation_id) if user else None
-    except NotFound:
-        target = None
-    if target is None or not target.has(Role.practitioner):
+    target = member_named(db, organisation_id=member.organisation_id, user_id=user_id)
+    if not target.has(Role.practitioner):
         raise Unprocessable(
             "practitioner_user_id: must be a practitioner of this organisation.",
             code="invalid_practitioner",

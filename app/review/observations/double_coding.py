@@ -11,19 +11,18 @@ import uuid
 
 from sqlmodel import Session, col, func, select
 
-from app.access import Member, member_of, require_role, scoped
+from app.access import Member, member_named, require_role, scoped
 from app.access.recordings import RecordingAccess, require_manager
 from app.access.relations import RATER_ROLES
 from app.audit import service as audit
 from app.audit.context import AuditContext
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import Conflict, Unprocessable
 from app.models import (
     Assignment,
     Observation,
     Recording,
     Role,
     SecondRaterAssignment,
-    User,
 )
 from app.models.organisation import AssignmentKind
 from app.models.review import ObservationStatus
@@ -41,14 +40,8 @@ def assign_second_rater(
 
 
 def _require_candidate(db: Session, *, recording: Recording, user_id: uuid.UUID) -> None:
-    user = db.get(User, user_id)
-    try:
-        rater = (
-            member_of(db, user=user, organisation_id=recording.organisation_id) if user else None
-        )
-    except NotFound:
-        rater = None
-    if rater is None or not rater.has(*RATER_ROLES):
+    rater = member_named(db, organisation_id=recording.organisation_id, user_id=user_id)
+    if not rater.has(*RATER_ROLES):
         raise Unprocessable(
             "user_id: must be a coach or lead of this organisation.", code="invalid_user"
         )
