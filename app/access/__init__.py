@@ -22,7 +22,7 @@ from app.access.members import (
     require_role,
     roles_of,
 )
-from app.access.scoping import load_scoped, scoped
+from app.access.scoping import load_scoped, load_visible, scoped
 
 __all__ = [
     "LeadDep",
@@ -30,6 +30,7 @@ __all__ = [
     "MemberDep",
     "current_member",
     "load_scoped",
+    "load_visible",
     "member_named",
     "member_of",
     "require_role",

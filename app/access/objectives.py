@@ -9,11 +9,12 @@ Evidence linked to an objective is shown only to readers who may see what it lin
 import uuid
 
 from sqlalchemy import ColumnElement, or_, true
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.access import relations
-from app.access.members import Member, member_of
-from app.errors import Forbidden, NotFound
+from app.access.members import Member
+from app.access.scoping import load_visible
+from app.errors import Forbidden
 from app.models import Assignment, LearningObjective, Role, User
 
 
@@ -50,13 +51,6 @@ def require_write(db: Session, *, member: Member, practitioner_user_id: uuid.UUI
 def objective_for(
     db: Session, *, user: User, objective_id: uuid.UUID
 ) -> tuple[Member, LearningObjective]:
-    objective = db.get(LearningObjective, objective_id)
-    if objective is None:
-        raise NotFound("Objective not found.")
-    member = member_of(db, user=user, organisation_id=objective.organisation_id, label="Objective")
-    statement = select(LearningObjective.id).where(
-        LearningObjective.id == objective.id, visible(member)
+    return load_visible(
+        db, LearningObjective, user=user, row_id=objective_id, rule=visible, label="Objective"
     )
-    if db.exec(statement).first() is None:
-        raise NotFound("Objective not found.")
-    return member, objective

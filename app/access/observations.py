@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, not_, or_, true
 from sqlmodel import Session, col, select
 
 from app.access import relations
-from app.access.members import Member, member_of
+from app.access.members import Member
 from app.access.recordings import (
     RecordingAccess,
     RecordingAccessDep,
@@ -31,6 +31,7 @@ from app.access.recordings import (
     blind_rule,
     details_rule,
 )
+from app.access.scoping import load_visible
 from app.errors import Forbidden, NotFound
 from app.models import Observation, Recording, ReviewSettings, Role, User
 from app.models.review import ObservationStatus, RaterRole
@@ -141,13 +142,6 @@ def observation_for(
     db: Session, *, user: User, observation_id: uuid.UUID
 ) -> tuple[Member, Observation]:
     """The observation and the caller as a member of its organisation, or 404."""
-    observation = db.get(Observation, observation_id)
-    if observation is None:
-        raise NotFound("Observation not found.")
-    member = member_of(
-        db, user=user, organisation_id=observation.organisation_id, label="Observation"
+    return load_visible(
+        db, Observation, user=user, row_id=observation_id, rule=visible, label="Observation"
     )
-    statement = select(Observation.id).where(Observation.id == observation.id, visible(member))
-    if db.exec(statement).first() is None:
-        raise NotFound("Observation not found.")
-    return member, observation

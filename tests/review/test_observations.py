@@ -298,7 +298,7 @@ def test_a_draft_is_discarded_by_its_rater_only(cast: Cast) -> None:
     assert cast.client.get(url, headers=cast.auth("coach")).status_code == 404
 
 
-def test_a_coach_unassigned_while_drafting_cannot_submit(cast: Cast) -> None:
+def test_a_coach_unassigned_while_drafting_loses_the_draft(cast: Cast) -> None:
     draft = start(cast, "coach", PASSING).json()
     assignment = cast.db.exec(
         select(Assignment).where(
@@ -308,8 +308,12 @@ def test_a_coach_unassigned_while_drafting_cannot_submit(cast: Cast) -> None:
     ).one()
     cast.db.delete(assignment)
     cast.db.commit()
+    # Access follows the relationship: with it ends their view of the recording, and of
+    # their own draft of it.
     response = submit(cast, "coach", draft["id"])
-    assert response.status_code == 403 and response.json()["error"]["code"] == "not_a_rater"
+    assert response.status_code == 404
+    url = f"/api/v1/observations/{draft['id']}"
+    assert cast.client.get(url, headers=cast.auth("coach")).status_code == 404
 
 
 def test_observations_across_recordings(cast: Cast) -> None:

@@ -2,7 +2,7 @@
 // in tabs on a phone, the comments, the rubric scoring (coach) or the submitted observation
 // (practitioner), the reflection and the learning objectives.
 import { api, ApiError } from "../api.js";
-import { alertBox, append, h } from "../dom.js";
+import { alertBox, append, h, replaceChildren } from "../dom.js";
 import { formatDate, formatDuration } from "../format.js";
 import { currentMe, displayName, hasRole } from "../me.js";
 import { createComments } from "../review/comments.js";
@@ -35,6 +35,37 @@ function grantsNotice(grants, names) {
   return alertBox("info", "Also allowed to watch this recording", h("ul", {}, items));
 }
 
+// A lead watches a recording only through a grant to themselves, with a reason the
+// practitioner is shown; the grant is audited.
+function watchWithReason(recording, me) {
+  const reason = h("textarea", { class: "input", id: "watch-reason", rows: "3", maxlength: "500", "aria-describedby": "watch-reason-hint" });
+  const status = h("div", {});
+  const form = h("form", { class: "reply-form", novalidate: true },
+    h("h2", {}, "Watch it as a lead"),
+    h("label", { for: reason.id }, "Why do you need to watch this recording?"),
+    h("p", { class: "muted", id: "watch-reason-hint" }, "The practitioner will see your name and this reason. Your viewing is recorded in the audit trail."),
+    reason,
+    status,
+    h("div", { class: "actions" }, h("button", { class: "button", type: "submit" }, "Give me access")),
+  );
+  reason.addEventListener("input", () => replaceChildren(status));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!reason.value.trim()) {
+      replaceChildren(status, h("p", { class: "field-error" }, "Say why you need to watch it."));
+      reason.focus();
+      return;
+    }
+    try {
+      await api.post(`/recordings/${recording.id}/access-grants`, { user_id: me.id, reason: reason.value.trim() });
+      window.location.reload();
+    } catch (error) {
+      replaceChildren(status, alertBox("error", "Access was not given", error.message));
+    }
+  });
+  return form;
+}
+
 function notReviewable(main, heading, message) {
   append(main, h("h1", {}, heading), alertBox("info", null, message),
     h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, "Go to your home screen")));
@@ -60,6 +91,7 @@ export async function render(main, { params }) {
   }
   if (!recording.can_view_media) {
     notReviewable(main, recording.title, "You can see that this recording exists, but only the practitioner, their coaches and people a lead grants access may play and review it.");
+    if (hasRole(membership, "lead")) main.querySelector(".actions").before(watchWithReason(recording, me));
     return null;
   }
   main.classList.add("page--wide");
