@@ -1,6 +1,7 @@
 # Tandem production image: migrations, then uvicorn. Never seeds demo data.
 # Behind a load balancer, set FORWARDED_ALLOW_IPS to its address so client addresses
-# (used by login throttling and the audit trail) come from X-Forwarded-For.
+# (used by login throttling and the audit trail) and the scheme (HSTS) come from
+# X-Forwarded-For and X-Forwarded-Proto; by default only a proxy on loopback is believed.
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
@@ -11,7 +12,8 @@ RUN /opt/venv/bin/pip install .
 
 FROM python:3.11-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 TANDEM_ENV=production \
-    TANDEM_MEDIA_DIR=/var/lib/tandem/media TANDEM_FRONTEND_DIR=/app/frontend
+    TANDEM_MEDIA_DIR=/var/lib/tandem/media TANDEM_FRONTEND_DIR=/app/frontend \
+    FORWARDED_ALLOW_IPS=127.0.0.1
 RUN useradd --system --uid 10001 --home-dir /app tandem \
     && mkdir -p /var/lib/tandem/media && chown -R tandem /var/lib/tandem
 COPY --from=build /opt/venv /opt/venv
@@ -21,4 +23,4 @@ COPY migrations ./migrations
 COPY frontend ./frontend
 USER tandem
 EXPOSE 8000
-CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log"]
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"$FORWARDED_ALLOW_IPS\" --no-access-log"]

@@ -3,6 +3,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+# X-Forwarded-For/-Proto are believed only from these addresses (README, "Behind a proxy").
+FORWARDED_ALLOW_IPS ?= 127.0.0.1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install install-dev system-deps node-deps migrate seed lint test-sqlite test-postgresql bench bench-lighthouse
@@ -31,7 +33,8 @@ seed: migrate
 	$(PY) -m app seed-demo
 
 run: seed
-	$(VENV)/bin/uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT) --no-access-log
+	$(VENV)/bin/uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT) --no-access-log \
+		--proxy-headers --forwarded-allow-ips '$(FORWARDED_ALLOW_IPS)'
 
 # PostgreSQL and other system packages the suite starts itself (Debian, as root).
 system-deps:

@@ -3,12 +3,14 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-development-only-secret-key"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class Settings(BaseSettings):
@@ -70,6 +72,9 @@ class Settings(BaseSettings):
     plain_upload_max_bytes: int = Field(default=1024**3, ge=1)
     # Processing (sha256, probe, poster) left unfinished this long is taken over again.
     processing_stale_minutes: int = Field(default=30, ge=1)
+    # Request bodies of every route but the uploads and imports (they stream theirs and
+    # have their own limits): more answers 413 without being read.
+    max_json_bytes: int = Field(default=1024**2, ge=1024)
 
     @property
     def part_size_bytes(self) -> int:
@@ -78,8 +83,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
-        if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
-            raise ValueError("TANDEM_SECRET_KEY must be set to a private value in production")
+        # TANDEM_ENV defaults to development, so a forgotten TANDEM_ENV must not be enough
+        # to serve the public with the key everyone can read in this file.
+        if self.secret_key == DEFAULT_SECRET_KEY and not self._is_local_development:
+            raise ValueError(
+                "TANDEM_SECRET_KEY must be set to a private value unless TANDEM_ENV is "
+                "development or test and TANDEM_PUBLIC_URL is on localhost"
+            )
         if self.env == "production" and len(self.secret_key) < 32:
             raise ValueError("TANDEM_SECRET_KEY must be at least 32 characters in production")
         return self
@@ -95,8 +105,42 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def _is_local_development(self) -> bool:
+        host = urlsplit(self.public_url).hostname or ""
+        return self.env in ("development", "test") and host in LOOPBACK_HOSTS
+
+    @property
+    def media_origins(self) -> list[str]:
+        """Where browsers fetch presigned media from: the S3 endpoint's origins (path-style,
+        virtual-hosted or both, as boto3 may choose under "auto"); none on disk."""
+        if self.storage_backend != "s3":
+            return []
+        if self.s3_endpoint_url:
+            parts = urlsplit(self.s3_endpoint_url)
+            scheme, host = parts.scheme, parts.netloc
+        else:
+            regional = "" if self.s3_region == "us-east-1" else f".{self.s3_region}"
+            scheme, host = "https", f"s3{regional}.amazonaws.com"
+        path_style = f"{scheme}://{host}"
+        virtual = f"{scheme}://{self.s3_bucket}.{host}"
+        return {"path": [path_style], "virtual": [virtual]}.get(
+            self.s3_addressing_style, [path_style, virtual]
+        )
+
+    @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_discovery_url and self.oidc_client_id)
+
+    # Every sign-in, API or browser, ends after this long unused, and this long after
+    # signing in however much it is used (the kind's own lifetime above applies when
+    # shorter). Use is written at most once a minute, so the idle limit is at least 5.
+    session_idle_minutes: int = Field(default=60, ge=5)
+    session_absolute_hours: int = Field(default=14 * 24, ge=1)
+    # Failed sign-ins are forgotten after this long without another, so one person's
+    # typos spread over weeks never add up to a slowdown or a lock.
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    # One address may be a whole office: it makes more typos than one person does.
+    login_address_slowdown_after: int = Field(default=20, ge=1)
 
 
 @lru_cache

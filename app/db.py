@@ -10,13 +10,19 @@ from sqlmodel import Session, create_engine
 
 
 def make_engine(database_url: str) -> Engine:
+    # A database error's message must never carry what people wrote (reflections,
+    # comments, emails) into the logs: the parameters stay out of it.
     if database_url.startswith("sqlite"):
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 30}
+            database_url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        database_url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:

@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("tandem.errors")
 
@@ -67,6 +68,11 @@ class PayloadTooLarge(AppError):
     code = "payload_too_large"
 
 
+class RangeNotSatisfiable(AppError):
+    status_code = 416
+    code = "range_not_satisfiable"
+
+
 class UnsupportedMedia(AppError):
     status_code = 415
     code = "unsupported_media_type"
@@ -96,13 +102,18 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "request"
 
 
-async def _app_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)
+def error_response(exc: AppError) -> JSONResponse:
+    """The one rendering of an error, for the handlers and for middleware that answers itself."""
     return JSONResponse(
         error_body(exc.code, exc.message, **exc.extra),
         status_code=exc.status_code,
         headers=exc.headers,
     )
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return error_response(exc)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -123,15 +134,49 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    if isinstance(exc.__cause__, AppError):
+        # FastAPI turns whatever fails while it reads a body into a 400; the request guard
+        # (app/request_guard.py) fails it on purpose, with its own error.
+        return error_response(exc.__cause__)
+    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+        exc.status_code, "http_error"
+    )
     return JSONResponse(
         error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
     )
 
 
 async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    # The traceback only: never the request's body, and the engine hides SQL parameters.
     logger.exception("unhandled error", exc_info=exc)
     return JSONResponse(error_body("internal_error", "Something went wrong."), status_code=500)
+
+
+class UnhandledErrorMiddleware:
+    """Answers an unexpected failure inside the other middleware, so a 500 carries the
+    request id and the security headers like every other answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception as exc:
+            if started:
+                raise
+            response = await _unexpected_error(Request(scope), exc)
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:

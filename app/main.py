@@ -14,8 +14,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from app.api import api_router
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.errors import error_body, install_error_handlers
+from app.errors import UnhandledErrorMiddleware, error_body, install_error_handlers
 from app.logs import RequestIdMiddleware, configure_logging
+from app.request_guard import RequestGuardMiddleware
 from app.security_headers import SecurityHeadersMiddleware
 
 
@@ -50,6 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    # Innermost first: each add_middleware wraps what is already there.
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_json_bytes)
     # Only the OpenID Connect sign-in keeps state here (its state and nonce, for minutes).
     app.add_middleware(
         SessionMiddleware,
@@ -85,7 +89,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
                 "X-Request-ID",
             ],
         )
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, media_origins=settings.media_origins)
     app.add_middleware(RequestIdMiddleware)
 
 

@@ -2,12 +2,6 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "media-src 'self' blob: https:; connect-src 'self' https:; worker-src 'self'; "
-    "manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-    "form-action 'self'"
-)
 # /docs loads Swagger UI from a CDN with an inline bootstrap script; it gets a looser policy.
 DOCS_PATHS = ("/docs", "/redoc")
 HEADERS = [
@@ -16,11 +10,27 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"geolocation=(), camera=(self), microphone=(self)"),
 ]
+# Only over HTTPS (after the trusted proxy's X-Forwarded-Proto): browsers ignore it on
+# plain HTTP, and a developer's http://127.0.0.1 must not be pinned to HTTPS.
+STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=31536000")
+
+
+def content_security_policy(media_origins: list[str]) -> str:
+    """The PWA's policy; media and posters may also come from the S3 endpoint that the
+    media routes redirect to (presigned URLs), and from nowhere else."""
+    media = " ".join(["'self'", *media_origins])
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src {media} data: blob:; media-src {media} blob:; connect-src {media}; "
+        "worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, media_origins: list[str]) -> None:
         self.app = app
+        self.policy = content_security_policy(media_origins).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -32,8 +42,10 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(HEADERS)
+                if scope.get("scheme") == "https":
+                    headers.append(STRICT_TRANSPORT_SECURITY)
                 if not is_docs:
-                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                    headers.append((b"content-security-policy", self.policy))
                 has_cache_control = any(name.lower() == b"cache-control" for name, _ in headers)
                 if scope["path"].startswith("/api/") and not has_cache_control:
                     # API answers carry personal data: never kept by browsers or proxies.

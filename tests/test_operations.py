@@ -2,6 +2,7 @@ import json
 import logging
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import Settings
@@ -61,3 +62,40 @@ def test_log_lines_are_json() -> None:
 
     record = logging.LogRecord("tandem.test", logging.INFO, __file__, 1, "hello %s", ("x",), None)
     assert json.loads(JsonFormatter().format(record))["message"] == "hello x"
+
+
+def test_an_unexpected_failure_is_a_500_with_the_usual_headers(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = settings.model_copy(
+        update={"database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
+    with TestClient(create_app(broken), base_url="http://localhost") as client:
+        response = client.post(
+            "/api/v1/auth/token",
+            data={"username": "someone@example.org", "password": "private-words-here"},
+            headers={"X-Request-ID": "failing-request"},
+        )
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {"code": "internal_error", "message": "Something went wrong."}
+    }
+    assert response.headers["x-request-id"] == "failing-request"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "private, no-store"
+    logged = capsys.readouterr().err
+    errors = [json.loads(line) for line in logged.splitlines() if "unhandled error" in line]
+    assert errors and errors[0]["request_id"] == "failing-request"
+    assert "private-words-here" not in logged and "someone@example.org" not in logged
+
+
+def test_database_errors_never_carry_their_parameters(app: FastAPI) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError) as raised, app.state.engine.connect() as connection:
+        connection.execute(
+            text("SELECT * FROM no_such_table WHERE note = :note"), {"note": "a private note"}
+        )
+    assert "a private note" not in str(raised.value)

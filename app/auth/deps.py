@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from app.auth import service
+from app.auth import sessions
 from app.auth.tokens import read_access_token
 from app.config import Settings, SettingsDep
 from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
 from app.models import AuthSession, User
+from app.models.base import utcnow
 from app.models.identity import SessionKind
 
 SESSION_COOKIE = "tandem_session"
@@ -41,15 +42,19 @@ def _from_bearer(db: SessionDep, token: str, settings: Settings) -> Caller:
     user_id, session_id = names
     auth_session = db.get(AuthSession, session_id)
     user = db.get(User, user_id)
-    if auth_session is None or not service.is_active(auth_session) or user is None:
+    if auth_session is None or user is None:
+        raise failure
+    if not sessions.is_active(auth_session, settings=settings, now=utcnow()):
         raise failure
     if not user.is_active or auth_session.user_id != user.id:
         raise failure
     return Caller(user=user, auth_session=auth_session)
 
 
-def _from_cookie(db: SessionDep, request: Request, secret: str) -> Caller:
-    auth_session = service.active_session_by_secret(db, secret, SessionKind.browser)
+def _from_cookie(db: SessionDep, request: Request, secret: str, settings: Settings) -> Caller:
+    auth_session = sessions.active_session_by_secret(
+        db, secret=secret, kind=SessionKind.browser, settings=settings
+    )
     user = db.get(User, auth_session.user_id) if auth_session else None
     if auth_session is None or user is None or not user.is_active:
         raise Unauthorized("Your session has ended; please sign in again.", code="session_expired")
@@ -66,14 +71,19 @@ def get_caller(
     settings: SettingsDep,
     token: Annotated[str | None, Depends(bearer_scheme)],
 ) -> Caller:
-    if token:
-        return _from_bearer(db, token, settings)
     cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        return _from_cookie(db, request, cookie)
-    raise Unauthorized(
-        "Sign in to continue.", code="not_authenticated", headers={"WWW-Authenticate": "Bearer"}
-    )
+    if token:
+        caller = _from_bearer(db, token, settings)
+    elif cookie:
+        caller = _from_cookie(db, request, cookie, settings)
+    else:
+        raise Unauthorized(
+            "Sign in to continue.",
+            code="not_authenticated",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    sessions.mark_used(request.app.state.engine, auth_session=caller.auth_session)
+    return caller
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

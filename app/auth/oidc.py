@@ -24,7 +24,7 @@ from starlette.responses import RedirectResponse
 
 from app.audit import service as audit
 from app.audit.context import AuditContext
-from app.auth import service
+from app.auth import service, sessions
 from app.config import Settings
 from app.errors import AppError, Forbidden, NotFound
 from app.models import Identity, Membership, User
@@ -144,14 +144,14 @@ def _unavailable(exc: httpx.HTTPError) -> SsoUnavailable:
 
 def sign_in(
     db: Session, *, claims: ProviderClaims, context: AuditContext, settings: Settings
-) -> service.NewSession:
+) -> sessions.NewSession:
     """A browser session for the person the provider vouched for, linking them on first use."""
     user = linked_user(db, claims=claims) or _link_invited_member(
         db, claims=claims, context=context
     )
     if not user.is_active:
         raise Forbidden("This account has been deactivated.", code="account_inactive")
-    return service.start_session(
+    return sessions.start_session(
         db, user=user, kind=SessionKind.browser, context=context, settings=settings
     )
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.audit.context import AuditContext, AuditContextDep
-from app.auth import invitations, service
+from app.auth import invitations, service, sessions
 from app.auth.deps import SESSION_COOKIE, CallerDep, bearer_scheme, get_caller
 from app.auth.schemas import (
     BrowserSessionRead,
@@ -29,8 +29,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-def _token_response(new: service.NewSession, settings: Settings) -> TokenRead:
-    access_token, expires_in = service.access_token_for(new.auth_session, settings)
+def _token_response(new: sessions.NewSession, settings: Settings) -> TokenRead:
+    access_token, expires_in = sessions.access_token_for(new.auth_session, settings)
     return TokenRead(access_token=access_token, expires_in=expires_in, refresh_token=new.secret)
 
 
@@ -41,12 +41,12 @@ def cookie_is_secure(request: Request, settings: Settings) -> bool:
 
 
 def set_session_cookie(
-    response: Response, request: Request, new: service.NewSession, settings: Settings
+    response: Response, request: Request, new: sessions.NewSession, settings: Settings
 ) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         new.secret,
-        max_age=settings.browser_session_hours * 3600,
+        max_age=int(sessions.lifetime(SessionKind.browser, settings).total_seconds()),
         httponly=True,
         secure=cookie_is_secure(request, settings),
         samesite="lax",
@@ -79,24 +79,37 @@ def issue_token(
         context=AuditContext.of(request),
         settings=settings,
     )
-    new = service.start_session(
+    new = sessions.start_session(
         db, user=user, kind=SessionKind.api, context=AuditContext.of(request), settings=settings
     )
     return _token_response(new, settings)
 
 
 @router.post("/refresh", response_model=TokenRead)
-def refresh_token(body: RefreshRequest, db: SessionDep, settings: SettingsDep) -> TokenRead:
-    """Exchange a refresh token for a new access token (the refresh token rotates)."""
-    return _token_response(
-        service.rotate_refresh_token(db, refresh_token=body.refresh_token), settings
+def refresh_token(
+    body: RefreshRequest,
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    context: AuditContextDep,
+) -> TokenRead:
+    """Exchange a refresh token for a new access token and refresh token. Each refresh
+    token works once: presenting a used one again (401 `refresh_token_reused`) ends the
+    whole sign-in, so refresh one request at a time."""
+    new = sessions.rotate_refresh_token(
+        db,
+        refresh_token=body.refresh_token,
+        engine=request.app.state.engine,
+        context=context,
+        settings=settings,
     )
+    return _token_response(new, settings)
 
 
 @router.post("/logout", status_code=204)
 def logout(caller: CallerDep, request: Request, response: Response, db: SessionDep) -> None:
     """End this sign-in: its access tokens, refresh token and cookie stop working."""
-    service.revoke(db, auth_session=caller.auth_session, context=AuditContext.of(request))
+    sessions.revoke(db, auth_session=caller.auth_session, context=AuditContext.of(request))
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
@@ -117,7 +130,7 @@ def start_browser_session(
         context=AuditContext.of(request),
         settings=settings,
     )
-    new = service.start_session(
+    new = sessions.start_session(
         db,
         user=user,
         kind=SessionKind.browser,

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, EmailStr, Field
 
-from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from app.auth.passwords import MAX_PASSWORD_LENGTH
 from app.schemas import StrictModel
 
 
@@ -50,9 +50,8 @@ class InvitationPreview(BaseModel):
 
 class InvitationAccept(StrictModel):
     # A new password, or the account's current one; none when signed in as the invitee.
-    password: str | None = Field(
-        default=None, min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH
-    )
+    # A new one is held to the password policy by the service, which says what is wrong.
+    password: str | None = Field(default=None, min_length=1, max_length=MAX_PASSWORD_LENGTH)
     display_name: str | None = Field(default=None, max_length=200)
 
 

@@ -7,7 +7,14 @@ from datetime import datetime
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
+from app.models.base import (
+    UTCDateTime,
+    created_at_field,
+    id_field,
+    organisation_field,
+    timestamp_field,
+    utcnow,
+)
 
 
 class IdentityKind(enum.StrEnum):
@@ -54,10 +61,15 @@ class AuthSession(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=20)
     secret_hash: str = Field(max_length=128, unique=True)
+    # The refresh token the current one replaced: whoever presents it again holds a copy,
+    # so the whole sign-in ends (refresh-token reuse detection, app/auth/sessions.py).
+    previous_secret_hash: str | None = Field(default=None, max_length=128, index=True)
     csrf_token: str | None = Field(default=None, max_length=128)
     created_at: datetime = created_at_field()
     expires_at: datetime = timestamp_field(nullable=False)
     revoked_at: datetime | None = timestamp_field()
+    # For the idle timeout; written at most once a minute, so reads stay reads.
+    last_used_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     ip_address: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=500)
 
@@ -85,7 +97,8 @@ class Invitation(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins per account or per address, shared by every app process."""
+    """Recent failed sign-ins of one account, one address, or one account from one address
+    (the only kind that locks), shared by every app process (app/auth/throttle.py)."""
 
     __tablename__ = "login_throttle"
 

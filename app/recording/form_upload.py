@@ -27,6 +27,7 @@ from app.recording import service as recording_service
 from app.recording.parts import PartBuffers, PartPipeline
 from app.recording.schemas import RecordingIntent
 from app.recording.streaming import blocking
+from app.request_guard import parse_count
 from app.storage import Storage, StoredPart
 
 MAX_FIELD_BYTES = 16 * 1024
@@ -223,7 +224,7 @@ async def receive_form(
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or b"boundary" not in options:
         raise UnsupportedMedia("Send the recording as multipart/form-data.")
-    declared = int(request.headers.get("content-length") or 0)
+    declared = parse_count(request.headers.get("content-length")) or 0
     if declared > settings.plain_upload_max_bytes + FORM_OVERHEAD_BYTES:
         raise PayloadTooLarge(
             f"Plain uploads are limited to {settings.plain_upload_max_bytes} bytes; "

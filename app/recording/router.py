@@ -23,6 +23,8 @@ from app.recording.schemas import (
     RecordingRead,
 )
 from app.recording.streaming import blocking
+from app.request_guard import reads_own_body
+from app.schemas import PageOffset
 from app.storage import StorageDep
 
 router = APIRouter(prefix="/recordings", tags=["recordings"])
@@ -63,7 +65,7 @@ def list_recordings(
     owner_user_id: uuid.UUID | None = None,
     status: RecordingStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
 ) -> list[RecordingRead]:
     """Recordings of an organisation the caller may see: their own, those of the
     practitioners they coach or supervise, those shared with them; leads see all."""
@@ -74,6 +76,7 @@ def list_recordings(
 
 
 @router.post("", status_code=201, response_model=RecordingRead, openapi_extra=FORM_SCHEMA)
+@reads_own_body()
 async def upload_recording(
     request: Request, user: StreamingUser, storage: StorageDep, settings: SettingsDep
 ) -> Response:

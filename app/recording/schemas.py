@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from app.errors import Unprocessable
 from app.models.recording import ConsentMethod, ConsentScope
+from app.request_guard import require_storable
 from app.schemas import StrictModel
 
 CONSENT_REQUIRED = (
@@ -38,6 +39,7 @@ class RecordingIntent(BaseModel):
     @classmethod
     def from_fields(cls, fields: dict[str, str]) -> "RecordingIntent":
         """Validate raw string fields, refusing a missing consent with a clear message."""
+        require_storable(fields, "metadata")
         if fields.get("consent") != "obtained" or not fields.get("consent_scope"):
             raise Unprocessable(CONSENT_REQUIRED, code="consent_required")
         values: dict[str, str] = {key: value for key, value in fields.items() if value != ""}

@@ -34,6 +34,7 @@ from app.recording.deps import StreamingUser, processing_task
 from app.recording.schemas import RecordingIntent, UploadRead
 from app.recording.streaming import Appender, Checksum, blocking
 from app.recording.uploads import LeaseLost, UploadSnapshot
+from app.request_guard import parse_count, reads_own_body
 from app.storage import Storage, StorageDep, StorageError
 
 TUS_VERSION = "1.0.0"
@@ -89,10 +90,16 @@ def parse_metadata(header: str | None) -> dict[str, str]:
 
 
 def _int_header(request: Request, name: str) -> int:
-    value = request.headers.get(name, "")
-    if not value.isdigit():
+    value = parse_count(request.headers.get(name))
+    if value is None:
         raise AppError(f"{name} must be a non-negative integer.", code="bad_header")
-    return int(value)
+    return value
+
+
+def _body_length(request: Request) -> int:
+    """The declared body length; an absent or unreadable one counts as 0 (bytes beyond
+    Upload-Length are refused as they stream in anyway)."""
+    return parse_count(request.headers.get("content-length")) or 0
 
 
 def _progress_headers(snapshot: UploadSnapshot) -> dict[str, str]:
@@ -120,6 +127,7 @@ def _capabilities(settings: Settings) -> dict[str, str]:
 
 
 @router.post("", status_code=201)
+@reads_own_body()
 async def create_upload(
     request: Request, user: StreamingUser, storage: StorageDep, settings: SettingsDep
 ) -> Response:
@@ -135,7 +143,7 @@ async def create_upload(
     raw_metadata = request.headers.get("upload-metadata", "")
     intent = RecordingIntent.from_fields(parse_metadata(raw_metadata))
     with_body = request.headers.get("content-type", "").startswith(OFFSET_STREAM)
-    if with_body and int(request.headers.get("content-length") or 0) > length:
+    if with_body and _body_length(request) > length:
         raise PayloadTooLarge("The body is longer than Upload-Length.")
     checksum = Checksum.parse(request.headers.get("upload-checksum")) if with_body else None
     snapshot = await blocking(
@@ -174,6 +182,7 @@ async def upload_offset(upload_id: uuid.UUID, request: Request, user: StreamingU
 
 
 @router.patch("/{upload_id}", status_code=204)
+@reads_own_body()
 async def append_to_upload(
     upload_id: uuid.UUID, request: Request, user: StreamingUser, storage: StorageDep
 ) -> Response:
@@ -185,7 +194,7 @@ async def append_to_upload(
         raise UnsupportedMedia(f"PATCH bodies must be {OFFSET_STREAM}.")
     offset = _int_header(request, "Upload-Offset")
     checksum = Checksum.parse(request.headers.get("upload-checksum"))
-    if offset + int(request.headers.get("content-length") or 0) > snapshot.length:
+    if offset + _body_length(request) > snapshot.length:
         raise PayloadTooLarge("The body goes past Upload-Length.")
     if offset != snapshot.offset:
         raise Conflict(f"Upload-Offset must be {snapshot.offset}.", code="offset_mismatch")

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.request_guard import require_storable
 from app.rubric.schemas import (
     JSON_FORMAT,
     MAX_CRITERIA,
@@ -202,6 +203,7 @@ def parse_json(text: str) -> RubricDocument:
     except json.JSONDecodeError as error:
         problem = Problem(f"Not valid JSON: {error.msg}.", line=error.lineno)
         raise rubric_error([problem]) from error
+    require_storable(data, "file")  # "\u0000" escapes decode to what PostgreSQL refuses
     try:
         document = RubricDocument.model_validate(data)
     except ValidationError as error:

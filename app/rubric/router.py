@@ -11,6 +11,7 @@ from app.access import LeadDep, MemberDep
 from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.models import Rubric, RubricCriterion, RubricVersion
+from app.request_guard import reads_own_body
 from app.rubric import exchange, reads, service
 from app.rubric.schemas import (
     CriterionRead,
@@ -21,11 +22,13 @@ from app.rubric.schemas import (
     ScaleLevel,
     VersionSummary,
 )
-from app.rubric.uploads import file_request_body, uploaded_text
+from app.rubric.uploads import MAX_REQUEST_BYTES, file_request_body, uploaded_text
 
 router = APIRouter(prefix="/organisations/{organisation_id}/rubrics", tags=["rubrics"])
 
-VersionNumber = Annotated[int, Path(ge=1, description="The version number (1, 2, ...).")]
+VersionNumber = Annotated[
+    int, Path(ge=1, le=1_000_000, description="The version number (1, 2, ...).")
+]
 CsvText = Annotated[str, Depends(uploaded_text("text/csv", "text/plain"))]
 JsonText = Annotated[str, Depends(uploaded_text("application/json"))]
 ScaleLabels = Annotated[
@@ -91,6 +94,7 @@ def create_rubric(
     status_code=201,
     openapi_extra=file_request_body("text/csv", "text/plain"),
 )
+@reads_own_body(MAX_REQUEST_BYTES)
 def import_csv(
     lead: LeadDep,
     csv_text: CsvText,
@@ -125,6 +129,7 @@ def import_csv(
     status_code=201,
     openapi_extra=file_request_body("application/json"),
 )
+@reads_own_body(MAX_REQUEST_BYTES)
 def import_json(
     lead: LeadDep,
     json_text: JsonText,

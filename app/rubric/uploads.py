@@ -7,9 +7,12 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from app.errors import PayloadTooLarge, Unprocessable, UnsupportedMedia
+from app.request_guard import require_storable
 from app.rubric.validation import Problem, rubric_error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# The file and, when it comes as a form, the form around it.
+MAX_REQUEST_BYTES = MAX_FILE_BYTES + 64 * 1024
 
 
 def uploaded_text(*raw_media_types: str) -> Callable[[Request], Awaitable[str]]:
@@ -25,9 +28,11 @@ def uploaded_text(*raw_media_types: str) -> Callable[[Request], Awaitable[str]]:
             accepted = ", ".join(("multipart/form-data", *raw_media_types))
             raise UnsupportedMedia(f"Send the file as one of: {accepted}.")
         try:
-            return data.decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise rubric_error([Problem("The file is not UTF-8 text.")]) from error
+        require_storable(text, "file")
+        return text
 
     return read
 

@@ -8,28 +8,9 @@ from app.config import Settings
 from app.models import AuditEvent, Identity, Invitation, Organisation, Role, User
 from app.models.base import utcnow
 from app.models.identity import IdentityKind
+from tests.auth.conftest import NEW_PASSWORD, invite, token_of
 from tests.factories import PASSWORD, make_organisation, make_user, token_for
 from tests.recording.conftest import bearer_for
-
-NEW_PASSWORD = "a long enough new password"
-
-
-def invite(client: TestClient, db: Session, **body: object) -> dict[str, object]:
-    organisation = make_organisation(db)
-    lead = make_user(db, organisation, Role.lead)
-    payload = {"email": "new.person@example.org", "roles": ["practitioner"], **body}
-    response = client.post(
-        f"/api/v1/organisations/{organisation.id}/members",
-        json=payload,
-        headers=token_for(client, lead),
-    )
-    assert response.status_code == 201, response.text
-    result: dict[str, object] = response.json()
-    return result
-
-
-def token_of(url: object) -> str:
-    return str(url).rsplit("/", 1)[-1]
 
 
 def test_invited_member_sets_password_and_signs_in(client: TestClient, db: Session) -> None:

@@ -57,6 +57,21 @@ def test_ranges_from_disk(client: TestClient, people: People, auth: Any, uploade
     beyond = client.get(url, headers={**headers, "Range": f"bytes={len(data) + 10}-"})
     assert beyond.status_code == 416
     assert beyond.headers["Content-Range"] == f"bytes */{len(data)}"
+    assert beyond.json()["error"]["code"] == "range_not_satisfiable"
+
+
+@pytest.mark.parametrize("header", ["bytes", "items=0-9", "bytes=x-y", "bytes=9-3"])
+def test_malformed_ranges_answer_in_the_error_shape(
+    client: TestClient, people: People, auth: Any, uploaded: Any, header: str
+) -> None:
+    recording_id, _ = uploaded
+    answer = client.get(
+        f"/api/v1/recordings/{recording_id}/media",
+        headers={**auth(people.practitioner), "Range": header},
+    )
+    assert answer.status_code == 400
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.json()["error"]["code"] == "bad_range"
 
 
 def test_every_view_is_audited(
@@ -79,9 +94,32 @@ def test_every_view_is_audited(
     ]
     assert views == [
         ("recording.media_viewed", None),
-        ("recording.media_viewed", "bytes=0-1"),
+        ("recording.media_viewed", {"first": "0-1", "count": 1}),
         ("recording.poster_viewed", None),
     ]
+
+
+def test_the_audit_trail_keeps_a_bounded_range_never_the_header(
+    client: TestClient, people: People, auth: Any, uploaded: Any, db: Session
+) -> None:
+    recording_id, _ = uploaded
+    hostile = "bytes=" + ",".join(f"{n}-{n}" for n in range(0, 20_000, 2))
+    client.get(
+        f"/api/v1/recordings/{recording_id}/media",
+        headers={**auth(people.coach), "Range": hostile},
+    )
+    client.get(
+        f"/api/v1/recordings/{recording_id}/media",
+        headers={**auth(people.coach), "Range": "bytes=" + "9" * 5000 + "-"},
+    )
+    ranges = [
+        event.details["range"]
+        for event in db.exec(select(AuditEvent).where(AuditEvent.resource_id == recording_id))
+        if event.actor_user_id == people.coach.id
+    ]
+    assert {"first": "0-0", "count": 10_000} in ranges
+    assert {"first": None, "count": 1} in ranges
+    assert all(len(str(summary)) < 100 for summary in ranges)
 
 
 @both_backends

@@ -162,3 +162,16 @@ def test_no_reflection_yet_is_404_and_bad_input_is_422(cast: Cast) -> None:
     unknown = cast.client.put(_url(cast), json={"mood": "good"}, headers=cast.auth("owner"))
     assert (too_long.status_code, unknown.status_code) == (422, 422)
     assert too_long.json()["error"]["code"] == "validation_error"
+
+
+def test_unstorable_text_is_refused_and_never_logged(
+    cast: Cast, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = cast.client.put(
+        _url(cast),
+        json={**REFLECTION, "notes": "A private\u0000 worry about the family."},
+        headers=cast.auth("owner"),
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "unstorable_text"
+    assert "private" not in capsys.readouterr().err

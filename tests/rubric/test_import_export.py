@@ -124,3 +124,37 @@ def test_a_file_that_is_not_utf8_is_422(client: TestClient, org: RubricOrg) -> N
     )
     assert response.status_code == 422
     assert response.json()["error"]["problems"] == [{"message": "The file is not UTF-8 text."}]
+
+
+def test_unstorable_text_in_a_rubric_file_is_refused(client: TestClient, org: RubricOrg) -> None:
+    params = {"programme_id": str(org.programme.id), "title": "Raw", "scale_labels": DEMO_LABELS}
+    csv_answer = client.post(
+        f"{org.base}/import/csv",
+        params=params,
+        content=demo_csv_text().replace("Relationship", "Relation\x00ship", 1).encode(),
+        headers={**org.lead, "Content-Type": "text/csv"},
+    )
+    assert csv_answer.status_code == 422
+    assert csv_answer.json()["error"]["code"] == "unstorable_text"
+    json_answer = client.post(
+        f"{org.base}/import/json",
+        params={"programme_id": str(org.programme.id)},
+        files={"file": ("rubric.json", b'{"title": "\\u0000"}', "application/json")},
+        headers=org.lead,
+    )
+    assert json_answer.status_code == 422
+    assert json_answer.json()["error"]["code"] == "unstorable_text"
+
+
+def test_a_rubric_file_over_the_json_limit_is_still_imported(
+    client: TestClient, org: RubricOrg
+) -> None:
+    """Imports have their own limit (2 MiB), above TANDEM_MAX_JSON_BYTES (1 MiB)."""
+    padding = "# " + "x" * (1024 * 1024) + "\n"
+    response = client.post(
+        f"{org.base}/import/csv",
+        params={"programme_id": str(org.programme.id), "title": "Big", "scale_labels": DEMO_LABELS},
+        content=(demo_csv_text() + padding).encode(),
+        headers={**org.lead, "Content-Type": "text/csv"},
+    )
+    assert response.status_code != 413, response.text

@@ -28,6 +28,7 @@ from app.review.observations.schemas import (
     SecondRaterCreate,
     SecondRaterRead,
 )
+from app.schemas import PageOffset
 
 router = APIRouter(tags=["observations"])
 
@@ -40,7 +41,7 @@ def list_organisation_observations(
     rater_user_id: uuid.UUID | None = None,
     status: ObservationStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
 ) -> list[ObservationRead]:
     """Observations the caller may see across recordings, most recently changed first:
     their own drafts and submitted ones of the practitioners they coach (practitioners:
