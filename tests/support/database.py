@@ -3,6 +3,7 @@
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from app.models import metadata
 
@@ -20,8 +21,25 @@ def migrate(database_url: str) -> None:
 
 
 def empty_all_tables(engine: Engine) -> None:
+    """Every table emptied. On PostgreSQL a live server may still be finishing a request
+    the browser abandoned, on more than one connection (a sign-in's use is written in a
+    transaction of its own); TRUNCATE can then deadlock with it, or wait on a request that
+    itself waits on the TRUNCATE. Either way ours gives way (deadlock detection or a lock
+    timeout releases its locks), the request finishes, and the next attempt goes through."""
+    for attempt in range(10):
+        try:
+            _empty(engine)
+            return
+        except OperationalError as error:
+            gave_way = "deadlock detected" in str(error) or "lock timeout" in str(error)
+            if not gave_way or attempt == 9:
+                raise
+
+
+def _empty(engine: Engine) -> None:
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL lock_timeout = '2s'"))
             names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
             connection.execute(text(f"TRUNCATE {names} CASCADE"))
             return
