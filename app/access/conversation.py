@@ -9,15 +9,28 @@ Not second raters (they score independently), not leads or supervisors. For anyo
 reflection is not even known to exist (404).
 """
 
+import uuid
+
 from app.access.recordings import RecordingAccess
 from app.models import Comment, Reflection
 
 
+def thread_readable(
+    *, blind: bool, started_by: uuid.UUID | None, reader: uuid.UUID, practitioner: uuid.UUID
+) -> bool:
+    """The blind rule for one thread: a blind reader sees only threads they or the
+    practitioner started."""
+    return not blind or started_by in (reader, practitioner)
+
+
 def may_read_thread(access: RecordingAccess, root: Comment) -> bool:
     """`root` is the first comment of a thread; replies go with it."""
-    if not access.is_blind:
-        return True
-    return root.author_user_id in (access.member.user_id, access.recording.owner_user_id)
+    return thread_readable(
+        blind=access.is_blind,
+        started_by=root.author_user_id,
+        reader=access.member.user_id,
+        practitioner=access.recording.owner_user_id,
+    )
 
 
 def may_read_reflection(access: RecordingAccess, reflection: Reflection) -> bool:

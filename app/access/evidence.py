@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 from sqlmodel import Session, col, select
 
+from app.access.conversation import thread_readable
 from app.access.members import Member
 from app.access.observations import blind_recordings, visible
 from app.access.recordings import media_rule
@@ -64,8 +65,12 @@ def _comments(
         owner = owners.get(comment.recording_id)
         if owner is None or (practitioner is not None and owner != practitioner):
             continue
-        author = authors.get(comment.parent_id or comment.id)
-        if comment.recording_id not in blind or author in (member.user_id, owner):
+        if thread_readable(
+            blind=comment.recording_id in blind,
+            started_by=authors.get(comment.parent_id or comment.id),
+            reader=member.user_id,
+            practitioner=owner,
+        ):
             readable.add(comment.id)
     return readable
 
