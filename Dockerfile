@@ -6,9 +6,12 @@ FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
 RUN python -m venv /opt/venv
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY app ./app
-RUN /opt/venv/bin/pip install .
+# The versions the tests ran with (requirements.lock), setuptools that builds us included.
+RUN /opt/venv/bin/pip install --constraint requirements.lock pip setuptools \
+    && /opt/venv/bin/pip install --constraint requirements.lock \
+       --build-constraint requirements.lock .
 
 FROM python:3.11-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 TANDEM_ENV=production \

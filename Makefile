@@ -9,16 +9,25 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install install-dev system-deps node-deps migrate seed lint test-sqlite test-postgresql bench bench-lighthouse
 
+# pyproject.toml says what we need, requirements.lock which versions (pip, setuptools and
+# the setuptools that builds our package too); scripts/lock-python-deps.sh rewrites it.
+LOCK := requirements.lock
+LOCKED_PIP := $(PIP) install -q --constraint $(LOCK)
+
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
+	$(LOCKED_PIP) --upgrade pip setuptools
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -q -e .
+# pip and setuptools first: a virtualenv made before the lock (or before its last change)
+# may hold older ones, and an older pip lacks --build-constraint.
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(VENV)/bin/python
+	$(LOCKED_PIP) pip setuptools
+	$(LOCKED_PIP) --build-constraint $(LOCK) -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -q -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(LOCK) | $(VENV)/bin/python
+	$(LOCKED_PIP) pip setuptools
+	$(LOCKED_PIP) --build-constraint $(LOCK) -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -62,8 +71,16 @@ test: install-dev system-deps node-deps lint
 	$(PYTEST) --db=sqlite
 	$(PYTEST) --db=postgresql
 
-# Benchmarks (bench/README.md): about 15 minutes of 1 GiB uploads and range reads on
-# loopback; never part of `make test`. nginx is the static-file baseline for range reads.
+# Known vulnerabilities in requirements.lock (pip-audit) and every package-lock.json (npm
+# audit). The advisory services are online: where they are out of reach it says so and
+# fails within AUDIT_TIMEOUT seconds a step. Never part of `make test`.
+.PHONY: audit
+audit:
+	sh scripts/audit.sh
+
+# Benchmarks (bench/README.md): about 15 minutes of 1 GiB uploads, range reads and request
+# cost on loopback; never part of `make test`. nginx is the static-file baseline for range
+# reads, a bare FastAPI route (under wrk) the one for request cost.
 bench: install
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -71,6 +88,10 @@ bench: install
 	$(PY) -m bench.upload_throughput
 	$(PY) -m bench.upload_memory
 	$(PY) -m bench.range_reads
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends wrk >/dev/null)
+	$(PY) -m bench.request_cost
 
 # Lighthouse 12 (pinned in bench/lighthouse-tools) on the PWA's home and review screens,
 # signed in, mobile emulation; prints the scores and first-load bytes. Never part of `make test`.

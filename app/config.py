@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     # Request bodies of every route but the uploads and imports (they stream theirs and
     # have their own limits): more answers 413 without being read.
     max_json_bytes: int = Field(default=1024**2, ge=1024)
+    # API requests one process works on at once (each holds one database connection);
+    # the rest wait up to queue_seconds for a turn, then hear 503 with Retry-After rather
+    # than stall. The database pool is sized from it (app/db.py).
+    concurrency: int = Field(default=16, ge=1, le=500)
+    queue_seconds: float = Field(default=2.0, gt=0, le=30)
 
     @property
     def part_size_bytes(self) -> int:
@@ -148,7 +153,7 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def settings_of_app(request: Request) -> Settings:
+async def settings_of_app(request: Request) -> Settings:
     """The settings the running app was built with (tests build one app per config)."""
     settings: Settings = request.app.state.settings
     return settings

@@ -1,47 +1,69 @@
 """Database engine and the per-request session (one transaction per request)."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+from starlette.concurrency import run_in_threadpool
+
+# How long SQLite waits for another writer before giving up (then 503, app/errors.py).
+SQLITE_BUSY_MILLISECONDS = 5000
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str, *, concurrency: int = 16, wait_seconds: float = 2.0) -> Engine:
+    """One connection for each of the process's turns (app/admission.py), as many again
+    for the short sessions of uploads and sign-in counters, and a bounded wait: a pool
+    with nothing free answers 503 within `wait_seconds`, never after a long stall."""
+    pool = {"pool_size": concurrency, "max_overflow": concurrency, "pool_timeout": wait_seconds}
     # A database error's message must never carry what people wrote (reflections,
     # comments, emails) into the logs: the parameters stay out of it.
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MILLISECONDS / 1000},
             hide_parameters=True,
+            **pool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
-        database_url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
-    )
+    return create_engine(database_url, pool_pre_ping=True, hide_parameters=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MILLISECONDS}")
     cursor.close()
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """Commit when the route returns normally, roll back when it raises."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """Commit when the route returns normally, roll back when it raises.
+
+    Waits for the request's turn first (app/admission.py). Async, so that waiting and
+    opening the session cost no trip to a worker thread; the session itself is used by
+    the route's thread, one thread at a time."""
+    async with request.app.state.admission.turn():
+        session = Session(request.app.state.engine, expire_on_commit=False)
         try:
             yield session
-            session.commit()
         except BaseException:
-            session.rollback()
+            await run_in_threadpool(_end, session, commit=False)
             raise
+        await run_in_threadpool(_end, session, commit=True)
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 # scope="function": commit before the response is sent, so a client never sees

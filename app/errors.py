@@ -6,6 +6,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import exc as database_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -53,6 +55,11 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class MethodNotAllowed(AppError):
+    status_code = 405
+    code = "method_not_allowed"
+
+
 class Gone(AppError):
     status_code = 410
     code = "gone"
@@ -91,6 +98,33 @@ class Locked(AppError):
 class TooManyRequests(AppError):
     status_code = 429
     code = "too_many_requests"
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    code = "service_unavailable"
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="Where: a dotted path into the body, or a parameter name.")
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    # Some errors carry more members (an import's `problems`, an `observation_id`).
+    model_config = ConfigDict(extra="allow")
+
+    code: str = Field(description="Stable, machine-readable: branch on this.")
+    message: str = Field(description="For people: what went wrong and what to do.")
+    fields: list[FieldProblem] | None = Field(
+        default=None, description="Each invalid part of the request (validation errors)."
+    )
+
+
+class ErrorBody(BaseModel):
+    """The shape of every error answer (documented as the `model` of error responses)."""
+
+    error: ErrorDetail
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -146,6 +180,33 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def is_transient(exc: BaseException) -> bool:
+    """A database failure that passes by itself: no connection free in time, a lock not
+    granted, the server restarting or unreachable. SQLite's other operational errors (a
+    missing table, say) are bugs, not weather."""
+    if isinstance(exc, database_errors.TimeoutError):
+        return True
+    if not isinstance(exc, database_errors.OperationalError):
+        return False
+    if exc.orig is not None and type(exc.orig).__module__.startswith("sqlite3"):
+        return any(word in str(exc.orig) for word in ("locked", "busy"))
+    return True
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    if not is_transient(exc):
+        return await _unexpected_error(request, exc)
+    # The error's class only: its message may quote a statement.
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return error_response(
+        ServiceUnavailable(
+            "The service is briefly unable to reach its database; please try again.",
+            code="database_unavailable",
+            headers={"Retry-After": "1"},
+        )
+    )
+
+
 async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
     # The traceback only: never the request's body, and the engine hides SQL parameters.
     logger.exception("unhandled error", exc_info=exc)
@@ -183,4 +244,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(database_errors.DBAPIError, _database_error)
+    app.add_exception_handler(database_errors.TimeoutError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)

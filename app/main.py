@@ -3,17 +3,23 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
+from app.admission import Admission, password_check_turns, threads_for
+from app.allowed_methods import add_allowed_methods
 from app.api import api_router
+from app.api_docs import add_api_docs
 from app.config import Settings, get_settings
+from app.cors import ConfiguredOriginsCORS
 from app.db import make_engine
+from app.error_docs import document_errors, error_responses
 from app.errors import UnhandledErrorMiddleware, error_body, install_error_handlers
 from app.logs import RequestIdMiddleware, configure_logging
 from app.request_guard import RequestGuardMiddleware
@@ -23,10 +29,15 @@ from app.security_headers import SecurityHeadersMiddleware
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        concurrency=settings.concurrency,
+        wait_seconds=settings.queue_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = threads_for(settings.concurrency)
         yield
         engine.dispose()
 
@@ -35,13 +46,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Coaching and supervision for practitioners of evidence-based interventions.",
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's own pages load Swagger UI and ReDoc from a CDN: ours are in app/api_docs.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.admission = Admission(turns=settings.concurrency, wait_seconds=settings.queue_seconds)
+    app.state.password_checks = Admission(
+        turns=password_check_turns(settings.concurrency), wait_seconds=settings.queue_seconds
+    )
     install_error_handlers(app)
     _add_middleware(app, settings)
     app.include_router(api_router)
     _add_health_routes(app)
+    add_api_docs(app)
+    add_allowed_methods(app.router.routes)
+    document_errors(app)
     if settings.frontend_dir.is_dir():
         # The PWA's own files only (never the API's media streams) go out compressed: on a
         # phone's connection that halves the first load.
@@ -65,11 +86,8 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     )
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ConfiguredOriginsCORS,
             allow_origins=settings.cors_origins,
-            allow_credentials=True,
-            allow_methods=["*"],
-            allow_headers=["*"],
             expose_headers=[
                 "Location",
                 "Upload-Offset",
@@ -94,17 +112,23 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
 
 
 def _add_health_routes(app: FastAPI) -> None:
+    # Both answer however busy the process is: no turn (app/admission.py), and /healthz
+    # not even a worker thread.
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         """The process is up."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"])
-    def readyz(request: Request) -> JSONResponse:
-        """The process can reach its database."""
+    @app.get("/readyz", tags=["operations"], responses=error_responses(503))
+    async def readyz(request: Request) -> JSONResponse:
+        """The process can reach its database (within the pool's wait)."""
         try:
-            with request.app.state.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            await run_in_threadpool(_ping, request.app.state.engine)
         except Exception:  # any failure to reach the database means not ready
             return JSONResponse(error_body("not_ready", "The database is unreachable."), 503)
         return JSONResponse({"status": "ready"})
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))

@@ -151,8 +151,15 @@ async def _check_body(headers: Headers, body: bytes) -> None:
     if JSON_TYPE.match(media_type):
         try:
             data = json.loads(body)
-        except (ValueError, RecursionError):
-            return  # not JSON: the route's own parsing says so
+        except (UnicodeDecodeError, RecursionError) as error:
+            # FastAPI would answer these 400, off the validation errors' 422.
+            raise Unprocessable(
+                "body: unreadable as JSON (it must be UTF-8 text, not nested thousands deep).",
+                code="invalid_json",
+                extra={"fields": [{"field": "body", "message": "unreadable JSON"}]},
+            ) from error
+        except ValueError:
+            return  # not JSON: the route's own parsing says so (422)
         require_storable(data, "body")
     elif media_type == FORM_TYPES[0]:
         pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True)

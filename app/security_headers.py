@@ -2,8 +2,6 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# /docs loads Swagger UI from a CDN with an inline bootstrap script; it gets a looser policy.
-DOCS_PATHS = ("/docs", "/redoc")
 HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -36,7 +34,6 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = scope["path"].startswith(DOCS_PATHS)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -44,7 +41,8 @@ class SecurityHeadersMiddleware:
                 headers.extend(HEADERS)
                 if scope.get("scheme") == "https":
                     headers.append(STRICT_TRANSPORT_SECURITY)
-                if not is_docs:
+                # A page with a policy of its own keeps it (/docs, app/api_docs).
+                if not any(name.lower() == b"content-security-policy" for name, _ in headers):
                     headers.append((b"content-security-policy", self.policy))
                 has_cache_control = any(name.lower() == b"cache-control" for name, _ in headers)
                 if scope["path"].startswith("/api/") and not has_cache_control:

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from fastapi import FastAPI, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 
 def create_app() -> FastAPI:
@@ -46,9 +46,23 @@ def create_app() -> FastAPI:
             size = target.tell()
         return {"size": size}
 
+    # The request-cost benchmark's yardstick: the exact bytes the app answered, from memory.
+    bodies = _recorded_bodies()
+
+    @app.get("/same/{name}")
+    async def same(name: str) -> Response:
+        return Response(bodies[name], media_type="application/json")
+
     @app.get("/files/{name}")
     def serve_file(name: str) -> FileResponse:
         """Starlette's FileResponse with Range support, and nothing else."""
         return FileResponse(folder / Path(name).name)
 
     return app
+
+
+def _recorded_bodies() -> dict[str, bytes]:
+    folder = os.environ.get("BENCH_BODIES_DIR")
+    if not folder:
+        return {}
+    return {path.name: path.read_bytes() for path in Path(folder).iterdir()}

@@ -1,13 +1,16 @@
-// Copies the pinned third-party files the PWA loads into frontend/vendor/ and writes
-// frontend/vendor/VERSIONS. Run by scripts/vendor-frontend.sh after `npm ci` here.
+// Copies the pinned third-party files the PWA loads into frontend/vendor/, and Swagger UI
+// (served at /docs by app/api_docs/) into app/api_docs/static/vendor/, each folder with a
+// VERSIONS file. Run by scripts/vendor-frontend.sh after `npm ci` here.
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const vendorDir = join(here, "..", "frontend", "vendor");
+// Not under frontend/: the service worker would put its 1.7 MB into every phone's cache.
+const docsVendorDir = join(here, "..", "app", "api_docs", "static", "vendor");
 
-// package name -> [file in the package, name in frontend/vendor]
+// package name -> [file in the package, name in the vendor folder]
 const FILES = {
   "tus-js-client": [
     ["dist/tus.min.js", "tus.min.js"],
@@ -19,21 +22,37 @@ const FILES = {
     ["LICENSE", "uplot.LICENSE.txt"],
   ],
 };
+const DOCS_FILES = {
+  "swagger-ui-dist": [
+    ["swagger-ui-bundle.js", "swagger-ui-bundle.js"],
+    ["swagger-ui.css", "swagger-ui.css"],
+    ["favicon-32x32.png", "favicon-32x32.png"],
+    ["LICENSE", "swagger-ui.LICENSE.txt"],
+    ["NOTICE", "swagger-ui.NOTICE.txt"],
+    // The licences of what the bundle includes (React, Immutable, ...).
+    ["swagger-ui-bundle.js.LICENSE.txt", "swagger-ui-bundle.js.LICENSE.txt"],
+  ],
+};
 
 function packageJson(name) {
   return JSON.parse(readFileSync(join(here, "node_modules", name, "package.json"), "utf8"));
 }
 
-rmSync(vendorDir, { recursive: true, force: true });
-mkdirSync(vendorDir, { recursive: true });
-const lines = ["# Third-party code in this folder, copied from npm by scripts/vendor-frontend.sh."];
-lines.push("# name version licence");
-for (const [name, files] of Object.entries(FILES)) {
-  const meta = packageJson(name);
-  for (const [source, target] of files) {
-    copyFileSync(join(here, "node_modules", name, source), join(vendorDir, target));
+function vendor(dir, packages) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const lines = ["# Third-party code in this folder, copied from npm by scripts/vendor-frontend.sh."];
+  lines.push("# name version licence");
+  for (const [name, files] of Object.entries(packages)) {
+    const meta = packageJson(name);
+    for (const [source, target] of files) {
+      copyFileSync(join(here, "node_modules", name, source), join(dir, target));
+    }
+    lines.push(`${name} ${meta.version} ${meta.license}`);
   }
-  lines.push(`${name} ${meta.version} ${meta.license}`);
+  writeFileSync(join(dir, "VERSIONS"), lines.join("\n") + "\n");
+  console.log(`vendored into ${relative(join(here, ".."), dir)}: ${readdirSync(dir).sort().join(", ")}`);
 }
-writeFileSync(join(vendorDir, "VERSIONS"), lines.join("\n") + "\n");
-console.log(`vendored into frontend/vendor: ${readdirSync(vendorDir).sort().join(", ")}`);
+
+vendor(vendorDir, FILES);
+vendor(docsVendorDir, DOCS_FILES);

@@ -4,7 +4,7 @@
 // cached (they go straight to the network, as if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "9838d1155bfa6fb3";
+const VERSION = "6552c3cec213f4f7";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

@@ -25,6 +25,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# Browser journeys (and the other tests marked `once_on_postgresql`) exercise the same API
+# whatever the database; the API tests run on both, these once, on PostgreSQL, to keep
+# `make test` inside its time.
+ONCE_ON_POSTGRESQL = ("e2e", "once_on_postgresql")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--db") == "postgresql":
+        return
+    once = [item for item in items if any(item.get_closest_marker(m) for m in ONCE_ON_POSTGRESQL)]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if item not in once]
+
+
 @pytest.fixture(scope="session")
 def db_kind(request: pytest.FixtureRequest) -> str:
     kind: str = request.config.getoption("--db")

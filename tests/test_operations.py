@@ -1,5 +1,7 @@
 import json
 import logging
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -64,29 +66,58 @@ def test_log_lines_are_json() -> None:
     assert json.loads(JsonFormatter().format(record))["message"] == "hello x"
 
 
-def test_an_unexpected_failure_is_a_500_with_the_usual_headers(
-    settings: Settings, capsys: pytest.CaptureFixture[str]
-) -> None:
-    broken = settings.model_copy(
-        update={"database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+def _sign_in_as_someone(client: TestClient) -> Any:
+    return client.post(
+        "/api/v1/auth/token",
+        data={"username": "someone@example.org", "password": "private-words-here"},
+        headers={"X-Request-ID": "failing-request"},
     )
-    with TestClient(create_app(broken), base_url="http://localhost") as client:
-        response = client.post(
-            "/api/v1/auth/token",
-            data={"username": "someone@example.org", "password": "private-words-here"},
-            headers={"X-Request-ID": "failing-request"},
-        )
-    assert response.status_code == 500
-    assert response.json() == {
-        "error": {"code": "internal_error", "message": "Something went wrong."}
-    }
+
+
+def _carries_the_usual_headers(response: Any) -> None:
     assert response.headers["x-request-id"] == "failing-request"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["cache-control"] == "private, no-store"
+
+
+def test_an_unexpected_failure_is_a_500_with_the_usual_headers(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A database without its tables: a bug of ours, not a passing outage.
+    broken = settings.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}"}
+    )
+    with TestClient(create_app(broken), base_url="http://localhost") as client:
+        response = _sign_in_as_someone(client)
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {"code": "internal_error", "message": "Something went wrong."}
+    }
+    _carries_the_usual_headers(response)
     logged = capsys.readouterr().err
     errors = [json.loads(line) for line in logged.splitlines() if "unhandled error" in line]
     assert errors and errors[0]["request_id"] == "failing-request"
+    assert "private-words-here" not in logged and "someone@example.org" not in logged
+
+
+def test_an_unreachable_database_is_a_503_to_retry(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unreachable = settings.model_copy(
+        update={"database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
+    with TestClient(create_app(unreachable), base_url="http://localhost") as client:
+        response = _sign_in_as_someone(client)
+        ready = client.get("/readyz")
+        alive = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "database_unavailable"
+    assert response.headers["retry-after"] == "1"
+    _carries_the_usual_headers(response)
+    assert ready.status_code == 503 and alive.status_code == 200
+    logged = capsys.readouterr().err
+    assert "database unavailable" in logged
     assert "private-words-here" not in logged and "someone@example.org" not in logged
 
 

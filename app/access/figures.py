@@ -13,13 +13,13 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import Mapped
 
 from app.access import relations
-from app.access.members import Member
+from app.access.members import Principal
 from app.access.observations import blind_recordings
 from app.models import Role
 
 
 def practitioner_rule(
-    member: Member, practitioner: ColumnElement[uuid.UUID]
+    member: Principal, practitioner: ColumnElement[uuid.UUID]
 ) -> ColumnElement[bool]:
     """A condition on a practitioner-id column: whose figures this member may see."""
     if member.has(Role.lead):
@@ -30,7 +30,7 @@ def practitioner_rule(
 
 
 def not_blind(
-    member: Member, recording: ColumnElement[uuid.UUID] | Mapped[uuid.UUID]
+    member: Principal, recording: ColumnElement[uuid.UUID] | Mapped[uuid.UUID]
 ) -> ColumnElement[bool]:
     """A condition on a recording-id column: leaves out recordings this member rates blind."""
     return recording.not_in(blind_recordings(member))

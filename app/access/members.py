@@ -6,13 +6,15 @@ taken away ends everything it gave at once.
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends
-from sqlmodel import Session, select
+from sqlalchemy import BindParameter, bindparam
+from sqlmodel import Session, col, select
 
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
+from app.error_docs import answers
 from app.errors import Forbidden, NotFound
 from app.models import Membership, MembershipRole, Organisation, Role, User
 
@@ -38,8 +40,66 @@ class Member:
         return bool(self.roles.intersection(roles))
 
 
+class Principal(Protocol):
+    """What the relation rules need of a member: who, in which organisation, with which
+    roles. A `Member`, or a `MemberTemplate` for statements built once per set of roles."""
+
+    @property
+    def user_id(self) -> Any: ...
+
+    @property
+    def organisation_id(self) -> Any: ...
+
+    def has(self, *roles: Role) -> bool: ...
+
+
+@dataclass(frozen=True)
+class MemberTemplate:
+    """Any member holding `roles`, their ids left as bind parameters.
+
+    The rules differ only by the roles held, so a hot statement (a recording's access,
+    read on every request about it) is built once per set of roles and run with
+    `bound_to(member)`: building SQLAlchemy expressions costs more than running them."""
+
+    roles: frozenset[Role]
+
+    @property
+    def user_id(self) -> BindParameter[uuid.UUID]:
+        return bindparam("member_user_id")
+
+    @property
+    def organisation_id(self) -> BindParameter[uuid.UUID]:
+        return bindparam("member_organisation_id")
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+OrganisationId = uuid.UUID | BindParameter[uuid.UUID]
+"""An organisation's id, or a `MemberTemplate`'s parameter standing for it."""
+
+
+def bound_to(member: Member) -> dict[str, uuid.UUID]:
+    """The values of a `MemberTemplate`'s parameters for this member."""
+    return {"member_user_id": member.user_id, "member_organisation_id": member.organisation_id}
+
+
+# Asked on nearly every request, so built once (running them costs less than building).
+_MEMBERSHIP = (
+    select(Membership, Organisation)
+    .join(Organisation, col(Organisation.id) == Membership.organisation_id)
+    .where(
+        col(Membership.organisation_id) == bindparam("organisation_id"),
+        col(Membership.user_id) == bindparam("user_id"),
+    )
+)
+_ROLES = select(MembershipRole.role).where(
+    col(MembershipRole.membership_id) == bindparam("membership_id")
+)
+
+
 def roles_of(db: Session, membership_id: uuid.UUID) -> frozenset[Role]:
-    rows = db.exec(select(MembershipRole.role).where(MembershipRole.membership_id == membership_id))
+    rows = db.exec(_ROLES, params={"membership_id": membership_id})
     return frozenset(Role(role) for role in rows)
 
 
@@ -48,14 +108,11 @@ def member_of(
 ) -> Member:
     """The caller's membership, or 404 naming `label`: outsiders must not learn that the
     organisation (or the resource they asked for) exists."""
-    membership = db.exec(
-        select(Membership).where(
-            Membership.organisation_id == organisation_id, Membership.user_id == user.id
-        )
-    ).first()
-    organisation = db.get(Organisation, organisation_id) if membership else None
-    if membership is None or organisation is None:
+    values = {"organisation_id": organisation_id, "user_id": user.id}
+    found = db.exec(_MEMBERSHIP, params=values).first()
+    if found is None:
         raise NotFound(f"{label} not found.")
+    membership, organisation = found
     return Member(user, organisation, membership, roles_of(db, membership.id))
 
 
@@ -86,7 +143,8 @@ def current_member(organisation_id: uuid.UUID, user: CurrentUser, db: SessionDep
 MemberDep = Annotated[Member, Depends(current_member)]
 
 
-def current_lead(member: MemberDep) -> Member:
+@answers(403)
+async def current_lead(member: MemberDep) -> Member:
     require_role(member, Role.lead)
     return member
 

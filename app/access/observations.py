@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, not_, or_, true
 from sqlmodel import Session, col, select
 
 from app.access import relations
-from app.access.members import Member
+from app.access.members import Member, Principal
 from app.access.recordings import (
     RecordingAccess,
     RecordingAccessDep,
@@ -32,6 +32,7 @@ from app.access.recordings import (
     details_rule,
 )
 from app.access.scoping import load_visible
+from app.error_docs import answers
 from app.errors import Forbidden, NotFound
 from app.models import Observation, Recording, ReviewSettings, Role, User
 from app.models.review import ObservationStatus, RaterRole
@@ -62,7 +63,7 @@ def _audience(member: Member) -> ColumnElement[bool]:
     )
 
 
-def blind_recordings(member: Member) -> relations.Ids:
+def blind_recordings(member: Principal) -> relations.Ids:
     """Recordings on which this member is blind to other raters (see recordings.py)."""
     return select(col(Recording.id)).where(
         col(Recording.organisation_id) == member.organisation_id, blind_rule(member)
@@ -111,6 +112,7 @@ def require_may_score(access: RecordingAccess) -> None:
         )
 
 
+@answers(403)
 def _scoring(access: RecordingAccessDep) -> RecordingAccess:
     require_may_score(access)
     return access

@@ -17,17 +17,19 @@ part: 403 with a code naming the part. Lists and single reads use the same SQL r
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, true
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.access import relations
-from app.access.members import Member, member_of
+from app.access.members import Member, MemberTemplate, Principal, bound_to, member_of
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
+from app.error_docs import answers
 from app.errors import Forbidden, NotFound
 from app.models import Recording, RecordingStatus, Role, User
 
@@ -44,7 +46,7 @@ class Relations:
     blind: ColumnElement[bool]
 
 
-def _relations(member: Member) -> Relations:
+def _relations(member: Principal) -> Relations:
     owner_id = col(Recording.owner_user_id)
     recording_id = col(Recording.id)
     live = col(Recording.status) != RecordingStatus.deleted
@@ -67,20 +69,27 @@ def _relations(member: Member) -> Relations:
     )
 
 
+def _media(rel: Relations) -> ColumnElement[bool]:
+    return or_(rel.owner, rel.coach, rel.second_rater, rel.granted)
+
+
+def _details(member: Principal, rel: Relations) -> ColumnElement[bool]:
+    if member.has(Role.lead):
+        return true()
+    return or_(_media(rel), rel.supervisor)
+
+
 def media_rule(member: Member) -> ColumnElement[bool]:
     """The recordings whose media this member may watch."""
-    rel = _relations(member)
-    return or_(rel.owner, rel.coach, rel.second_rater, rel.granted)
+    return _media(_relations(member))
 
 
 def details_rule(member: Member) -> ColumnElement[bool]:
     """The recordings this member may know about at all."""
-    if member.has(Role.lead):
-        return true()
-    return or_(media_rule(member), _relations(member).supervisor)
+    return _details(member, _relations(member))
 
 
-def blind_rule(member: Member) -> ColumnElement[bool]:
+def blind_rule(member: Principal) -> ColumnElement[bool]:
     """Recordings this member rates (or may be asked to) and has not submitted on yet:
     other raters' scores and comments stay hidden from them."""
     return _relations(member).blind
@@ -110,8 +119,22 @@ class RecordingAccess:
 
 def access_to(db: Session, *, member: Member, recording_id: uuid.UUID) -> RecordingAccess:
     """The recording as this member may see it, or 404 when they may not see it at all."""
+    values = {**bound_to(member), "recording_id": recording_id}
+    row = db.execute(_access_statement(member.roles), values).first()
+    if row is None:
+        raise NotFound("Recording not found.")
+    recording, *flags = row
+    return RecordingAccess(member, recording, *(bool(flag) for flag in flags))
+
+
+@lru_cache(maxsize=64)
+def _access_statement(
+    roles: frozenset[Role],
+) -> Select[Recording, bool, bool, bool, bool, bool, bool]:
+    """`access_to`'s query for members holding `roles` (see `MemberTemplate`)."""
+    member = MemberTemplate(roles)
     rel = _relations(member)
-    statement = sa_select(
+    return sa_select(
         Recording,
         rel.owner.label("owner"),
         rel.coach.label("coach"),
@@ -120,15 +143,10 @@ def access_to(db: Session, *, member: Member, recording_id: uuid.UUID) -> Record
         rel.granted.label("granted"),
         rel.blind.label("blind"),
     ).where(
-        col(Recording.id) == recording_id,
+        col(Recording.id) == bindparam("recording_id"),
         col(Recording.organisation_id) == member.organisation_id,
-        details_rule(member),
+        _details(member, rel),
     )
-    row = db.execute(statement).first()
-    if row is None:
-        raise NotFound("Recording not found.")
-    recording, *flags = row
-    return RecordingAccess(member, recording, *(bool(flag) for flag in flags))
 
 
 def recording_access(
@@ -150,10 +168,18 @@ def media_viewable(db: Session, *, member: Member, recordings: list[Recording]) 
     """Which of these recordings this member may watch, in one query."""
     if not recordings:
         return set()
-    statement = select(col(Recording.id)).where(
-        col(Recording.id).in_([row.id for row in recordings]), media_rule(member)
+    values = {**bound_to(member), "recording_ids": [row.id for row in recordings]}
+    return set(db.execute(_viewable_statement(member.roles), values).scalars())
+
+
+@lru_cache(maxsize=64)
+def _viewable_statement(roles: frozenset[Role]) -> Select[uuid.UUID]:
+    """`media_viewable`'s query for members holding `roles` (see `MemberTemplate`)."""
+    member = MemberTemplate(roles)
+    return sa_select(col(Recording.id)).where(
+        col(Recording.id).in_(bindparam("recording_ids", expanding=True)),
+        _media(_relations(member)),
     )
-    return set(db.exec(statement))
 
 
 def require_media(access: RecordingAccess) -> None:
@@ -202,7 +228,8 @@ RecordingAccessDep = Annotated[RecordingAccess, Depends(_recording_dependency)]
 """Every route under /recordings/{recording_id} takes the recording through this."""
 
 
-def _managed_recording(access: RecordingAccessDep) -> RecordingAccess:
+@answers(403)
+async def _managed_recording(access: RecordingAccessDep) -> RecordingAccess:
     require_manager(access)
     return access
 

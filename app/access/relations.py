@@ -15,7 +15,7 @@ from sqlalchemy import false
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.access.members import Member
+from app.access.members import Principal
 from app.models import (
     Assignment,
     Observation,
@@ -39,7 +39,7 @@ def _nothing() -> Ids:
     return select(col(Assignment.practitioner_user_id)).where(false())
 
 
-def practitioners(member: Member, *kinds: AssignmentKind) -> Ids:
+def practitioners(member: Principal, *kinds: AssignmentKind) -> Ids:
     """Practitioners assigned to this member as any of these kinds, by the roles they hold."""
     held = [kind for kind in kinds if member.has(STAFF_ROLE[kind])]
     if not held:
@@ -51,21 +51,21 @@ def practitioners(member: Member, *kinds: AssignmentKind) -> Ids:
     )
 
 
-def coached(member: Member) -> Ids:
+def coached(member: Principal) -> Ids:
     """Practitioners this member coaches."""
     return practitioners(member, AssignmentKind.coach)
 
 
-def supervised(member: Member) -> Ids:
+def supervised(member: Principal) -> Ids:
     """Practitioners in this member's team (they supervise them)."""
     return practitioners(member, AssignmentKind.supervisor)
 
 
-def coached_or_supervised(member: Member) -> Ids:
+def coached_or_supervised(member: Principal) -> Ids:
     return practitioners(member, AssignmentKind.coach, AssignmentKind.supervisor)
 
 
-def second_rated(member: Member) -> Ids:
+def second_rated(member: Principal) -> Ids:
     """Recordings this member was asked to rate as a second rater."""
     if not member.has(*RATER_ROLES):
         return select(col(SecondRaterAssignment.recording_id)).where(false())
@@ -75,7 +75,7 @@ def second_rated(member: Member) -> Ids:
     )
 
 
-def granted(member: Member) -> Ids:
+def granted(member: Principal) -> Ids:
     """Recordings a lead granted this member access to."""
     if not member.has(*RATER_ROLES):
         return select(col(RecordingAccessGrant.recording_id)).where(false())
@@ -90,7 +90,7 @@ def double_coded() -> Ids:
     return select(col(SecondRaterAssignment.recording_id))
 
 
-def rated_by(member: Member, *, submitted: bool = False) -> Ids:
+def rated_by(member: Principal, *, submitted: bool = False) -> Ids:
     """Recordings this member has an observation of (submitted ones only, if asked)."""
     statement = select(col(Observation.recording_id)).where(
         col(Observation.organisation_id) == member.organisation_id,

@@ -29,7 +29,7 @@ SYSTEM = AuditContext()
 """Work no request asked for: processing, purges, the command line."""
 
 
-def audit_context(request: Request) -> AuditContext:
+async def audit_context(request: Request) -> AuditContext:
     return AuditContext.of(request)
 
 

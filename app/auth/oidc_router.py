@@ -12,6 +12,7 @@ from app.auth import oidc
 from app.auth.router import set_session_cookie
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.error_docs import error_responses
 
 router = APIRouter(prefix="/auth/oidc", tags=["auth"])
 
@@ -26,7 +27,9 @@ def get_oidc_client(request: Request, settings: SettingsDep) -> StarletteOAuth2A
 OidcClientDep = Annotated[StarletteOAuth2App, Depends(get_oidc_client)]
 
 
-@router.get("/login", response_class=RedirectResponse, status_code=302)
+@router.get(
+    "/login", response_class=RedirectResponse, status_code=302, responses=error_responses(404, 502)
+)
 async def oidc_login(
     request: Request, client: OidcClientDep, settings: SettingsDep
 ) -> RedirectResponse:
@@ -34,7 +37,12 @@ async def oidc_login(
     return await oidc.authorization_redirect(client=client, request=request, settings=settings)
 
 
-@router.get("/callback", response_class=RedirectResponse, status_code=303)
+@router.get(
+    "/callback",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=error_responses(400, 403, 404, 502),
+)
 async def oidc_callback(
     request: Request, client: OidcClientDep, db: SessionDep, settings: SettingsDep
 ) -> RedirectResponse:

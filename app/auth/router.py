@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
+from app.admission import PasswordCheckTurn
 from app.audit.context import AuditContext, AuditContextDep
 from app.auth import invitations, service, sessions
 from app.auth.deps import SESSION_COOKIE, CallerDep, bearer_scheme, get_caller
@@ -20,6 +21,7 @@ from app.auth.schemas import (
 )
 from app.config import Settings, SettingsDep
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.errors import Unauthorized
 from app.models import AuthSession, User
 from app.models.identity import SessionKind
@@ -63,7 +65,12 @@ def browser_session_read(auth_session: AuthSession, email: str) -> BrowserSessio
     )
 
 
-@router.post("/token", response_model=TokenRead)
+@router.post(
+    "/token",
+    response_model=TokenRead,
+    dependencies=[PasswordCheckTurn],
+    responses=error_responses(401, 429),
+)
 def issue_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
@@ -85,7 +92,7 @@ def issue_token(
     return _token_response(new, settings)
 
 
-@router.post("/refresh", response_model=TokenRead)
+@router.post("/refresh", response_model=TokenRead, responses=error_responses(401))
 def refresh_token(
     body: RefreshRequest,
     request: Request,
@@ -113,7 +120,12 @@ def logout(caller: CallerDep, request: Request, response: Response, db: SessionD
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-@router.post("/session", response_model=BrowserSessionRead)
+@router.post(
+    "/session",
+    response_model=BrowserSessionRead,
+    dependencies=[PasswordCheckTurn],
+    responses=error_responses(401, 429),
+)
 def start_browser_session(
     body: BrowserSignIn,
     request: Request,
@@ -160,14 +172,18 @@ def signed_in_user(
         return None
 
 
-@router.get("/invitations/{token}", response_model=InvitationPreview)
+@router.get(
+    "/invitations/{token}", response_model=InvitationPreview, responses=error_responses(410)
+)
 def read_invitation(token: str, db: SessionDep) -> InvitationPreview:
     """An invitation as its invitee sees it: the organisation, who invited them, and whether
     to choose a password or enter their current one (410 when expired or already used)."""
     return invitations.preview(db, token=token)
 
 
-@router.post("/invitations/{token}", response_model=InvitationAccepted)
+@router.post(
+    "/invitations/{token}", response_model=InvitationAccepted, responses=error_responses(410, 429)
+)
 def accept_invitation(
     token: str,
     body: InvitationAccept,

@@ -117,10 +117,13 @@ def active_session_by_secret(
     return found
 
 
-def mark_used(engine: Engine, *, auth_session: AuthSession, now: datetime | None = None) -> None:
-    """Note that the sign-in was used (for the idle timeout), at most once a minute. In a
-    short transaction of its own: the request's may run long or roll back, and should
-    hold no lock on the sign-in's row meanwhile."""
+def mark_used(db: Session, *, auth_session: AuthSession, now: datetime | None = None) -> None:
+    """Note that the sign-in was used (for the idle timeout), at most once a minute.
+
+    In the request's own transaction: a second connection per request would let a crowd
+    hold every connection while waiting for another. The row stays locked until the
+    request ends, but only once a minute, and a request of the same sign-in waiting for
+    it then finds the time already written and writes nothing."""
     now = now or utcnow()
     if auth_session.last_used_at > now - USE_RESOLUTION:
         return
@@ -130,9 +133,7 @@ def mark_used(engine: Engine, *, auth_session: AuthSession, now: datetime | None
         .where(col(AuthSession.last_used_at) <= now - USE_RESOLUTION)
         .values(last_used_at=now)
     )
-    with Session(engine) as own:
-        own.exec(statement)
-        own.commit()
+    db.exec(statement)
 
 
 def rotate_refresh_token(

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, id_field
@@ -12,6 +12,10 @@ from app.models.base import created_at_field, id_field
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
+    # The trail a lead reads, newest first, page by page.
+    __table_args__ = (
+        Index("ix_audit_event_organisation_created", "organisation_id", "created_at"),
+    )
 
     id: uuid.UUID = id_field()
     organisation_id: uuid.UUID | None = Field(

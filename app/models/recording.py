@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
@@ -33,6 +33,8 @@ class Recording(SQLModel, table=True):
     """One recording. The row outlives its media: erased media leave a tombstone."""
 
     __tablename__ = "recording"
+    # The recordings list, newest first, page by page.
+    __table_args__ = (Index("ix_recording_organisation_created", "organisation_id", "created_at"),)
 
     id: uuid.UUID = id_field()
     organisation_id: uuid.UUID = organisation_field()

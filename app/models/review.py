@@ -53,6 +53,8 @@ class Observation(SQLModel, table=True):
             "programme_id",
             "submitted_at",
         ),
+        # The organisation's observations list, most recently changed first, page by page.
+        Index("ix_observation_organisation_updated", "organisation_id", "updated_at"),
     )
 
     id: uuid.UUID = id_field()
@@ -84,6 +86,9 @@ class ObservationScore(SQLModel, table=True):
     __tablename__ = "observation_score"
     __table_args__ = (
         UniqueConstraint("observation_id", "criterion_id", name="uq_observation_score_criterion"),
+        # Lists read the scores of a page of observations within the organisation; with
+        # only single-column indexes SQLite walks every score of the organisation.
+        Index("ix_observation_score_organisation_observation", "organisation_id", "observation_id"),
     )
 
     id: uuid.UUID = id_field()
@@ -200,6 +205,7 @@ class ObjectiveCriterion(SQLModel, table=True):
     __tablename__ = "objective_criterion"
     __table_args__ = (
         UniqueConstraint("objective_id", "criterion_id", name="uq_objective_criterion_pair"),
+        Index("ix_objective_criterion_organisation_objective", "organisation_id", "objective_id"),
     )
 
     id: uuid.UUID = id_field()
@@ -215,6 +221,11 @@ class ObjectiveCriterion(SQLModel, table=True):
 
 class ObjectiveProgressNote(SQLModel, table=True):
     __tablename__ = "objective_progress_note"
+    __table_args__ = (
+        Index(
+            "ix_objective_progress_note_organisation_objective", "organisation_id", "objective_id"
+        ),
+    )
 
     id: uuid.UUID = id_field()
     organisation_id: uuid.UUID = organisation_field()
@@ -238,6 +249,7 @@ class ObjectiveEvidence(SQLModel, table=True):
     __tablename__ = "objective_evidence"
     __table_args__ = (
         UniqueConstraint("objective_id", "kind", "ref_id", name="uq_objective_evidence_ref"),
+        Index("ix_objective_evidence_organisation_objective", "organisation_id", "objective_id"),
     )
 
     id: uuid.UUID = id_field()

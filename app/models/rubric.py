@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
@@ -35,7 +35,10 @@ class RubricVersion(SQLModel, table=True):
     """One version of a rubric. Once published it never changes; edits make a new version."""
 
     __tablename__ = "rubric_version"
-    __table_args__ = (UniqueConstraint("rubric_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("rubric_id", "version"),
+        Index("ix_rubric_version_organisation_rubric", "organisation_id", "rubric_id"),
+    )
 
     id: uuid.UUID = id_field()
     organisation_id: uuid.UUID = organisation_field()
@@ -58,6 +61,7 @@ class RubricCriterion(SQLModel, table=True):
         UniqueConstraint(
             "rubric_version_id", "position", name="uq_rubric_criterion_version_position"
         ),
+        Index("ix_rubric_criterion_organisation_version", "organisation_id", "rubric_version_id"),
     )
 
     id: uuid.UUID = id_field()

@@ -12,6 +12,7 @@ from app.errors import Conflict, Unprocessable
 from app.models import Assignment, Role
 from app.models.organisation import AssignmentKind
 from app.organisation.schemas import AssignmentCreate
+from app.schemas import Page
 
 
 def _roles_in_org(db: Session, organisation_id: uuid.UUID, user_id: uuid.UUID) -> frozenset[Role]:
@@ -19,7 +20,7 @@ def _roles_in_org(db: Session, organisation_id: uuid.UUID, user_id: uuid.UUID) -
 
 
 def list_assignments(
-    db: Session, *, member: Member, user_id: uuid.UUID | None = None
+    db: Session, *, member: Member, page: Page, user_id: uuid.UUID | None = None
 ) -> list[Assignment]:
     statement = scoped(Assignment, member.organisation_id)
     if not member.has(Role.lead, Role.supervisor):
@@ -31,7 +32,8 @@ def list_assignments(
                 col(Assignment.practitioner_user_id) == user_id,
             )
         )
-    return list(db.exec(statement.order_by(col(Assignment.created_at))))
+    statement = statement.order_by(col(Assignment.created_at), col(Assignment.id))
+    return list(db.exec(page.of(statement)))
 
 
 def create_assignment(

@@ -22,6 +22,7 @@ from app.models import Identity, Invitation, Membership, MembershipRole, Role, U
 from app.models.base import utcnow
 from app.organisation.schemas import InvitationIssued, InvitationRead, MemberInvite
 from app.organisation.service import check_champion
+from app.schemas import Page
 
 
 def invite_member(
@@ -133,13 +134,13 @@ def invitation_read(invitation: Invitation) -> InvitationRead:
     )
 
 
-def list_invitations(db: Session, *, lead: Member) -> list[InvitationRead]:
+def list_invitations(db: Session, *, lead: Member, page: Page) -> list[InvitationRead]:
     statement = (
         scoped(Invitation, lead.organisation_id)
         .where(col(Invitation.used_at).is_(None))
-        .order_by(col(Invitation.created_at))
+        .order_by(col(Invitation.created_at), col(Invitation.id))
     )
-    return [invitation_read(invitation) for invitation in db.exec(statement)]
+    return [invitation_read(invitation) for invitation in db.exec(page.of(statement))]
 
 
 def withdraw_invitation(

@@ -4,12 +4,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query
+from sqlmodel import col
 
 from app.access import LeadDep, MemberDep, require_role, scoped
 from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.config import Settings, SettingsDep
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.models import AuditEvent, Role
 from app.notifications import email
 from app.organisation import assignments as assignment_service
@@ -27,6 +29,7 @@ from app.organisation.schemas import (
     OrganisationRead,
     OrganisationUpdate,
 )
+from app.schemas import PageDep
 
 me_router = APIRouter(tags=["organisations"])
 router = APIRouter(prefix="/organisations/{organisation_id}", tags=["organisations"])
@@ -54,12 +57,14 @@ def update_organisation(
 
 
 @router.get("/members", response_model=list[MemberRead])
-def list_members(member: MemberDep, db: SessionDep) -> list[MemberRead]:
-    """Everyone in the organisation with their roles."""
-    return service.list_members(db, member=member)
+def list_members(member: MemberDep, db: SessionDep, page: PageDep) -> list[MemberRead]:
+    """Everyone in the organisation with their roles, in the order they joined."""
+    return service.list_members(db, member=member, page=page)
 
 
-@router.post("/members", response_model=InvitationIssued, status_code=201)
+@router.post(
+    "/members", response_model=InvitationIssued, status_code=201, responses=error_responses(409)
+)
 def invite_member(
     body: MemberInvite,
     lead: LeadDep,
@@ -75,7 +80,7 @@ def invite_member(
     return issued
 
 
-@router.patch("/members/{membership_id}", response_model=MemberRead)
+@router.patch("/members/{membership_id}", response_model=MemberRead, responses=error_responses(409))
 def update_member(
     membership_id: uuid.UUID,
     body: MemberUpdate,
@@ -94,7 +99,7 @@ def update_member(
     )
 
 
-@router.delete("/members/{membership_id}", status_code=204)
+@router.delete("/members/{membership_id}", status_code=204, responses=error_responses(409))
 def remove_member(
     membership_id: uuid.UUID, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> None:
@@ -102,7 +107,11 @@ def remove_member(
     service.remove_member(db, lead=lead, membership_id=membership_id, context=context)
 
 
-@router.post("/members/{membership_id}/invitation", response_model=InvitationIssued)
+@router.post(
+    "/members/{membership_id}/invitation",
+    response_model=InvitationIssued,
+    responses=error_responses(409),
+)
 def invite_existing_member(
     membership_id: uuid.UUID,
     lead: LeadDep,
@@ -120,9 +129,9 @@ def invite_existing_member(
 
 
 @router.get("/invitations", response_model=list[InvitationRead])
-def list_invitations(lead: LeadDep, db: SessionDep) -> list[InvitationRead]:
-    """Invitations not yet accepted, with the roles they carry (leads)."""
-    return invitations.list_invitations(db, lead=lead)
+def list_invitations(lead: LeadDep, db: SessionDep, page: PageDep) -> list[InvitationRead]:
+    """Invitations not yet accepted, with the roles they carry, oldest first (leads)."""
+    return invitations.list_invitations(db, lead=lead, page=page)
 
 
 @router.delete("/invitations/{invitation_id}", status_code=204)
@@ -149,14 +158,19 @@ def _email_invitation(
 
 @router.get("/assignments", response_model=list[AssignmentRead])
 def list_assignments(
-    member: MemberDep, db: SessionDep, user_id: Annotated[uuid.UUID | None, Query()] = None
+    member: MemberDep,
+    db: SessionDep,
+    page: PageDep,
+    user_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> list[AssignmentRead]:
     """Coach and supervisor assignments; leads and supervisors see all, others their own."""
-    rows = assignment_service.list_assignments(db, member=member, user_id=user_id)
+    rows = assignment_service.list_assignments(db, member=member, user_id=user_id, page=page)
     return [AssignmentRead.model_validate(row, from_attributes=True) for row in rows]
 
 
-@router.post("/assignments", response_model=AssignmentRead, status_code=201)
+@router.post(
+    "/assignments", response_model=AssignmentRead, status_code=201, responses=error_responses(409)
+)
 def create_assignment(
     body: AssignmentCreate, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> AssignmentRead:
@@ -175,17 +189,18 @@ def delete_assignment(
     )
 
 
-@router.get("/audit-events", response_model=list[AuditEventRead])
+@router.get("/audit-events", response_model=list[AuditEventRead], responses=error_responses(403))
 def list_audit_events(
     member: MemberDep,
     db: SessionDep,
+    page: PageDep,
     action: Annotated[str | None, Query(max_length=80)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AuditEventRead]:
     """The organisation's audit trail, newest first (leads)."""
     require_role(member, Role.lead)
     statement = scoped(AuditEvent, member.organisation_id)
     if action:
         statement = statement.where(AuditEvent.action == action)
-    rows = db.exec(statement.order_by(AuditEvent.created_at.desc()).limit(limit))  # type: ignore[attr-defined]
+    newest_first = statement.order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id))
+    rows = db.exec(page.of(newest_first))
     return [AuditEventRead.model_validate(row, from_attributes=True) for row in rows]

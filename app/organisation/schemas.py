@@ -2,14 +2,14 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, EmailStr, Field, PrivateAttr, field_validator
 
 from app.models import Role
 from app.models.organisation import AssignmentKind, RetentionBasis
-from app.schemas import StrictModel
+from app.schemas import JsonBool, JsonFloat, JsonInt, StrictModel, left_out
 
 
 class MembershipSummary(BaseModel):
@@ -38,16 +38,18 @@ class OrganisationRead(BaseModel):
 
 
 class OrganisationUpdate(StrictModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    time_zone: str | None = None
-    retention_days: int | None = Field(default=None, ge=1, le=36500)
-    retention_basis: RetentionBasis | None = None
-    fidelity_threshold_percent: float | None = Field(default=None, ge=0, le=100)
+    """Only the fields sent change; send retention_days as null to keep recordings."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] = left_out()
+    time_zone: Annotated[str, Field(max_length=64)] = left_out()
+    retention_days: Annotated[JsonInt, Field(ge=1, le=36500)] | None = None
+    retention_basis: RetentionBasis = left_out()
+    fidelity_threshold_percent: Annotated[JsonFloat, Field(ge=0, le=100)] = left_out()
 
     @field_validator("time_zone")
     @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None and value not in available_timezones():
+    def _known_zone(cls, value: str) -> str:
+        if value not in available_timezones():
             raise ValueError(f"unknown time zone {value!r}")
         return value
 
@@ -66,12 +68,12 @@ class MemberInvite(StrictModel):
     email: EmailStr
     display_name: str = Field(default="", max_length=200)
     roles: list[Role] = Field(min_length=1)
-    is_champion: bool = False
+    is_champion: JsonBool = False
 
 
 class MemberUpdate(StrictModel):
     roles: list[Role] | None = Field(default=None, min_length=1)
-    is_champion: bool | None = None
+    is_champion: JsonBool | None = None
 
 
 class InvitationRead(BaseModel):

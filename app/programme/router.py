@@ -7,8 +7,10 @@ from fastapi import APIRouter
 from app.access import LeadDep, MemberDep
 from app.audit.context import AuditContextDep
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.programme import service
 from app.programme.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
+from app.schemas import PageDep
 
 router = APIRouter(prefix="/organisations/{organisation_id}/programmes", tags=["programmes"])
 
@@ -18,12 +20,12 @@ def _read(row: object) -> ProgrammeRead:
 
 
 @router.get("", response_model=list[ProgrammeRead])
-def list_programmes(member: MemberDep, db: SessionDep) -> list[ProgrammeRead]:
-    """The programmes this organisation implements."""
-    return [_read(row) for row in service.list_programmes(db, member=member)]
+def list_programmes(member: MemberDep, db: SessionDep, page: PageDep) -> list[ProgrammeRead]:
+    """The programmes this organisation implements, by name."""
+    return [_read(row) for row in service.list_programmes(db, member=member, page=page)]
 
 
-@router.post("", response_model=ProgrammeRead, status_code=201)
+@router.post("", response_model=ProgrammeRead, status_code=201, responses=error_responses(409))
 def create_programme(
     body: ProgrammeCreate, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> ProgrammeRead:
@@ -37,7 +39,7 @@ def read_programme(programme_id: uuid.UUID, member: MemberDep, db: SessionDep) -
     return _read(service.get_programme(db, member=member, programme_id=programme_id))
 
 
-@router.patch("/{programme_id}", response_model=ProgrammeRead)
+@router.patch("/{programme_id}", response_model=ProgrammeRead, responses=error_responses(409))
 def update_programme(
     programme_id: uuid.UUID,
     body: ProgrammeUpdate,

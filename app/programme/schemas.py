@@ -2,10 +2,11 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.schemas import StrictModel
+from app.schemas import StrictModel, left_out
 
 
 class ProgrammeCreate(StrictModel):
@@ -14,8 +15,10 @@ class ProgrammeCreate(StrictModel):
 
 
 class ProgrammeUpdate(StrictModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=4000)
+    """Only the fields sent change."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] = left_out()
+    description: Annotated[str, Field(max_length=4000)] = left_out()
 
 
 class ProgrammeRead(BaseModel):

@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.access import Member, load_scoped, scoped
 from app.audit import service as audit
@@ -10,10 +10,13 @@ from app.audit.context import AuditContext
 from app.errors import Conflict
 from app.models import Programme
 from app.programme.schemas import ProgrammeCreate, ProgrammeUpdate
+from app.schemas import Page
 
 
-def list_programmes(db: Session, *, member: Member) -> list[Programme]:
-    return list(db.exec(scoped(Programme, member.organisation_id).order_by(Programme.name)))
+def list_programmes(db: Session, *, member: Member, page: Page) -> list[Programme]:
+    # Names are unique within an organisation, so they order the pages.
+    statement = scoped(Programme, member.organisation_id).order_by(col(Programme.name))
+    return list(db.exec(page.of(statement)))
 
 
 def get_programme(db: Session, *, member: Member, programme_id: uuid.UUID) -> Programme:

@@ -19,6 +19,7 @@ from app.audit.context import AuditContext
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import RecordingAccessGrant, Role
 from app.recording.schemas import AccessGrantCreate, AccessGrantRead
+from app.schemas import Page
 
 
 def find_grant(
@@ -68,12 +69,15 @@ def grant_access(
     return grant
 
 
-def list_grants(db: Session, *, access: RecordingAccess) -> list[RecordingAccessGrant]:
+def list_grants(db: Session, *, access: RecordingAccess, page: Page) -> list[RecordingAccessGrant]:
     require_manager(access)
     statement = scoped(RecordingAccessGrant, access.member.organisation_id).where(
         RecordingAccessGrant.recording_id == access.recording.id
     )
-    return list(db.exec(statement.order_by(col(RecordingAccessGrant.created_at))))
+    oldest_first = statement.order_by(
+        col(RecordingAccessGrant.created_at), col(RecordingAccessGrant.id)
+    )
+    return list(db.exec(page.of(oldest_first)))
 
 
 def revoke_access(

@@ -12,6 +12,7 @@ from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.models import RecordingStatus, User
 from app.recording import erasure, grants, playback, service
 from app.recording.deps import StreamingUser, processing_task
@@ -24,7 +25,7 @@ from app.recording.schemas import (
 )
 from app.recording.streaming import blocking
 from app.request_guard import reads_own_body
-from app.schemas import PageOffset
+from app.schemas import NOT_BLANK, PageDep, PageOffset
 from app.storage import StorageDep
 
 router = APIRouter(prefix="/recordings", tags=["recordings"])
@@ -39,7 +40,7 @@ FORM_SCHEMA: dict[str, Any] = {
                     "required": ["consent", "consent_scope", "file"],
                     "properties": {
                         "organisation_id": {"type": "string", "format": "uuid"},
-                        "title": {"type": "string"},
+                        "title": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK},
                         "consent": {"type": "string", "enum": ["obtained"]},
                         "consent_scope": {
                             "type": "string",
@@ -57,7 +58,27 @@ FORM_SCHEMA: dict[str, Any] = {
 }
 
 
-@router.get("", response_model=list[RecordingRead])
+def _media_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    binary = {
+        media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in media_types
+    }
+    text = {"schema": {"type": "string"}}
+    return {
+        200: {"description": "The whole file.", "content": binary},
+        206: {
+            "description": "The bytes a Range header asked for.",
+            "content": binary,
+            "headers": {"Content-Range": {**text, "required": True}},
+        },
+        307: {
+            "description": "On S3: a short-lived URL to fetch the file from.",
+            "headers": {"Location": {**text, "required": True}},
+        },
+        **error_responses(400, 403, 409, 410, 416),
+    }
+
+
+@router.get("", response_model=list[RecordingRead], responses=error_responses(404))
 def list_recordings(
     organisation_id: uuid.UUID,
     user: CurrentUser,
@@ -75,7 +96,13 @@ def list_recordings(
     )
 
 
-@router.post("", status_code=201, response_model=RecordingRead, openapi_extra=FORM_SCHEMA)
+@router.post(
+    "",
+    status_code=201,
+    response_model=RecordingRead,
+    openapi_extra=FORM_SCHEMA,
+    responses=error_responses(403, 404, 415),
+)
 @reads_own_body()
 async def upload_recording(
     request: Request, user: StreamingUser, storage: StorageDep, settings: SettingsDep
@@ -111,7 +138,11 @@ def read_recording(access: RecordingAccessDep, db: SessionDep) -> RecordingRead:
     return service.access_read(db, access)
 
 
-@router.get("/{recording_id}/media", response_class=Response)
+@router.get(
+    "/{recording_id}/media",
+    response_class=Response,
+    responses=_media_responses("video/*", "audio/*", "application/octet-stream"),
+)
 def read_media(
     access: RecordingAccessDep,
     request: Request,
@@ -123,7 +154,9 @@ def read_media(
     return playback.media_response(db, storage, settings, access=access, request=request)
 
 
-@router.get("/{recording_id}/poster", response_class=Response)
+@router.get(
+    "/{recording_id}/poster", response_class=Response, responses=_media_responses("image/jpeg")
+)
 def read_poster(
     access: RecordingAccessDep,
     request: Request,
@@ -137,7 +170,9 @@ def read_poster(
     )
 
 
-@router.post("/{recording_id}/consent/withdraw", response_model=RecordingRead)
+@router.post(
+    "/{recording_id}/consent/withdraw", response_model=RecordingRead, responses=error_responses(409)
+)
 def withdraw_consent(
     access: RecordingAccessDep,
     body: ConsentWithdrawal,
@@ -151,14 +186,25 @@ def withdraw_consent(
     return service.access_read(db, access)
 
 
-@router.get("/{recording_id}/access-grants", response_model=list[AccessGrantRead])
-def list_access_grants(access: RecordingAccessDep, db: SessionDep) -> list[AccessGrantRead]:
-    """Who else may see this recording's media (leads)."""
-    rows = grants.list_grants(db, access=access)
+@router.get(
+    "/{recording_id}/access-grants",
+    response_model=list[AccessGrantRead],
+    responses=error_responses(403),
+)
+def list_access_grants(
+    access: RecordingAccessDep, db: SessionDep, page: PageDep
+) -> list[AccessGrantRead]:
+    """Who else may see this recording's media, oldest grant first (leads)."""
+    rows = grants.list_grants(db, access=access, page=page)
     return [AccessGrantRead.model_validate(row, from_attributes=True) for row in rows]
 
 
-@router.post("/{recording_id}/access-grants", response_model=AccessGrantRead, status_code=201)
+@router.post(
+    "/{recording_id}/access-grants",
+    response_model=AccessGrantRead,
+    status_code=201,
+    responses=error_responses(409),
+)
 def grant_access(
     access: RecordingManagerDep, body: AccessGrantCreate, context: AuditContextDep, db: SessionDep
 ) -> AccessGrantRead:

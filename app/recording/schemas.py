@@ -2,14 +2,14 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from app.errors import Unprocessable
 from app.models.recording import ConsentMethod, ConsentScope
 from app.request_guard import require_storable
-from app.schemas import StrictModel
+from app.schemas import NOT_BLANK, StrictModel, Trimmed
 
 CONSENT_REQUIRED = (
     "A recording needs the family's consent: send consent=obtained and consent_scope "
@@ -21,7 +21,7 @@ class RecordingIntent(BaseModel):
     """What the uploader tells us about a new recording (tus Upload-Metadata or form fields)."""
 
     organisation_id: uuid.UUID | None = None
-    title: str = Field(min_length=1, max_length=200)
+    title: Annotated[str, StringConstraints(max_length=200, pattern=NOT_BLANK), Trimmed]
     filename: str | None = Field(default=None, max_length=500)
     filetype: str | None = Field(default=None, max_length=200)
     consent: Literal["obtained"]
@@ -30,11 +30,6 @@ class RecordingIntent(BaseModel):
     # A date, or a date and time; without a zone it is read in the organisation's zone.
     recorded_at: datetime | date | None = None
     programme_id: uuid.UUID | None = None
-
-    @field_validator("title", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
 
     @classmethod
     def from_fields(cls, fields: dict[str, str]) -> "RecordingIntent":

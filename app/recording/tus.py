@@ -29,17 +29,15 @@ from app.errors import (
     PreconditionFailed,
     UnsupportedMedia,
 )
+from app.recording import tus_openapi as described
 from app.recording import uploads
 from app.recording.deps import StreamingUser, processing_task
 from app.recording.schemas import RecordingIntent, UploadRead
 from app.recording.streaming import Appender, Checksum, blocking
+from app.recording.tus_openapi import EXTENSIONS, OFFSET_STREAM, TUS_VERSION
 from app.recording.uploads import LeaseLost, UploadSnapshot
 from app.request_guard import parse_count, reads_own_body
 from app.storage import Storage, StorageDep, StorageError
-
-TUS_VERSION = "1.0.0"
-OFFSET_STREAM = "application/offset+octet-stream"
-EXTENSIONS = "creation,creation-with-upload,termination,checksum,expiration"
 
 
 class TusRoute(APIRoute):
@@ -109,7 +107,7 @@ def _progress_headers(snapshot: UploadSnapshot) -> dict[str, str]:
     return headers
 
 
-@router.options("", status_code=204)
+@router.options("", status_code=204, responses=described.DISCOVERED)
 def discover(settings: SettingsDep) -> Response:
     """tus discovery: version, extensions, maximum size and checksum algorithms."""
     return Response(status_code=204, headers=_capabilities(settings))
@@ -126,7 +124,13 @@ def _capabilities(settings: Settings) -> dict[str, str]:
     }
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    response_class=Response,
+    openapi_extra=described.CREATION,
+    responses=described.CREATED,
+)
 @reads_own_body()
 async def create_upload(
     request: Request, user: StreamingUser, storage: StorageDep, settings: SettingsDep
@@ -168,7 +172,12 @@ async def create_upload(
     )
 
 
-@router.head("/{upload_id}")
+@router.head(
+    "/{upload_id}",
+    response_class=Response,
+    openapi_extra=described.OFFSET,
+    responses=described.OFFSET_READ,
+)
 async def upload_offset(upload_id: uuid.UUID, request: Request, user: StreamingUser) -> Response:
     """How many bytes of the upload are stored: resume from Upload-Offset."""
     snapshot = await blocking(
@@ -181,7 +190,12 @@ async def upload_offset(upload_id: uuid.UUID, request: Request, user: StreamingU
     return Response(status_code=200, headers=headers)
 
 
-@router.patch("/{upload_id}", status_code=204)
+@router.patch(
+    "/{upload_id}",
+    status_code=204,
+    openapi_extra=described.APPEND,
+    responses=described.APPENDED,
+)
 @reads_own_body()
 async def append_to_upload(
     upload_id: uuid.UUID, request: Request, user: StreamingUser, storage: StorageDep
@@ -256,7 +270,12 @@ async def _write(
                 await blocking(uploads.release, engine, upload_id=snapshot.id, token=lease.token)
 
 
-@router.delete("/{upload_id}", status_code=204)
+@router.delete(
+    "/{upload_id}",
+    status_code=204,
+    openapi_extra=described.TERMINATION,
+    responses=described.TERMINATED,
+)
 async def terminate_upload(
     upload_id: uuid.UUID, request: Request, user: StreamingUser, storage: StorageDep
 ) -> Response:

@@ -6,15 +6,11 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from app.schemas import StrictModel
+from app.schemas import NOT_BLANK, Milliseconds, StrictModel, Trimmed, left_out
 
-# Far beyond any recording, and still inside a 32-bit integer column on every database.
-MAX_MS = 2**31 - 1
-
-Milliseconds = Annotated[int, Field(ge=0, le=MAX_MS)]
-Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=NOT_BLANK), Trimmed]
 CriterionCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    str, StringConstraints(min_length=1, max_length=40, pattern=NOT_BLANK), Trimmed
 ]
 
 
@@ -39,17 +35,10 @@ class CommentCreate(StrictModel):
 class CommentUpdate(StrictModel):
     """Only the fields sent change; send end_ms or criterion_code as null to clear them."""
 
-    start_ms: Milliseconds | None = None
+    start_ms: Milliseconds = left_out()
     end_ms: Milliseconds | None = None
     criterion_code: CriterionCode | None = None
-    body: Body | None = None
-
-    @model_validator(mode="after")
-    def _required_fields_stay(self) -> Self:
-        for name in ("start_ms", "body"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be cleared")
-        return self
+    body: Body = left_out()
 
 
 class ReplyCreate(StrictModel):

@@ -9,10 +9,10 @@ reply joins the same thread.
 import uuid
 from collections.abc import Iterable, Sequence
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from app.access import scoped
-from app.access.conversation import may_read_thread
+from app.access.conversation import may_read_thread, thread_readable
 from app.access.recordings import RecordingAccess, recording_access, require_conversation
 from app.audit import service as audit
 from app.audit.context import SYSTEM, AuditContext
@@ -27,6 +27,7 @@ from app.review.comment_schemas import (
     ReplyCreate,
     ReplyRead,
 )
+from app.schemas import Page
 
 
 def comment_in_reach(
@@ -53,19 +54,51 @@ def author_names(db: Session, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid
 
 
 def list_threads(
-    db: Session, *, access: RecordingAccess, resolved: bool | None = None
+    db: Session, *, access: RecordingAccess, page: Page, resolved: bool | None = None
 ) -> list[CommentRead]:
-    """Threads ordered by their moment in the media, replies oldest first."""
-    statement = (
-        scoped(Comment, access.recording.organisation_id)
-        .where(Comment.recording_id == access.recording.id)
+    """A page of the threads this member may read, ordered by their moment in the media,
+    each with all its replies (oldest first), in three queries."""
+    recording = access.recording
+    shown = _readable_threads(db, access=access, resolved=resolved)
+    shown = shown[page.offset : page.offset + page.limit]
+    in_threads = or_(col(Comment.id).in_(shown), col(Comment.parent_id).in_(shown))
+    statement = scoped(Comment, recording.organisation_id).where(
+        Comment.recording_id == recording.id, in_threads
+    )
+    rows = db.exec(statement).all()
+    roots = {row.id: row for row in rows if row.parent_id is None}
+    replies = [row for row in rows if row.parent_id is not None]
+    return _threads(db, [roots[key] for key in shown if key in roots], replies)
+
+
+def _readable_threads(
+    db: Session, *, access: RecordingAccess, resolved: bool | None
+) -> list[uuid.UUID]:
+    """Every thread of the recording this member may read, in media order. Only their keys
+    are read; the blind rule (app/access/conversation.py) picks the readable ones."""
+    recording = access.recording
+    keys = (
+        select(col(Comment.id), col(Comment.author_user_id))
+        .where(
+            col(Comment.organisation_id) == recording.organisation_id,
+            col(Comment.recording_id) == recording.id,
+            col(Comment.parent_id).is_(None),
+        )
         .order_by(col(Comment.start_ms), col(Comment.created_at), col(Comment.id))
     )
-    rows = list(db.exec(statement))
-    roots = [row for row in rows if row.parent_id is None and may_read_thread(access, row)]
     if resolved is not None:
-        roots = [root for root in roots if (root.resolved_at is not None) is resolved]
-    return _threads(db, roots, [row for row in rows if row.parent_id is not None])
+        resolution = col(Comment.resolved_at)
+        keys = keys.where(resolution.is_not(None) if resolved else resolution.is_(None))
+    return [
+        thread_id
+        for thread_id, started_by in db.exec(keys)
+        if thread_readable(
+            blind=access.is_blind,
+            started_by=started_by,
+            reader=access.member.user_id,
+            practitioner=recording.owner_user_id,
+        )
+    ]
 
 
 def read_thread(db: Session, *, comment: Comment) -> CommentRead:

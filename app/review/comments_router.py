@@ -10,9 +10,11 @@ from app.access.recordings import RecordingAccess, RecordingAccessDep, require_c
 from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.models import Comment
 from app.review import comments as service
 from app.review.comment_schemas import CommentCreate, CommentRead, CommentUpdate, ReplyCreate
+from app.schemas import PageDep
 
 router = APIRouter(tags=["comments"])
 
@@ -41,33 +43,43 @@ ResolvedFilter = Annotated[
 ]
 
 
-@router.get("/recordings/{recording_id}/comments", response_model=list[CommentRead])
+@router.get(
+    "/recordings/{recording_id}/comments",
+    response_model=list[CommentRead],
+    responses=error_responses(403),
+)
 def list_comments(
-    access: ReviewableDep, db: SessionDep, resolved: ResolvedFilter = None
+    access: ReviewableDep, db: SessionDep, page: PageDep, resolved: ResolvedFilter = None
 ) -> list[CommentRead]:
-    """The recording's comment threads in media order, each with its replies."""
-    return service.list_threads(db, access=access, resolved=resolved)
+    """The recording's comment threads in media order, each with all its replies; a page
+    holds at most `limit` threads."""
+    return service.list_threads(db, access=access, page=page, resolved=resolved)
 
 
-@router.post("/recordings/{recording_id}/comments", response_model=CommentRead, status_code=201)
+@router.post(
+    "/recordings/{recording_id}/comments",
+    response_model=CommentRead,
+    status_code=201,
+    responses=error_responses(409),
+)
 def create_comment(body: CommentCreate, access: ReviewableDep, db: SessionDep) -> CommentRead:
     """Comment at a moment (and optional span) of the media, optionally on a criterion."""
     return service.create_comment(db, access=access, body=body)
 
 
-@router.get("/comments/{comment_id}", response_model=CommentRead)
+@router.get("/comments/{comment_id}", response_model=CommentRead, responses=error_responses(403))
 def read_comment(found: CommentDep, db: SessionDep) -> CommentRead:
     """The thread this comment or reply belongs to."""
     return service.read_thread(db, comment=found.comment)
 
 
-@router.patch("/comments/{comment_id}", response_model=CommentRead)
+@router.patch("/comments/{comment_id}", response_model=CommentRead, responses=error_responses(410))
 def update_comment(body: CommentUpdate, found: CommentDep, db: SessionDep) -> CommentRead:
     """Edit your own comment or reply; a reply only has a body to edit."""
     return service.update_comment(db, access=found.access, comment=found.comment, body=body)
 
 
-@router.delete("/comments/{comment_id}", status_code=204)
+@router.delete("/comments/{comment_id}", status_code=204, responses=error_responses(410))
 def delete_comment(found: CommentDep, db: SessionDep, context: AuditContextDep) -> Response:
     """Delete your own comment or reply; a comment with replies leaves a tombstone."""
     service.delete_comment(db, access=found.access, comment=found.comment, context=context)

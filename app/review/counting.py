@@ -8,17 +8,16 @@ earliest submitted. Observations where every criterion
 was N/A (no weighted percent) say nothing about fidelity and are left out.
 """
 
-import uuid
-
 from sqlalchemy import Subquery, case, func, select
 from sqlmodel import col
 
+from app.access.members import OrganisationId
 from app.access.observations import is_feedback
 from app.models import Observation
 from app.models.review import ObservationStatus, RaterRole
 
 
-def counted_observations(organisation_id: uuid.UUID) -> Subquery:
+def counted_observations(organisation_id: OrganisationId) -> Subquery:
     preference = func.row_number().over(
         partition_by=(col(Observation.recording_id), col(Observation.programme_id)),
         order_by=(

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.schemas import StrictModel
+from app.schemas import NOT_BLANK, StrictModel, Trimmed
 
-Section = Annotated[str, StringConstraints(strip_whitespace=True, max_length=8000)]
-Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Section = Annotated[str, StringConstraints(max_length=8000), Trimmed]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=NOT_BLANK), Trimmed]
 
 
 class ReflectionWrite(StrictModel):

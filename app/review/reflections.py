@@ -24,6 +24,7 @@ from app.review.reflection_schemas import (
     ReflectionReplyRead,
     ReflectionWrite,
 )
+from app.schemas import Page
 
 SECTIONS = ("went_well", "do_differently", "want_help", "notes")
 
@@ -106,13 +107,13 @@ def share(
     return read(access, reflection)
 
 
-def list_replies(db: Session, *, reflection: Reflection) -> list[ReflectionReplyRead]:
+def list_replies(db: Session, *, reflection: Reflection, page: Page) -> list[ReflectionReplyRead]:
     statement = (
         scoped(ReflectionReply, reflection.organisation_id)
         .where(ReflectionReply.reflection_id == reflection.id)
         .order_by(col(ReflectionReply.created_at), col(ReflectionReply.id))
     )
-    replies = list(db.exec(statement))
+    replies = list(db.exec(page.of(statement)))
     names = author_names(db, [reply.author_user_id for reply in replies])
     return [_reply_read(reply, names) for reply in replies]
 

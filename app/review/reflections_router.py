@@ -10,6 +10,7 @@ from app.access.recordings import RecordingAccess, RecordingAccessDep
 from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.models import Reflection
 from app.review import reflections as service
 from app.review.reflection_schemas import (
@@ -18,6 +19,7 @@ from app.review.reflection_schemas import (
     ReflectionReplyRead,
     ReflectionWrite,
 )
+from app.schemas import PageDep
 
 router = APIRouter(tags=["reflections"])
 
@@ -70,13 +72,18 @@ def share_reflection(
 
 
 @router.get("/reflections/{reflection_id}/replies", response_model=list[ReflectionReplyRead])
-def list_reflection_replies(found: ReflectionDep, db: SessionDep) -> list[ReflectionReplyRead]:
+def list_reflection_replies(
+    found: ReflectionDep, db: SessionDep, page: PageDep
+) -> list[ReflectionReplyRead]:
     """The thread under a reflection, oldest first."""
-    return service.list_replies(db, reflection=found.reflection)
+    return service.list_replies(db, reflection=found.reflection, page=page)
 
 
 @router.post(
-    "/reflections/{reflection_id}/replies", response_model=ReflectionReplyRead, status_code=201
+    "/reflections/{reflection_id}/replies",
+    response_model=ReflectionReplyRead,
+    status_code=201,
+    responses=error_responses(409),
 )
 def reply_to_reflection(
     body: ReflectionReplyCreate, found: ReflectionDep, db: SessionDep

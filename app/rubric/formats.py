@@ -132,7 +132,8 @@ def _row_criterion(
         "level_descriptors": cells[len(FIXED_COLUMNS) :],
     }
     try:
-        criterion = CriterionData.model_validate(raw)
+        # Cells are text: "1.5", "3" and "yes" read as what they say (a JSON body is strict).
+        criterion = CriterionData.model_validate(raw, strict=False)
     except ValidationError as error:
         return None, pydantic_problems(error, line=where.line)
     return criterion, criterion_problems(criterion, scale, where)

@@ -1,7 +1,7 @@
 """Finding rubrics, their versions and criteria, always within the caller's organisation."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlmodel import Session, col
 
@@ -9,15 +9,16 @@ from app.access import Member, load_scoped, scoped
 from app.errors import NotFound
 from app.models import Rubric, RubricCriterion, RubricVersion
 from app.rubric.schemas import CriterionData, RubricContent, ScaleLevel
+from app.schemas import Page
 
 
 def list_rubrics(
-    db: Session, *, member: Member, programme_id: uuid.UUID | None = None
+    db: Session, *, member: Member, page: Page, programme_id: uuid.UUID | None = None
 ) -> list[Rubric]:
-    statement = scoped(Rubric, member.organisation_id).order_by(col(Rubric.title))
+    statement = scoped(Rubric, member.organisation_id).order_by(col(Rubric.title), col(Rubric.id))
     if programme_id is not None:
         statement = statement.where(Rubric.programme_id == programme_id)
-    return list(db.exec(statement))
+    return list(db.exec(page.of(statement)))
 
 
 def get_rubric(db: Session, *, member: Member, rubric_id: uuid.UUID) -> Rubric:
@@ -75,6 +76,23 @@ def criteria_of(db: Session, *, version: RubricVersion) -> list[RubricCriterion]
         .order_by(col(RubricCriterion.position))
     )
     return list(db.exec(statement))
+
+
+def criteria_of_versions(
+    db: Session, *, organisation_id: uuid.UUID, version_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[RubricCriterion]]:
+    """The criteria of each of these versions, in order, in one query."""
+    found: dict[uuid.UUID, list[RubricCriterion]] = {version_id: [] for version_id in version_ids}
+    if not version_ids:
+        return found
+    statement = (
+        scoped(RubricCriterion, organisation_id)
+        .where(col(RubricCriterion.rubric_version_id).in_(version_ids))
+        .order_by(col(RubricCriterion.position))
+    )
+    for criterion in db.exec(statement):
+        found[criterion.rubric_version_id].append(criterion)
+    return found
 
 
 def content_of(version: RubricVersion, criteria: Sequence[RubricCriterion]) -> RubricContent:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.access import LeadDep, MemberDep
 from app.audit.context import AuditContextDep
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.models import Rubric, RubricCriterion, RubricVersion
 from app.request_guard import reads_own_body
 from app.rubric import exchange, reads, service
@@ -23,6 +24,7 @@ from app.rubric.schemas import (
     VersionSummary,
 )
 from app.rubric.uploads import MAX_REQUEST_BYTES, file_request_body, uploaded_text
+from app.schemas import PageDep
 
 router = APIRouter(prefix="/organisations/{organisation_id}/rubrics", tags=["rubrics"])
 
@@ -73,13 +75,14 @@ def _version_read(db: Session, rubric: Rubric, version: RubricVersion) -> Rubric
 
 @router.get("", response_model=list[RubricRead])
 def list_rubrics(
-    member: MemberDep, db: SessionDep, programme_id: uuid.UUID | None = None
+    member: MemberDep, db: SessionDep, page: PageDep, programme_id: uuid.UUID | None = None
 ) -> list[RubricRead]:
-    """The organisation's rubrics with their versions, optionally of one programme."""
-    return _rubric_read(db, reads.list_rubrics(db, member=member, programme_id=programme_id))
+    """The organisation's rubrics by title with their versions, optionally of one programme."""
+    rubrics = reads.list_rubrics(db, member=member, page=page, programme_id=programme_id)
+    return _rubric_read(db, rubrics)
 
 
-@router.post("", response_model=RubricRead, status_code=201)
+@router.post("", response_model=RubricRead, status_code=201, responses=error_responses(409))
 def create_rubric(
     body: RubricCreate, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> RubricRead:
@@ -93,6 +96,7 @@ def create_rubric(
     response_model=RubricRead,
     status_code=201,
     openapi_extra=file_request_body("text/csv", "text/plain"),
+    responses=error_responses(409, 415),
 )
 @reads_own_body(MAX_REQUEST_BYTES)
 def import_csv(
@@ -128,6 +132,7 @@ def import_csv(
     response_model=RubricRead,
     status_code=201,
     openapi_extra=file_request_body("application/json"),
+    responses=error_responses(409, 415),
 )
 @reads_own_body(MAX_REQUEST_BYTES)
 def import_json(
@@ -151,7 +156,12 @@ def read_rubric(rubric_id: uuid.UUID, member: MemberDep, db: SessionDep) -> Rubr
     return _rubric_read(db, [reads.get_rubric(db, member=member, rubric_id=rubric_id)])[0]
 
 
-@router.post("/{rubric_id}/versions", response_model=RubricVersionRead, status_code=201)
+@router.post(
+    "/{rubric_id}/versions",
+    response_model=RubricVersionRead,
+    status_code=201,
+    responses=error_responses(409),
+)
 def create_next_version(
     rubric_id: uuid.UUID, lead: LeadDep, db: SessionDep, context: AuditContextDep
 ) -> RubricVersionRead:
@@ -169,7 +179,11 @@ def read_version(
     return _version_read(db, rubric, row)
 
 
-@router.put("/{rubric_id}/versions/{version}", response_model=RubricVersionRead)
+@router.put(
+    "/{rubric_id}/versions/{version}",
+    response_model=RubricVersionRead,
+    responses=error_responses(409),
+)
 def update_version(
     rubric_id: uuid.UUID,
     version: VersionNumber,
@@ -185,7 +199,11 @@ def update_version(
     return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), row)
 
 
-@router.post("/{rubric_id}/versions/{version}/publish", response_model=RubricVersionRead)
+@router.post(
+    "/{rubric_id}/versions/{version}/publish",
+    response_model=RubricVersionRead,
+    responses=error_responses(409),
+)
 def publish_version(
     rubric_id: uuid.UUID,
     version: VersionNumber,
@@ -200,7 +218,11 @@ def publish_version(
     return _version_read(db, reads.get_rubric(db, member=lead, rubric_id=rubric_id), row)
 
 
-@router.post("/{rubric_id}/versions/{version}/retire", response_model=RubricVersionRead)
+@router.post(
+    "/{rubric_id}/versions/{version}/retire",
+    response_model=RubricVersionRead,
+    responses=error_responses(409),
+)
 def retire_version(
     rubric_id: uuid.UUID,
     version: VersionNumber,

@@ -2,19 +2,23 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas import StrictModel
+from app.schemas import JsonBool, JsonFloat, JsonInt, StrictModel
 
 MAX_CRITERIA = 50
 MAX_LEVELS = 10
 JSON_FORMAT = "tandem.rubric.v1"
 
 
+# A level of a scale, as rubrics, scores and objectives give it.
+Level = Annotated[JsonInt, Field(ge=0, le=100)]
+
+
 class ScaleLevel(StrictModel):
-    level: int = Field(ge=0, le=100)
+    level: Level
     label: str = Field(max_length=100)
 
 
@@ -23,9 +27,9 @@ class CriterionData(StrictModel):
     code: str = Field(max_length=40)
     title: str = Field(max_length=300)
     guidance: str = Field(default="", max_length=4000)
-    weight: float = Field(allow_inf_nan=False)
-    min_level: int | None = None
-    na_allowed: bool = False
+    weight: JsonFloat
+    min_level: Level | None = None
+    na_allowed: JsonBool = False
     level_descriptors: list[str] = Field(max_length=MAX_LEVELS)
 
 
@@ -33,15 +37,13 @@ class RubricContent(StrictModel):
     """What a version holds. Rules across fields are checked by `validation`."""
 
     scale: list[ScaleLevel] = Field(max_length=MAX_LEVELS)
-    fidelity_threshold_percent: float = Field(ge=0, le=100, allow_inf_nan=False)
+    fidelity_threshold_percent: Annotated[JsonFloat, Field(ge=0, le=100)]
     criteria: list[CriterionData] = Field(default_factory=list, max_length=MAX_CRITERIA)
 
 
 class RubricContentInput(RubricContent):
     # Without a threshold, the organisation's fidelity default applies.
-    fidelity_threshold_percent: float | None = Field(  # type: ignore[assignment]
-        default=None, ge=0, le=100, allow_inf_nan=False
-    )
+    fidelity_threshold_percent: Annotated[JsonFloat, Field(ge=0, le=100)] | None = None  # type: ignore[assignment]
 
 
 class RubricCreate(RubricContentInput):

@@ -86,8 +86,22 @@ async function send(method, path, body, retryCsrf) {
   throw error;
 }
 
+// Lists answer a page at a time (`limit` items from `offset` on); a short page is the last.
+// 500 is the largest page most lists allow (the schema says each one's).
+async function getAll(path, pageSize = 500) {
+  const items = [];
+  const joiner = path.includes("?") ? "&" : "?";
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await send("GET", `${path}${joiner}limit=${pageSize}&offset=${offset}`, undefined, false);
+    items.push(...page);
+    if (page.length < pageSize) return items;
+  }
+}
+
 export const api = {
   get: (path) => send("GET", path, undefined, false),
+  /** Every item of a list, page after page. */
+  getAll,
   post: (path, body) => send("POST", path, body, true),
   put: (path, body) => send("PUT", path, body, true),
   patch: (path, body) => send("PATCH", path, body, true),

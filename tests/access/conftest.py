@@ -135,12 +135,17 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 @pytest.fixture
 def world(app: FastAPI, matrix_client: TestClient, db: Session, video: bytes) -> World:
+    return build_world(app, db, matrix_client, video)
+
+
+def build_world(app: FastAPI, db: Session, client: TestClient, video: bytes) -> World:
+    """A new organisation with everything in the world (tests/contract builds many)."""
     cast = _cast(db)
     scene = build_scene(db, cast)
     _store_media(app, db, scene.recording, video)
     spare_member = make_user(db, cast.organisation, Role.practitioner)
     return World(
-        client=matrix_client,
+        client=client,
         cast=cast,
         scene=scene,
         objective=_objective(db, cast, scene.coach_observation),

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Comment, Recording, RecordingStatus
-from tests.factories import make_programme, make_ready_recording
+from tests.factories import make_programme, make_ready_recording, make_second_rater
 from tests.review.conversation_cast import (
     EVERYONE,
     NON_PARTICIPANTS,
@@ -307,3 +307,27 @@ def test_commenting_changes_nothing_else_on_the_recording(cast: Cast, db: Sessio
     assert recording is not None
     assert (recording.last_reviewed_at, recording.status) == (None, RecordingStatus.ready)
     assert len(db.exec(select(Comment)).all()) == 2
+
+
+def test_a_blind_rater_pages_through_only_the_threads_they_may_read(
+    cast: Cast, db: Session
+) -> None:
+    """Double coding keeps a second rater who has not submitted blind to the other raters'
+    threads; pages are cut from what they may read, each thread with all its replies."""
+    make_second_rater(db, cast.recording, cast.people["second_rater"])
+    for moment, who in enumerate(["coach", "owner", "second_rater", "coach", "owner"]):
+        thread = _comment(cast, who, start_ms=moment * 1000, body=f"{who} at {moment}")
+        _reply(cast, thread["id"], "owner")
+    headers = cast.auth("second_rater")
+    pages = [
+        cast.client.get(_comments_url(cast), params={"limit": 2, "offset": offset}, headers=headers)
+        for offset in (0, 2, 4)
+    ]
+    assert [[c["body"] for c in page.json()] for page in pages] == [
+        ["owner at 1", "second_rater at 2"],
+        ["owner at 4"],
+        [],
+    ]
+    assert all(len(c["replies"]) == 1 for page in pages for c in page.json())
+    everything = cast.client.get(_comments_url(cast), params={"limit": 500}, headers=headers)
+    assert len(everything.json()) == 3

@@ -1,7 +1,6 @@
 """Inter-rater agreement of a rubric's double-coded observations."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from app.access import LeadDep
 from app.db import SessionDep
 from app.review.agreement_report import service
 from app.review.agreement_report.schemas import AgreementReport
+from app.schemas import IsoDate
 
 router = APIRouter(prefix="/organisations/{organisation_id}/agreement", tags=["review"])
 
@@ -20,8 +20,8 @@ def read_agreement(
     db: SessionDep,
     rubric_id: uuid.UUID,
     rubric_version_id: uuid.UUID | None = None,
-    period_from: Annotated[date | None, Query(alias="from")] = None,
-    period_to: Annotated[date | None, Query(alias="to")] = None,
+    period_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    period_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     recording_id: Annotated[list[uuid.UUID] | None, Query()] = None,
 ) -> AgreementReport:
     """Agreement between raters on a rubric (leads), overall and per criterion: exact and

@@ -7,11 +7,12 @@ run is the moment a practitioner was certified (the latest such moment counts).
 """
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, select
 from sqlmodel import col
 
+from app.access.members import OrganisationId
 from app.models import ReviewSettings, RubricVersion
 from app.review.counting import counted_observations
 from app.review.settings.service import setting_column
@@ -30,7 +31,7 @@ PARAMETERS = (
 
 
 def ordered_observations(
-    organisation_id: uuid.UUID, *, conditions: Sequence[Condition]
+    organisation_id: OrganisationId, *, conditions: Sequence[Condition]
 ) -> Subquery:
     """Counted observations numbered newest first (rn) with the running count of failures."""
     counted = counted_observations(organisation_id)
@@ -77,14 +78,15 @@ def _when(condition: ColumnElement[bool], value: ColumnElement[object]) -> Colum
 
 
 def status_query(ordered: Subquery) -> Select[tuple[object, ...]]:
-    """One row per practitioner and programme with everything the status is made of."""
+    """One row per practitioner and programme with everything the status is made of, by
+    programme then practitioner (ids: a stable order to page through)."""
     rows = _with_streaks(ordered)
     c = rows.c
     latest = c.rn == 1
     passed = case((c.meets_fidelity, 1), else_=0)
     in_recent = c.rn <= c.drift_window
     in_previous = and_(c.rn > c.drift_window, c.rn <= 2 * c.drift_window)
-    return select(
+    statement = select(
         c.practitioner_user_id,
         c.programme_id,
         func.count().label("observations"),
@@ -101,9 +103,13 @@ def status_query(ordered: Subquery) -> Select[tuple[object, ...]]:
         ).label("certified_at"),
         *(getattr(c, name) for name in PARAMETERS),
     ).group_by(c.practitioner_user_id, c.programme_id, *(getattr(c, name) for name in PARAMETERS))
+    return statement.order_by(c.programme_id, c.practitioner_user_id)
 
 
-def latest_query(ordered: Subquery) -> Select[tuple[object, ...]]:
+def latest_query(
+    ordered: Subquery, *, practitioners: Collection[uuid.UUID]
+) -> Select[tuple[object, ...]]:
+    """The latest observations in the rolling window of these practitioners."""
     c = ordered.c
     return (
         select(
@@ -115,6 +121,6 @@ def latest_query(ordered: Subquery) -> Select[tuple[object, ...]]:
             c.weighted_percent,
             c.meets_fidelity,
         )
-        .where(c.rn <= c.rolling_window)
+        .where(c.rn <= c.rolling_window, c.practitioner_user_id.in_(practitioners))
         .order_by(c.practitioner_user_id, c.programme_id, c.rn)
     )

@@ -8,6 +8,7 @@ from app.access import MemberDep
 from app.db import SessionDep
 from app.review.fidelity import service
 from app.review.fidelity.schemas import FidelityStatus
+from app.schemas import PageDep
 
 router = APIRouter(prefix="/organisations/{organisation_id}/fidelity", tags=["review"])
 
@@ -16,6 +17,7 @@ router = APIRouter(prefix="/organisations/{organisation_id}/fidelity", tags=["re
 def read_fidelity(
     member: MemberDep,
     db: SessionDep,
+    page: PageDep,
     programme_id: uuid.UUID | None = None,
     practitioner_user_id: uuid.UUID | None = None,
 ) -> list[FidelityStatus]:
@@ -23,5 +25,9 @@ def read_fidelity(
     fidelity, whether it meets the threshold, drift, certification. Leads see everyone,
     supervisors their team, coaches their practitioners, practitioners themselves."""
     return service.fidelity_status(
-        db, member=member, programme_id=programme_id, practitioner_user_id=practitioner_user_id
+        db,
+        member=member,
+        page=page,
+        programme_id=programme_id,
+        practitioner_user_id=practitioner_user_id,
     )

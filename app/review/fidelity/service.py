@@ -1,38 +1,47 @@
-"""Fidelity status per practitioner per programme, from one aggregate query and one query
-for the latest observations. Whose figures a member sees, and which observations go into
-them for that member, is app/access/figures.py's rule."""
+"""Fidelity status per practitioner per programme, a page of them from one aggregate query
+and one query for their latest observations. Whose figures a member sees, and which
+observations go into them for that member, is app/access/figures.py's rule."""
 
 import uuid
 from collections import defaultdict
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import Select, Subquery, bindparam
 from sqlmodel import Session
 
 from app.access import Member, figures
+from app.access.members import MemberTemplate, bound_to
+from app.models import Role
 from app.models.base import utcnow
 from app.review.fidelity import queries
 from app.review.fidelity.schemas import FidelityStatus, ObservationSummary
+from app.schemas import Page
 
 
 def fidelity_status(
     db: Session,
     *,
     member: Member,
+    page: Page,
     programme_id: uuid.UUID | None = None,
     practitioner_user_id: uuid.UUID | None = None,
 ) -> list[FidelityStatus]:
-    conditions: list[queries.Condition] = [
-        lambda counted: figures.practitioner_rule(member, counted.c.practitioner_user_id),
-        lambda counted: figures.not_blind(member, counted.c.recording_id),
-    ]
-    if programme_id is not None:
-        conditions.append(lambda counted: counted.c.programme_id == programme_id)
-    if practitioner_user_id is not None:
-        conditions.append(lambda counted: counted.c.practitioner_user_id == practitioner_user_id)
-    ordered = queries.ordered_observations(member.organisation_id, conditions=conditions)
+    ordered, status = _statements(
+        member.roles, programme_id is not None, practitioner_user_id is not None
+    )
+    values = {
+        **bound_to(member),
+        "programme_id": programme_id,
+        "practitioner_user_id": practitioner_user_id,
+    }
+    rows = db.execute(page.of(status), values).all()
+    if not rows:
+        return []
     latest: dict[tuple[Any, Any], list[ObservationSummary]] = defaultdict(list)
-    for row in db.execute(queries.latest_query(ordered)):
+    practitioners = {row.practitioner_user_id for row in rows}
+    for row in db.execute(queries.latest_query(ordered, practitioners=practitioners), values):
         latest[(row.practitioner_user_id, row.programme_id)].append(
             ObservationSummary(
                 observation_id=row.id,
@@ -42,11 +51,28 @@ def fidelity_status(
                 meets_fidelity=row.meets_fidelity,
             )
         )
-    statuses = [
-        _status(row, latest[(row.practitioner_user_id, row.programme_id)])
-        for row in db.execute(queries.status_query(ordered))
+    return [_status(row, latest[(row.practitioner_user_id, row.programme_id)]) for row in rows]
+
+
+@lru_cache(maxsize=256)
+def _statements(
+    roles: frozenset[Role], by_programme: bool, by_practitioner: bool
+) -> tuple[Subquery, Select[tuple[object, ...]]]:
+    """The observations counted and the status query, built once per set of roles and
+    filters (see `MemberTemplate`): building them cost more than running them."""
+    member = MemberTemplate(roles)
+    conditions: list[queries.Condition] = [
+        lambda counted: figures.practitioner_rule(member, counted.c.practitioner_user_id),
+        lambda counted: figures.not_blind(member, counted.c.recording_id),
     ]
-    return sorted(statuses, key=lambda s: (str(s.programme_id), str(s.practitioner_user_id)))
+    if by_programme:
+        conditions.append(lambda counted: counted.c.programme_id == bindparam("programme_id"))
+    if by_practitioner:
+        conditions.append(
+            lambda counted: counted.c.practitioner_user_id == bindparam("practitioner_user_id")
+        )
+    ordered = queries.ordered_observations(member.organisation_id, conditions=conditions)
+    return ordered, queries.status_query(ordered)
 
 
 def _drift_reasons(row: Any) -> list[str]:

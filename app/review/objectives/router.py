@@ -11,6 +11,7 @@ from app.access.objectives import objective_for, require_write
 from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.models import LearningObjective
 from app.models.review import ObjectiveStatus
 from app.review.objectives import reads, service
@@ -23,6 +24,7 @@ from app.review.objectives.schemas import (
     ObjectiveRead,
     ObjectiveUpdate,
 )
+from app.schemas import PageDep
 
 router = APIRouter(tags=["objectives"])
 
@@ -54,13 +56,14 @@ WritableObjectiveDep = Annotated[ObjectiveAccess, Depends(_writable_objective)]
 def list_objectives(
     member: MemberDep,
     db: SessionDep,
+    page: PageDep,
     practitioner_user_id: uuid.UUID | None = None,
     status: ObjectiveStatus | None = None,
 ) -> list[ObjectiveRead]:
-    """Objectives the caller may see: their own, of the practitioners they coach or
-    supervise; leads see all. Each says whether it is ready to be marked achieved."""
+    """Objectives the caller may see, newest first: their own, of the practitioners they
+    coach or supervise; leads see all. Each says whether it is ready to be marked achieved."""
     rows = service.list_objectives(
-        db, member=member, practitioner_user_id=practitioner_user_id, status=status
+        db, member=member, page=page, practitioner_user_id=practitioner_user_id, status=status
     )
     return reads.objectives_read(db, member=member, objectives=rows)
 
@@ -101,7 +104,12 @@ def add_note(body: NoteCreate, access: WritableObjectiveDep, db: SessionDep) -> 
     return NoteRead.model_validate(note)
 
 
-@router.post("/objectives/{objective_id}/evidence", response_model=EvidenceRead, status_code=201)
+@router.post(
+    "/objectives/{objective_id}/evidence",
+    response_model=EvidenceRead,
+    status_code=201,
+    responses=error_responses(409),
+)
 def add_evidence(
     body: EvidenceCreate, access: WritableObjectiveDep, db: SessionDep
 ) -> EvidenceRead:

@@ -2,32 +2,35 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.models.review import EvidenceKind, ObjectiveStatus
-from app.schemas import StrictModel
+from app.rubric.schemas import Level
+from app.schemas import IsoDate, StrictModel, left_out
 
 
 class ObjectiveCriterionInput(StrictModel):
     criterion_id: uuid.UUID
-    target_level: int
+    target_level: Level
 
 
 class ObjectiveCreate(StrictModel):
     practitioner_user_id: uuid.UUID
     title: str = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=20_000)
-    target_date: date | None = None
+    target_date: IsoDate | None = None
     criteria: list[ObjectiveCriterionInput] = Field(default_factory=list, max_length=50)
 
 
 class ObjectiveUpdate(StrictModel):
-    """Fields left out keep their value; `criteria`, when given, replaces the links."""
+    """Fields left out keep their value; `criteria`, when given, replaces the links; send
+    target_date as null to clear it."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    description: str | None = Field(default=None, max_length=20_000)
-    target_date: date | None = None
+    title: Annotated[str, Field(min_length=1, max_length=300)] = left_out()
+    description: Annotated[str, Field(max_length=20_000)] = left_out()
+    target_date: IsoDate | None = None
     status: ObjectiveStatus | None = None
     criteria: list[ObjectiveCriterionInput] | None = Field(default=None, max_length=50)
 

@@ -31,12 +31,14 @@ from app.review.objectives.schemas import (
     ObjectiveCriterionInput,
     ObjectiveUpdate,
 )
+from app.schemas import Page
 
 
 def list_objectives(
     db: Session,
     *,
     member: Member,
+    page: Page,
     practitioner_user_id: uuid.UUID | None = None,
     status: ObjectiveStatus | None = None,
 ) -> list[LearningObjective]:
@@ -45,7 +47,10 @@ def list_objectives(
         statement = statement.where(LearningObjective.practitioner_user_id == practitioner_user_id)
     if status is not None:
         statement = statement.where(LearningObjective.status == status)
-    return list(db.exec(statement.order_by(col(LearningObjective.created_at).desc())))
+    newest_first = statement.order_by(
+        col(LearningObjective.created_at).desc(), col(LearningObjective.id)
+    )
+    return list(db.exec(page.of(newest_first)))
 
 
 def create_objective(

@@ -14,6 +14,7 @@ from app.models.review import ObservationStatus
 from app.review.observations import service, validation
 from app.review.observations.schemas import ObservationAmend
 from app.review.observations.validation import VersionCriteria
+from app.schemas import Page
 
 
 def amend(
@@ -85,8 +86,10 @@ def _snapshot(row: ObservationScore, rubric: VersionCriteria) -> dict[str, Any]:
     }
 
 
-def list_revisions(db: Session, *, observation: Observation) -> list[ObservationRevision]:
+def list_revisions(
+    db: Session, *, observation: Observation, page: Page
+) -> list[ObservationRevision]:
     statement = scoped(ObservationRevision, observation.organisation_id).where(
         ObservationRevision.observation_id == observation.id
     )
-    return list(db.exec(statement.order_by(col(ObservationRevision.revision))))
+    return list(db.exec(page.of(statement.order_by(col(ObservationRevision.revision)))))

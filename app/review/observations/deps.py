@@ -13,6 +13,7 @@ from app.access.observations import observation_for, require_rater
 from app.access.recordings import recording_access, require_manager
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
+from app.error_docs import answers
 from app.errors import NotFound
 from app.models import Observation, Role, SecondRaterAssignment, User
 
@@ -31,12 +32,14 @@ def _observation(observation_id: uuid.UUID, user: CurrentUser, db: SessionDep) -
 ObservationDep = Annotated[ObservationAccess, Depends(_observation)]
 
 
-def _rater_observation(access: ObservationDep) -> ObservationAccess:
+@answers(403)
+async def _rater_observation(access: ObservationDep) -> ObservationAccess:
     require_rater(access.member, access.observation)
     return access
 
 
-def _lead_observation(access: ObservationDep) -> ObservationAccess:
+@answers(403)
+async def _lead_observation(access: ObservationDep) -> ObservationAccess:
     require_role(access.member, Role.lead)
     return access
 

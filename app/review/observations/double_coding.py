@@ -27,6 +27,7 @@ from app.models import (
 from app.models.organisation import AssignmentKind
 from app.models.review import ObservationStatus
 from app.review.settings.service import settings_for
+from app.schemas import Page
 
 
 def assign_second_rater(
@@ -92,12 +93,17 @@ def _assign(
     return assignment
 
 
-def list_second_raters(db: Session, *, access: RecordingAccess) -> list[SecondRaterAssignment]:
+def list_second_raters(
+    db: Session, *, access: RecordingAccess, page: Page
+) -> list[SecondRaterAssignment]:
     require_manager(access)
     statement = scoped(SecondRaterAssignment, access.member.organisation_id).where(
         SecondRaterAssignment.recording_id == access.recording.id
     )
-    return list(db.exec(statement.order_by(col(SecondRaterAssignment.created_at))))
+    oldest_first = statement.order_by(
+        col(SecondRaterAssignment.created_at), col(SecondRaterAssignment.id)
+    )
+    return list(db.exec(page.of(oldest_first)))
 
 
 def remove_second_rater(

@@ -1,38 +1,41 @@
-"""Observations as their readers see them, filtered by the policy in one query."""
+"""Observations as their readers see them, filtered by the policy in one query, and read
+in a fixed number of queries however many there are."""
 
 import uuid
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 
 from sqlmodel import Session, col
 
 from app.access import Member, scoped
 from app.access.observations import visible
-from app.models import Observation
+from app.models import Observation, ObservationScore
 from app.models.review import ObservationStatus
-from app.review.observations import service
 from app.review.observations.schemas import Moment, ObservationRead, ScoreRead
+from app.review.observations.validation import VersionCriteria, load_versions
 from app.rubric import scoring
+from app.schemas import Page
 
 
 def list_for_recording(
-    db: Session, *, member: Member, recording_id: uuid.UUID
+    db: Session, *, member: Member, recording_id: uuid.UUID, page: Page
 ) -> list[ObservationRead]:
     statement = (
         scoped(Observation, member.organisation_id)
         .where(Observation.recording_id == recording_id, visible(member))
-        .order_by(col(Observation.created_at))
+        .order_by(col(Observation.created_at), col(Observation.id))
     )
-    return [observation_read(db, row) for row in db.exec(statement)]
+    return observation_reads(db, list(db.exec(page.of(statement))))
 
 
 def list_in_organisation(
     db: Session,
     *,
     member: Member,
+    page: Page,
     practitioner_user_id: uuid.UUID | None = None,
     rater_user_id: uuid.UUID | None = None,
     status: ObservationStatus | None = None,
-    limit: int = 50,
-    offset: int = 0,
 ) -> list[ObservationRead]:
     """Newest first: a coach's queue of drafts, a practitioner's scores, a lead's overview."""
     statement = scoped(Observation, member.organisation_id).where(visible(member))
@@ -43,12 +46,47 @@ def list_in_organisation(
     if status is not None:
         statement = statement.where(Observation.status == status)
     statement = statement.order_by(col(Observation.updated_at).desc(), col(Observation.id))
-    return [observation_read(db, row) for row in db.exec(statement.limit(limit).offset(offset))]
+    return observation_reads(db, list(db.exec(page.of(statement))))
 
 
 def observation_read(db: Session, observation: Observation) -> ObservationRead:
-    rubric = service.rubric_of(db, observation)
-    rows = {row.criterion_id: row for row in service.scores_of(db, observation)}
+    return observation_reads(db, [observation])[0]
+
+
+def observation_reads(db: Session, observations: Sequence[Observation]) -> list[ObservationRead]:
+    """Observations with their scores and verdicts: three queries for any number of them
+    (their rubric versions, those versions' criteria, their scores)."""
+    if not observations:
+        return []
+    organisation_id = observations[0].organisation_id
+    rubrics = load_versions(
+        db,
+        organisation_id=organisation_id,
+        version_ids={observation.rubric_version_id for observation in observations},
+    )
+    scores = _scores(db, organisation_id, [observation.id for observation in observations])
+    return [
+        _read(observation, rubrics[observation.rubric_version_id], scores[observation.id])
+        for observation in observations
+    ]
+
+
+def _scores(
+    db: Session, organisation_id: uuid.UUID, observation_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[ObservationScore]]:
+    statement = scoped(ObservationScore, organisation_id).where(
+        col(ObservationScore.observation_id).in_(observation_ids)
+    )
+    found: dict[uuid.UUID, list[ObservationScore]] = defaultdict(list)
+    for row in db.exec(statement):
+        found[row.observation_id].append(row)
+    return found
+
+
+def _read(
+    observation: Observation, rubric: VersionCriteria, score_rows: list[ObservationScore]
+) -> ObservationRead:
+    rows = {row.criterion_id: row for row in score_rows}
     scores = [
         ScoreRead(
             criterion_id=criterion.id,

@@ -10,6 +10,7 @@ from app.access.observations import ScoringDep, require_observations
 from app.access.recordings import RecordingAccessDep, RecordingManagerDep
 from app.audit.context import AuditContextDep
 from app.db import SessionDep
+from app.error_docs import error_responses
 from app.models.review import ObservationStatus
 from app.review.observations import amendments, double_coding, reads, service
 from app.review.observations.deps import (
@@ -28,7 +29,7 @@ from app.review.observations.schemas import (
     SecondRaterCreate,
     SecondRaterRead,
 )
-from app.schemas import PageOffset
+from app.schemas import Page, PageDep, PageOffset
 
 router = APIRouter(tags=["observations"])
 
@@ -49,24 +50,34 @@ def list_organisation_observations(
     return reads.list_in_organisation(
         db,
         member=member,
+        page=Page(limit, offset),
         practitioner_user_id=practitioner_user_id,
         rater_user_id=rater_user_id,
         status=status,
-        limit=limit,
-        offset=offset,
     )
 
 
-@router.get("/recordings/{recording_id}/observations", response_model=list[ObservationRead])
-def list_observations(access: RecordingAccessDep, db: SessionDep) -> list[ObservationRead]:
-    """The recording's observations the caller may see: their own drafts, and submitted
-    ones (hidden from a rater until they have submitted their own)."""
+@router.get(
+    "/recordings/{recording_id}/observations",
+    response_model=list[ObservationRead],
+    responses=error_responses(403),
+)
+def list_observations(
+    access: RecordingAccessDep, db: SessionDep, page: PageDep
+) -> list[ObservationRead]:
+    """The recording's observations the caller may see, oldest first: their own drafts, and
+    submitted ones (hidden from a rater until they have submitted their own)."""
     require_observations(access)
-    return reads.list_for_recording(db, member=access.member, recording_id=access.recording.id)
+    return reads.list_for_recording(
+        db, member=access.member, recording_id=access.recording.id, page=page
+    )
 
 
 @router.post(
-    "/recordings/{recording_id}/observations", response_model=ObservationRead, status_code=201
+    "/recordings/{recording_id}/observations",
+    response_model=ObservationRead,
+    status_code=201,
+    responses=error_responses(409),
 )
 def create_observation(
     body: ObservationCreate, access: ScoringDep, db: SessionDep, context: AuditContextDep
@@ -83,7 +94,9 @@ def read_observation(access: ObservationDep, db: SessionDep) -> ObservationRead:
     return reads.observation_read(db, access.observation)
 
 
-@router.patch("/observations/{observation_id}", response_model=ObservationRead)
+@router.patch(
+    "/observations/{observation_id}", response_model=ObservationRead, responses=error_responses(409)
+)
 def update_observation(
     body: ObservationDraftUpdate, access: ObservationDep, db: SessionDep, context: AuditContextDep
 ) -> ObservationRead:
@@ -94,7 +107,7 @@ def update_observation(
     return reads.observation_read(db, row)
 
 
-@router.delete("/observations/{observation_id}", status_code=204)
+@router.delete("/observations/{observation_id}", status_code=204, responses=error_responses(409))
 def delete_observation(
     access: ObservationDep, db: SessionDep, context: AuditContextDep
 ) -> Response:
@@ -103,7 +116,11 @@ def delete_observation(
     return Response(status_code=204)
 
 
-@router.post("/observations/{observation_id}/submit", response_model=ObservationRead)
+@router.post(
+    "/observations/{observation_id}/submit",
+    response_model=ObservationRead,
+    responses=error_responses(409),
+)
 def submit_observation(
     access: ObservationDep, db: SessionDep, context: AuditContextDep
 ) -> ObservationRead:
@@ -113,7 +130,11 @@ def submit_observation(
     return reads.observation_read(db, row)
 
 
-@router.post("/observations/{observation_id}/amendments", response_model=ObservationRead)
+@router.post(
+    "/observations/{observation_id}/amendments",
+    response_model=ObservationRead,
+    responses=error_responses(409),
+)
 def amend_observation(
     body: ObservationAmend, access: RaterObservationDep, db: SessionDep, context: AuditContextDep
 ) -> ObservationRead:
@@ -126,13 +147,17 @@ def amend_observation(
 
 
 @router.get("/observations/{observation_id}/revisions", response_model=list[RevisionRead])
-def list_revisions(access: ObservationDep, db: SessionDep) -> list[RevisionRead]:
+def list_revisions(access: ObservationDep, db: SessionDep, page: PageDep) -> list[RevisionRead]:
     """Earlier submitted states of an amended observation, oldest first."""
-    rows = amendments.list_revisions(db, observation=access.observation)
+    rows = amendments.list_revisions(db, observation=access.observation, page=page)
     return [RevisionRead.model_validate(row, from_attributes=True) for row in rows]
 
 
-@router.put("/observations/{observation_id}/gold-standard", response_model=ObservationRead)
+@router.put(
+    "/observations/{observation_id}/gold-standard",
+    response_model=ObservationRead,
+    responses=error_responses(409),
+)
 def set_gold_standard(
     body: GoldStandardUpdate, access: LeadObservationDep, db: SessionDep, context: AuditContextDep
 ) -> ObservationRead:
@@ -148,14 +173,19 @@ def set_gold_standard(
 
 
 @router.get("/recordings/{recording_id}/second-raters", response_model=list[SecondRaterRead])
-def list_second_raters(access: RecordingManagerDep, db: SessionDep) -> list[SecondRaterRead]:
-    """Second raters of the recording (leads)."""
-    rows = double_coding.list_second_raters(db, access=access)
+def list_second_raters(
+    access: RecordingManagerDep, db: SessionDep, page: PageDep
+) -> list[SecondRaterRead]:
+    """Second raters of the recording, first assigned first (leads)."""
+    rows = double_coding.list_second_raters(db, access=access, page=page)
     return [SecondRaterRead.model_validate(row, from_attributes=True) for row in rows]
 
 
 @router.post(
-    "/recordings/{recording_id}/second-raters", response_model=SecondRaterRead, status_code=201
+    "/recordings/{recording_id}/second-raters",
+    response_model=SecondRaterRead,
+    status_code=201,
+    responses=error_responses(409),
 )
 def assign_second_rater(
     body: SecondRaterCreate, access: RecordingManagerDep, db: SessionDep, context: AuditContextDep
@@ -168,7 +198,7 @@ def assign_second_rater(
     return SecondRaterRead.model_validate(row, from_attributes=True)
 
 
-@router.delete("/second-raters/{second_rater_id}", status_code=204)
+@router.delete("/second-raters/{second_rater_id}", status_code=204, responses=error_responses(409))
 def remove_second_rater(
     access: SecondRaterDep, db: SessionDep, context: AuditContextDep
 ) -> Response:

@@ -6,7 +6,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.schemas import StrictModel
+from app.rubric.schemas import Level
+from app.schemas import JsonBool, Milliseconds, StrictModel
 
 MAX_TEXT = 20_000
 MAX_MOMENTS = 50
@@ -15,7 +16,7 @@ MAX_MOMENTS = 50
 class Moment(StrictModel):
     """A moment in the media backing a level, in milliseconds from the start."""
 
-    at_ms: int = Field(ge=0)
+    at_ms: Milliseconds
     note: str = Field(default="", max_length=500)
 
 
@@ -23,8 +24,8 @@ class ScoreInput(StrictModel):
     """One criterion, by its code. Leave `level` out (null) while a draft is unfinished."""
 
     code: str = Field(min_length=1, max_length=40)
-    level: int | None = None
-    not_applicable: bool = False
+    level: Level | None = None
+    not_applicable: JsonBool = False
     evidence: str = Field(default="", max_length=MAX_TEXT)
     moments: list[Moment] = Field(default_factory=list, max_length=MAX_MOMENTS)
 
@@ -53,7 +54,7 @@ class ObservationAmend(ObservationDraftUpdate):
 
 
 class GoldStandardUpdate(StrictModel):
-    is_gold_standard: bool
+    is_gold_standard: JsonBool
 
 
 class ScoreRead(BaseModel):

@@ -5,18 +5,18 @@ long form sees all of them, not one per round trip.
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from app.access import load_scoped
+from app.access import load_scoped, scoped
 from app.errors import Conflict, Unprocessable
 from app.models import Recording, RecordingStatus, RubricCriterion, RubricStatus, RubricVersion
 from app.models.review import ObservationScore
 from app.review.observations.schemas import ScoreInput
 from app.rubric import scoring
-from app.rubric.reads import criteria_of
+from app.rubric.reads import criteria_of, criteria_of_versions
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,20 @@ def load_version(
         label="Rubric version",
     )
     return VersionCriteria(version, criteria_of(db, version=version))
+
+
+def load_versions(
+    db: Session, *, organisation_id: uuid.UUID, version_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, VersionCriteria]:
+    """These rubric versions of the organisation with their criteria, in two queries."""
+    if not version_ids:
+        return {}
+    statement = scoped(RubricVersion, organisation_id).where(col(RubricVersion.id).in_(version_ids))
+    versions = list(db.exec(statement))
+    criteria = criteria_of_versions(
+        db, organisation_id=organisation_id, version_ids=[version.id for version in versions]
+    )
+    return {version.id: VersionCriteria(version, criteria[version.id]) for version in versions}
 
 
 def require_published(version: RubricVersion) -> None:

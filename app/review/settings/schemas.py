@@ -5,13 +5,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas import StrictModel
+from app.schemas import JsonBool, JsonFloat, JsonInt, StrictModel
 
 
 class ReviewSettingsUpdate(StrictModel):
-    """Every field is optional; the ones left out keep their value."""
+    """Every field is optional; the ones left out (or sent as null) keep their value, but
+    for double_coding_every_nth."""
 
-    double_coding_every_nth: int | None = Field(
+    double_coding_every_nth: JsonInt | None = Field(
         default=None,
         ge=1,
         le=1000,
@@ -21,20 +22,20 @@ class ReviewSettingsUpdate(StrictModel):
             "Null turns the rule off."
         ),
     )
-    second_ratings_are_feedback: bool | None = Field(
+    second_ratings_are_feedback: JsonBool | None = Field(
         default=None,
         description=(
             "Whether second raters' observations are feedback to the practitioner (shown to "
             "them and counted in fidelity status). Off by default: they are for agreement."
         ),
     )
-    rolling_window: int | None = Field(default=None, ge=1, le=50)
-    drift_consecutive_below: int | None = Field(default=None, ge=1, le=50)
-    drift_window: int | None = Field(default=None, ge=1, le=25)
-    drift_drop_points: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
-    certification_passes: int | None = Field(default=None, ge=1, le=50)
-    recertification_days: int | None = Field(default=None, ge=1, le=3650)
-    objective_ready_window: int | None = Field(default=None, ge=1, le=50)
+    rolling_window: JsonInt | None = Field(default=None, ge=1, le=50)
+    drift_consecutive_below: JsonInt | None = Field(default=None, ge=1, le=50)
+    drift_window: JsonInt | None = Field(default=None, ge=1, le=25)
+    drift_drop_points: JsonFloat | None = Field(default=None, ge=0, le=100)
+    certification_passes: JsonInt | None = Field(default=None, ge=1, le=50)
+    recertification_days: JsonInt | None = Field(default=None, ge=1, le=3650)
+    objective_ready_window: JsonInt | None = Field(default=None, ge=1, le=50)
 
 
 class ReviewSettingsRead(BaseModel):

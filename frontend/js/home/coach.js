@@ -9,8 +9,8 @@ import { asList, fill, listOrEmpty, recordingItem, section } from "./section.js"
 export async function assignedPractitioners(membership, me, kind) {
   const base = `/organisations/${membership.organisation_id}`;
   const [assignments, members] = await Promise.all([
-    api.get(`${base}/assignments?user_id=${me.id}`),
-    api.get(`${base}/members`),
+    api.getAll(`${base}/assignments?user_id=${me.id}`),
+    api.getAll(`${base}/members`),
   ]);
   const ids = new Set(
     assignments.filter((a) => a.kind === kind && a.staff_user_id === me.id).map((a) => a.practitioner_user_id),

@@ -15,7 +15,7 @@ export function supervisorSections(membership, me) {
 export function leadSections(membership) {
   const organisation = section(membership.organisation_name);
   fill(organisation, async () => {
-    const members = await api.get(`/organisations/${membership.organisation_id}/members`);
+    const members = await api.getAll(`/organisations/${membership.organisation_id}/members`);
     const count = (role) => members.filter((m) => m.roles.includes(role)).length;
     return h("ul", { class: "list" },
       [["practitioner", "Practitioners"], ["coach", "Coaches"], ["supervisor", "Supervisors"], ["lead", "Leads"]].map(([role, label]) =>

@@ -32,7 +32,7 @@ export function practitionerSections(membership, me) {
     action: h("div", { class: "actions" }, h("a", { class: "button button--secondary", href: "#/objectives" }, "See all objectives")),
   });
   fill(objectives, async () => {
-    const all = await api.get(`/organisations/${membership.organisation_id}/objectives?practitioner_user_id=${me.id}`);
+    const all = await api.getAll(`/organisations/${membership.organisation_id}/objectives?practitioner_user_id=${me.id}`);
     const current = all.filter((o) => o.status === "open" || o.status === "in_progress");
     return listOrEmpty(
       current.map((o) => h("li", { class: "list__item" }, h("span", { class: "list__title" }, o.title), objectiveSummary(o))),

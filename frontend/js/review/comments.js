@@ -155,7 +155,7 @@ export function createComments({ recording, player, criteria, me }) {
 
   async function load() {
     try {
-      comments = await api.get(`/recordings/${recording.id}/comments`);
+      comments = await api.getAll(`/recordings/${recording.id}/comments`);
     } catch (error) {
       replaceChildren(list, h("li", {}, alertBox("error", "Comments could not be loaded", errorText(error))));
       return;

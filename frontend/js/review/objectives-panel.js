@@ -11,7 +11,7 @@ export function createObjectivesPanel({ recording, version }) {
 
   async function load() {
     try {
-      const all = await api.get(`/organisations/${recording.organisation_id}/objectives?practitioner_user_id=${recording.owner_user_id}`);
+      const all = await api.getAll(`/organisations/${recording.organisation_id}/objectives?practitioner_user_id=${recording.owner_user_id}`);
       const current = all.filter((o) => o.status === "open" || o.status === "in_progress");
       const linked = (o) => o.criteria.some((c) => codes.has(c.criterion_id));
       current.sort((a, b) => Number(linked(b)) - Number(linked(a)));

@@ -31,7 +31,7 @@ function thread(reflection, onReplied) {
     h("div", { class: "actions" }, h("button", { class: "button", type: "submit" }, "Send reply")),
   );
   async function load() {
-    const replies = await api.get(`/reflections/${reflection.id}/replies`);
+    const replies = await api.getAll(`/reflections/${reflection.id}/replies`);
     replaceChildren(list, replies.length
       ? replies.map((r) => h("li", { class: "reply" }, h("span", { class: "comment__author" }, r.author_name || "Someone who left"), h("p", { class: "prose" }, r.body)))
       : h("li", { class: "muted" }, "No replies yet."));

@@ -6,7 +6,7 @@ const versions = new Map();
 
 async function rubricsOf(organisationId, programmeId) {
   const query = programmeId ? `?programme_id=${programmeId}` : "";
-  return api.get(`/organisations/${organisationId}/rubrics${query}`);
+  return api.getAll(`/organisations/${organisationId}/rubrics${query}`);
 }
 
 async function loadVersion(organisationId, rubricId, number) {

@@ -23,7 +23,7 @@ export function createScorePanel({ recording, version, me, names, mayScore }) {
   async function load() {
     let observations;
     try {
-      observations = await api.get(`/recordings/${recording.id}/observations`);
+      observations = await api.getAll(`/recordings/${recording.id}/observations`);
     } catch (error) {
       body.removeAttribute("aria-busy");
       replaceChildren(body, alertBox("error", "Observations could not be loaded", error.message));

@@ -10,7 +10,7 @@ export const title = "Learning objectives";
 
 async function firstPublishedVersion(organisationId) {
   try {
-    for (const rubric of await api.get(`/organisations/${organisationId}/rubrics`)) {
+    for (const rubric of await api.getAll(`/organisations/${organisationId}/rubrics`)) {
       const published = rubric.versions.find((v) => v.status === "published");
       if (published) return api.get(`/organisations/${organisationId}/rubrics/${rubric.id}/versions/${published.version}`);
     }
@@ -171,7 +171,7 @@ export async function render(main, { query }) {
   async function load(focusId = null) {
     const who = filter.value ? `?practitioner_user_id=${filter.value}` : "";
     try {
-      const objectives = await api.get(`/organisations/${organisationId}/objectives${who}`);
+      const objectives = await api.getAll(`/organisations/${organisationId}/objectives${who}`);
       replaceChildren(list, objectives.length
         ? objectives.map((o) => objectiveCard(o, people.length > 1 ? names.get(o.practitioner_user_id) || "" : "", load))
         : h("p", { class: "muted" }, "No learning objectives yet. Agree one with your coach and add it here."));

@@ -18,7 +18,7 @@ export const title = "Review";
 
 async function memberNames(organisationId) {
   try {
-    const members = await api.get(`/organisations/${organisationId}/members`);
+    const members = await api.getAll(`/organisations/${organisationId}/members`);
     return new Map(members.map((m) => [m.user_id, displayName(m)]));
   } catch {
     return new Map();

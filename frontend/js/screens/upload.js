@@ -67,7 +67,7 @@ function errorSummary(problems) {
 
 async function loadProgrammes(select, container, organisationId) {
   try {
-    const programmes = await api.get(`/organisations/${organisationId}/programmes`);
+    const programmes = await api.getAll(`/organisations/${organisationId}/programmes`);
     replaceChildren(select, h("option", { value: "" }, "Not linked to a programme"),
       programmes.map((p) => h("option", { value: p.id, selected: programmes.length === 1 }, p.name)));
     container.hidden = programmes.length === 0;

@@ -1,0 +1,1 @@
+"""The API against its own OpenAPI schema, fuzzed by Schemathesis."""

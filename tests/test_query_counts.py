@@ -1,0 +1,369 @@
+"""Every list is paginated and runs a fixed number of SQL statements per page, however
+many rows it shows.
+
+Each list route of the API is called with 10 rows behind it and again with 100, on a page
+large enough for all of them, and the statements the app sends to the database are
+counted: the two counts must be equal. Pages of two, one after the other, must make up the
+whole list. The list routes are found in the OpenAPI schema (a GET answering a JSON array),
+so a new list fails `test_every_list_route_is_counted` until it has a case here.
+"""
+
+import itertools
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+from sqlmodel import Session, select
+
+from app.models import (
+    AuditEvent,
+    ConsentRecord,
+    Invitation,
+    ObjectiveCriterion,
+    ObjectiveEvidence,
+    ObjectiveProgressNote,
+    Observation,
+    ObservationRevision,
+    Organisation,
+    Programme,
+    Recording,
+    ReflectionReply,
+    Role,
+    RubricCriterion,
+    RubricVersion,
+    User,
+)
+from app.models.base import utcnow
+from app.models.review import EvidenceKind
+from tests.access.scene import LEVELS, comment_thread, consent_of, shared_reflection
+from tests.factories import (
+    assign,
+    grant_recording_access,
+    make_objective,
+    make_observation,
+    make_organisation,
+    make_programme,
+    make_ready_recording,
+    make_rubric_version,
+    make_second_rater,
+    make_user,
+)
+from tests.recording.conftest import bearer_for
+
+_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """An organisation with one reviewed recording; each case adds its rows around it."""
+
+    db: Session
+    organisation: Organisation
+    programme: Programme
+    version: RubricVersion
+    lead: User
+    coach: User
+    owner: User
+    recording: Recording
+    observation: Observation  # the coach's, submitted, with scores
+    reflection_id: uuid.UUID  # the owner's, shared
+
+    def person(self, *roles: Role) -> User:
+        return make_user(self.db, self.organisation, *roles)
+
+    def reviewed_recording(self, owner: User, rater: User) -> Recording:
+        """A recording with consent, a grant, and `rater`'s submitted observation of it,
+        scored against a rubric version of its own."""
+        db = self.db
+        recording = make_ready_recording(db, self.organisation, owner, programme=self.programme)
+        db.add(ConsentRecord(**consent_of(recording)))
+        grant_recording_access(db, recording, self.person(Role.coach))
+        version = make_rubric_version(db, self.organisation, self.programme)
+        make_observation(db, recording, rater, version, LEVELS, submitted_at=utcnow())
+        return recording
+
+
+def _scene(db: Session) -> Scene:
+    organisation = make_organisation(db)
+    lead, coach, owner = (
+        make_user(db, organisation, role) for role in (Role.lead, Role.coach, Role.practitioner)
+    )
+    assign(db, organisation, coach, owner)
+    programme = make_programme(db, organisation)
+    version = make_rubric_version(db, organisation, programme, {"code": "A1"}, {"code": "A2"})
+    recording = make_ready_recording(db, organisation, owner, programme=programme)
+    observation = make_observation(db, recording, coach, version, LEVELS, submitted_at=utcnow())
+    reflection = shared_reflection(db, recording, coach)
+    return Scene(
+        db=db,
+        organisation=organisation,
+        programme=programme,
+        version=version,
+        lead=lead,
+        coach=coach,
+        owner=owner,
+        recording=recording,
+        observation=observation,
+        reflection_id=reflection.id,
+    )
+
+
+def _commit(scene: Scene, row: object) -> None:
+    scene.db.add(row)
+    scene.db.commit()
+
+
+def _invitation(scene: Scene) -> None:
+    number = next(_numbers)
+    _commit(
+        scene,
+        Invitation(
+            organisation_id=scene.organisation.id,
+            email=f"invited{number}@example.org",
+            roles=["practitioner"],
+            token_hash=f"token-{number}",
+            created_by_user_id=scene.lead.id,
+            expires_at=utcnow() + timedelta(days=1),
+        ),
+    )
+
+
+def _audit_event(scene: Scene) -> None:
+    _commit(
+        scene,
+        AuditEvent(
+            organisation_id=scene.organisation.id,
+            actor_user_id=scene.person(Role.lead).id,
+            action="member.updated",
+            resource_type="membership",
+        ),
+    )
+
+
+def _reflection_reply(scene: Scene) -> None:
+    _commit(
+        scene,
+        ReflectionReply(
+            organisation_id=scene.organisation.id,
+            reflection_id=scene.reflection_id,
+            author_user_id=scene.person(Role.coach).id,
+            body="Shall we look at the bath-time part together?",
+        ),
+    )
+
+
+def _revision(scene: Scene) -> None:
+    observation = scene.observation
+    _commit(
+        scene,
+        ObservationRevision(
+            organisation_id=observation.organisation_id,
+            observation_id=observation.id,
+            revision=next(_numbers),
+            submitted_at=utcnow(),
+            amended_by_user_id=scene.coach.id,
+            reason="Typo in the evidence.",
+        ),
+    )
+
+
+def _recording_observation(scene: Scene) -> None:
+    rater = scene.person(Role.coach)
+    assign(scene.db, scene.organisation, rater, scene.owner)
+    make_observation(scene.db, scene.recording, rater, scene.version, LEVELS, submitted_at=utcnow())
+
+
+def _coached_practitioner_reviewed(scene: Scene) -> None:
+    practitioner = scene.person(Role.practitioner)
+    assign(scene.db, scene.organisation, scene.coach, practitioner)
+    scene.reviewed_recording(practitioner, scene.coach)
+
+
+def _objective(scene: Scene) -> None:
+    db, owner = scene.db, scene.owner
+    objective = make_objective(db, scene.organisation, owner, f"Objective {next(_numbers)}")
+    criterion = db.exec(
+        select(RubricCriterion).where(RubricCriterion.rubric_version_id == scene.version.id)
+    ).first()
+    assert criterion is not None
+    comment = comment_thread(db, scene.recording, scene.coach, owner)
+    linked = {"organisation_id": scene.organisation.id, "objective_id": objective.id}
+    db.add(ObjectiveCriterion(**linked, criterion_id=criterion.id, target_level=4))
+    db.add(ObjectiveProgressNote(**linked, author_user_id=scene.coach.id, body="Better."))
+    db.add(ObjectiveEvidence(**linked, kind=EvidenceKind.comment, ref_id=comment.id))
+    _commit(
+        scene,
+        ObjectiveEvidence(**linked, kind=EvidenceKind.observation, ref_id=scene.observation.id),
+    )
+
+
+ORG = "/api/v1/organisations/{organisation_id}"
+RECORDING = "/api/v1/recordings/{recording_id}"
+
+
+@dataclass(frozen=True)
+class Case:
+    caller: str  # who calls: one who sees every row, through the rules that cost the most
+    add_row: Callable[[Scene], object]
+    query: Callable[[Scene], dict[str, object]] = lambda scene: {}
+
+
+CASES: dict[str, Case] = {
+    ORG + "/members": Case("lead", lambda s: s.person(Role.practitioner, Role.coach)),
+    ORG + "/invitations": Case("lead", _invitation),
+    ORG + "/assignments": Case(
+        "lead", lambda s: assign(s.db, s.organisation, s.coach, s.person(Role.practitioner))
+    ),
+    ORG + "/audit-events": Case("lead", _audit_event),
+    ORG + "/programmes": Case(
+        "owner", lambda s: make_programme(s.db, s.organisation, name=f"P{next(_numbers)}")
+    ),
+    ORG + "/rubrics": Case(
+        "coach", lambda s: make_rubric_version(s.db, s.organisation, s.programme)
+    ),
+    ORG + "/observations": Case("coach", _coached_practitioner_reviewed),
+    ORG + "/fidelity": Case("lead", _coached_practitioner_reviewed),
+    ORG + "/objectives": Case("coach", _objective),
+    "/api/v1/recordings": Case(
+        "lead",
+        lambda s: s.reviewed_recording(s.person(Role.practitioner), s.person(Role.coach)),
+        query=lambda s: {"organisation_id": s.organisation.id},
+    ),
+    RECORDING + "/access-grants": Case(
+        "lead", lambda s: grant_recording_access(s.db, s.recording, s.person(Role.coach))
+    ),
+    RECORDING + "/comments": Case(
+        "coach", lambda s: comment_thread(s.db, s.recording, s.person(Role.coach), s.owner)
+    ),
+    RECORDING + "/observations": Case("lead", _recording_observation),
+    RECORDING + "/second-raters": Case(
+        "lead", lambda s: make_second_rater(s.db, s.recording, s.person(Role.coach))
+    ),
+    "/api/v1/reflections/{reflection_id}/replies": Case("owner", _reflection_reply),
+    "/api/v1/observations/{observation_id}/revisions": Case("coach", _revision),
+}
+
+
+def list_routes(app: FastAPI) -> dict[str, dict[str, Any]]:
+    """Every GET of the API that answers a list, with its operation in the schema."""
+    found = {}
+    for path, operations in app.openapi()["paths"].items():
+        operation = operations.get("get")
+        if operation is None:
+            continue
+        content = operation["responses"].get("200", {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema", {})
+        if schema.get("type") == "array" or schema.get("$ref", "").endswith("Page"):
+            found[path] = operation
+    return found
+
+
+@dataclass(frozen=True)
+class Call:
+    """A case's route, called by its caller about the case's scene."""
+
+    scene: Scene
+    url: str
+    params: dict[str, object]  # with the largest page the route allows
+    headers: dict[str, str]
+
+
+def _call(path: str, app: FastAPI, db: Session) -> Call:
+    case, scene = CASES[path], _scene(db)
+    values = {
+        "organisation_id": scene.organisation.id,
+        "recording_id": scene.recording.id,
+        "reflection_id": scene.reflection_id,
+        "observation_id": scene.observation.id,
+    }
+    parameters = {
+        parameter["name"]: parameter["schema"] for parameter in list_routes(app)[path]["parameters"]
+    }
+    assert {"limit", "offset"} <= set(parameters), f"{path} is not paginated"
+    return Call(
+        scene,
+        path.format(**values),
+        {**case.query(scene), "limit": parameters["limit"]["maximum"]},
+        bearer_for(db, getattr(scene, case.caller), app.state.settings.secret_key),
+    )
+
+
+@contextmanager
+def _statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])  # (connection, cursor, statement, parameters, context, many)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_every_list_route_is_counted(app: FastAPI) -> None:
+    assert set(list_routes(app)) == set(CASES)
+
+
+@dataclass(frozen=True)
+class Measured:
+    shown: int  # items on the page
+    statements: list[str]
+
+
+def measure(path: str, app: FastAPI, client: TestClient, db: Session) -> dict[int, Measured]:
+    """The route called with 10 rows behind it, then with 100, each on one page."""
+    call = _call(path, app, db)
+    measured: dict[int, Measured] = {}
+    added = 0
+    for rows in (10, 100):
+        for _ in range(rows - added):
+            CASES[path].add_row(call.scene)
+        added = rows
+        client.get(call.url, params=call.params, headers=call.headers)  # once per sign-in
+        with _statements(app.state.engine) as seen:
+            response = client.get(call.url, params=call.params, headers=call.headers)
+        assert response.status_code == 200, response.text
+        measured[rows] = Measured(len(response.json()), seen)
+    return measured
+
+
+@pytest.mark.parametrize("path", sorted(CASES))
+def test_statements_do_not_grow_with_rows(
+    path: str, app: FastAPI, client: TestClient, db: Session
+) -> None:
+    few, many = measure(path, app, client, db).values()
+    assert many.shown - few.shown == 90, f"the page shows every row: {few.shown}, {many.shown}"
+    repeated = Counter(many.statements) - Counter(few.statements)
+    assert len(few.statements) == len(many.statements), (
+        f"{len(few.statements)} statements for 10 rows, {len(many.statements)} for 100; "
+        f"repeated per row: {[statement[:160] for statement in repeated]}"
+    )
+
+
+@pytest.mark.parametrize("path", sorted(CASES))
+def test_pages_follow_on_from_each_other(
+    path: str, app: FastAPI, client: TestClient, db: Session
+) -> None:
+    """Small pages, one after the other, make up the whole list: none missed, none twice."""
+    call = _call(path, app, db)
+    for _ in range(5):
+        CASES[path].add_row(call.scene)
+    whole = client.get(call.url, params=call.params, headers=call.headers).json()
+    paged: list[object] = []
+    for offset in range(0, len(whole) + 2, 2):
+        page = {**call.params, "limit": 2, "offset": offset}
+        answer = client.get(call.url, params=page, headers=call.headers)
+        assert answer.status_code == 200, answer.text
+        paged += answer.json()
+    assert len(whole) >= 5
+    assert paged == whole
