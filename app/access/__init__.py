@@ -20,6 +20,7 @@ from app.access.members import (
     member_named,
     member_of,
     require_role,
+    roles_by_membership,
     roles_of,
 )
 from app.access.scoping import load_scoped, load_visible, scoped
@@ -34,6 +35,7 @@ __all__ = [
     "member_named",
     "member_of",
     "require_role",
+    "roles_by_membership",
     "roles_of",
     "scoped",
 ]

@@ -5,6 +5,7 @@ taken away ends everything it gave at once.
 """
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
@@ -101,6 +102,18 @@ _ROLES = select(MembershipRole.role).where(
 def roles_of(db: Session, membership_id: uuid.UUID) -> frozenset[Role]:
     rows = db.exec(_ROLES, params={"membership_id": membership_id})
     return frozenset(Role(role) for role in rows)
+
+
+def roles_by_membership(
+    db: Session, membership_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[Role]]:
+    """The roles of each of these memberships, in one query (none held: an empty set)."""
+    held: dict[uuid.UUID, set[Role]] = {key: set() for key in membership_ids}
+    if held:
+        statement = select(MembershipRole).where(col(MembershipRole.membership_id).in_(held))
+        for row in db.exec(statement):
+            held[row.membership_id].add(Role(row.role))
+    return {key: frozenset(roles) for key, roles in held.items()}
 
 
 def member_of(

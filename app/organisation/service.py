@@ -1,12 +1,11 @@
 """Organisations and their members: roles and the champion flag (invitations: invitations.py)."""
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session, col, select
 
-from app.access import Member, load_scoped, roles_of, scoped
+from app.access import Member, load_scoped, roles_by_membership, roles_of, scoped
 from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.errors import Conflict, Unprocessable
@@ -28,12 +27,7 @@ def me(db: Session, *, user: User) -> MeRead:
         .where(Membership.user_id == user.id)
         .order_by(Organisation.name)
     ).all()
-    held: dict[uuid.UUID, list[Role]] = defaultdict(list)
-    if rows:
-        ids = [membership.id for membership, _ in rows]
-        statement = select(MembershipRole).where(col(MembershipRole.membership_id).in_(ids))
-        for row in db.exec(statement):
-            held[row.membership_id].append(Role(row.role))
+    held = roles_by_membership(db, [membership.id for membership, _ in rows])
     memberships = [
         MembershipSummary(
             organisation_id=organisation.id,
@@ -81,12 +75,7 @@ def member_reads(db: Session, memberships: Sequence[Membership]) -> list[MemberR
     user_ids = [membership.user_id for membership in memberships]
     users = {user.id: user for user in db.exec(select(User).where(col(User.id).in_(user_ids)))}
     signing_in = set(db.exec(select(Identity.user_id).where(col(Identity.user_id).in_(user_ids))))
-    roles: dict[uuid.UUID, list[Role]] = defaultdict(list)
-    held = select(MembershipRole).where(
-        col(MembershipRole.membership_id).in_([membership.id for membership in memberships])
-    )
-    for row in db.exec(held):
-        roles[row.membership_id].append(Role(row.role))
+    roles = roles_by_membership(db, [membership.id for membership in memberships])
     return [
         MemberRead(
             membership_id=membership.id,

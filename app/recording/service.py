@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from app.access import Member, member_of, roles_of, scoped
+from app.access import Member, member_of, roles_by_membership, scoped
 from app.access.recordings import (
     RecordingAccess,
     details_rule,
@@ -54,7 +54,8 @@ def uploading_member(db: Session, *, user: User, organisation_id: uuid.UUID | No
 
 def _only_practitioner_organisation(db: Session, user: User) -> uuid.UUID:
     memberships = db.exec(select(Membership).where(Membership.user_id == user.id)).all()
-    candidates = [m for m in memberships if Role.practitioner in roles_of(db, m.id)]
+    roles = roles_by_membership(db, [membership.id for membership in memberships])
+    candidates = [m for m in memberships if Role.practitioner in roles[m.id]]
     if len(candidates) != 1:
         raise Unprocessable(
             "Say which organisation the recording belongs to (organisation_id).",
