@@ -1,6 +1,7 @@
 """Database engine and the per-request session (one transaction per request)."""
 
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -40,20 +41,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.close()
 
 
+# The request's session, for the route's worker thread to commit (app/routing.py).
+_request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """Commit when the route returns normally, roll back when it raises.
 
     Waits for the request's turn first (app/admission.py). Async, so that waiting and
     opening the session cost no trip to a worker thread; the session itself is used by
-    the route's thread, one thread at a time."""
+    the route's thread, one thread at a time. A plain (sync) route commits in its own
+    thread (`commit_request_session`), so here only closing is left."""
     async with request.app.state.admission.turn():
         session = Session(request.app.state.engine, expire_on_commit=False)
+        _request_session.set(session)
         try:
             yield session
         except BaseException:
             await run_in_threadpool(_end, session, commit=False)
             raise
-        await run_in_threadpool(_end, session, commit=True)
+        if session.in_transaction():
+            await run_in_threadpool(_end, session, commit=True)
+        else:
+            # Nothing left to write, and no connection held: closing touches no database.
+            session.close()
+
+
+def commit_request_session() -> None:
+    """Commit the request's session, from the thread the route ran in."""
+    session = _request_session.get()
+    if session is not None and session.in_transaction():
+        session.commit()
 
 
 def _end(session: Session, *, commit: bool) -> None:

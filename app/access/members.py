@@ -99,6 +99,11 @@ _ROLES = select(MembershipRole.role).where(
 )
 
 
+_ROLES_OF_MANY = select(MembershipRole.membership_id, MembershipRole.role).where(
+    col(MembershipRole.membership_id).in_(bindparam("ids", expanding=True))
+)
+
+
 def roles_of(db: Session, membership_id: uuid.UUID) -> frozenset[Role]:
     rows = db.exec(_ROLES, params={"membership_id": membership_id})
     return frozenset(Role(role) for role in rows)
@@ -110,9 +115,8 @@ def roles_by_membership(
     """The roles of each of these memberships, in one query (none held: an empty set)."""
     held: dict[uuid.UUID, set[Role]] = {key: set() for key in membership_ids}
     if held:
-        statement = select(MembershipRole).where(col(MembershipRole.membership_id).in_(held))
-        for row in db.exec(statement):
-            held[row.membership_id].add(Role(row.role))
+        for membership_id, role in db.exec(_ROLES_OF_MANY, params={"ids": list(held)}):
+            held[membership_id].add(Role(role))
     return {key: frozenset(roles) for key, roles in held.items()}
 
 

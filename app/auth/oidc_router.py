@@ -13,8 +13,9 @@ from app.auth.router import set_session_cookie
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.error_docs import error_responses
+from app.routing import TandemRoute
 
-router = APIRouter(prefix="/auth/oidc", tags=["auth"])
+router = APIRouter(prefix="/auth/oidc", tags=["auth"], route_class=TandemRoute)
 
 # These routes are async because authlib's Starlette client talks to the provider with
 # httpx's async client; the database work goes to a thread.

@@ -25,8 +25,9 @@ from app.error_docs import error_responses
 from app.errors import Unauthorized
 from app.models import AuthSession, User
 from app.models.identity import SessionKind
+from app.routing import TandemRoute
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=TandemRoute)
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -23,6 +24,7 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+@lru_cache(maxsize=4)  # every request reads a token: derive the key once per secret
 def _key(secret_key: str) -> OctKey:
     return OctKey.import_key(hashlib.sha256(secret_key.encode()).digest())
 
@@ -42,13 +44,14 @@ def issue_access_token(
     return jwt.encode({"alg": "HS256"}, claims, _key(secret_key)), expires_at
 
 
+_CLAIMS = jwt.JWTClaimsRegistry(iss={"essential": True, "value": ISSUER}, exp={"essential": True})
+
+
 def read_access_token(token: str, *, secret_key: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     """The (user id, session id) a valid, unexpired token names, or None."""
     try:
         decoded = jwt.decode(token, _key(secret_key), algorithms=["HS256"])
-        jwt.JWTClaimsRegistry(
-            iss={"essential": True, "value": ISSUER}, exp={"essential": True}
-        ).validate(decoded.claims)
+        _CLAIMS.validate(decoded.claims)
         return uuid.UUID(decoded.claims["sub"]), uuid.UUID(decoded.claims["sid"])
     except (JoseError, ValueError, KeyError, TypeError):
         return None

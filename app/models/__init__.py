@@ -2,6 +2,18 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import metadata
+from app.models.booking import (
+    AvailabilityException,
+    AvailabilityWindow,
+    Booking,
+    BookingKind,
+    BookingOccurrence,
+    BookingParticipant,
+    BookingRecording,
+    BookingStatus,
+    CalendarFeed,
+    CoachBookingRules,
+)
 from app.models.conversation import Comment, Reflection, ReflectionReply
 from app.models.identity import AuthSession, Identity, Invitation, LoginThrottle, User
 from app.models.organisation import (
@@ -31,9 +43,31 @@ from app.models.review import (
     ReviewSettings,
     SecondRaterAssignment,
 )
+from app.models.ringfenced import (
+    AllocationPeriod,
+    TimeAllocation,
+    TimeCategory,
+    TimeEntry,
+    TimeSignOff,
+)
 from app.models.rubric import Rubric, RubricCriterion, RubricStatus, RubricVersion
 
 __all__ = [
+    "AllocationPeriod",
+    "AvailabilityException",
+    "AvailabilityWindow",
+    "Booking",
+    "BookingKind",
+    "BookingOccurrence",
+    "BookingParticipant",
+    "BookingRecording",
+    "BookingStatus",
+    "CalendarFeed",
+    "CoachBookingRules",
+    "TimeAllocation",
+    "TimeCategory",
+    "TimeEntry",
+    "TimeSignOff",
     "Assignment",
     "AssignmentKind",
     "AuditEvent",

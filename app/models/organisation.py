@@ -37,6 +37,8 @@ class Organisation(SQLModel, table=True):
     retention_days: int | None = Field(default=None)
     retention_basis: str = Field(default=RetentionBasis.upload, max_length=20)
     fidelity_threshold_percent: float = Field(default=80.0)
+    # Ring-fenced time used below this share of its allocation by a period's end is eroded.
+    time_tolerance_percent: float = Field(default=80.0)
     created_at: datetime = created_at_field()
 
 

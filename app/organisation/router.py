@@ -29,10 +29,13 @@ from app.organisation.schemas import (
     OrganisationRead,
     OrganisationUpdate,
 )
+from app.routing import TandemRoute
 from app.schemas import PageDep
 
-me_router = APIRouter(tags=["organisations"])
-router = APIRouter(prefix="/organisations/{organisation_id}", tags=["organisations"])
+me_router = APIRouter(tags=["organisations"], route_class=TandemRoute)
+router = APIRouter(
+    prefix="/organisations/{organisation_id}", tags=["organisations"], route_class=TandemRoute
+)
 
 
 @me_router.get("/me", response_model=MeRead)

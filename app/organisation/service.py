@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterable, Sequence
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.access import Member, load_scoped, roles_by_membership, roles_of, scoped
@@ -19,24 +20,27 @@ from app.organisation.schemas import (
 )
 from app.schemas import Page
 
+# Every screen of the app asks /me first: columns, not objects, and built once.
+_MY_MEMBERSHIPS = (
+    select(Membership.id, Membership.is_champion, Organisation.id, Organisation.name)
+    .join(Organisation, col(Organisation.id) == Membership.organisation_id)
+    .where(col(Membership.user_id) == bindparam("user_id"))
+    .order_by(Organisation.name)
+)
+
 
 def me(db: Session, *, user: User) -> MeRead:
-    rows = db.exec(
-        select(Membership, Organisation)
-        .join(Organisation, col(Organisation.id) == Membership.organisation_id)
-        .where(Membership.user_id == user.id)
-        .order_by(Organisation.name)
-    ).all()
-    held = roles_by_membership(db, [membership.id for membership, _ in rows])
+    rows = db.exec(_MY_MEMBERSHIPS, params={"user_id": user.id}).all()
+    held = roles_by_membership(db, [membership_id for membership_id, *_ in rows])
     memberships = [
         MembershipSummary(
-            organisation_id=organisation.id,
-            organisation_name=organisation.name,
-            membership_id=membership.id,
-            roles=sorted(held[membership.id]),
-            is_champion=membership.is_champion,
+            organisation_id=organisation_id,
+            organisation_name=organisation_name,
+            membership_id=membership_id,
+            roles=sorted(held[membership_id]),
+            is_champion=is_champion,
         )
-        for membership, organisation in rows
+        for membership_id, is_champion, organisation_id, organisation_name in rows
     ]
     return MeRead(
         id=user.id, email=user.email, display_name=user.display_name, memberships=memberships

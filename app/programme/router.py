@@ -10,9 +10,14 @@ from app.db import SessionDep
 from app.error_docs import error_responses
 from app.programme import service
 from app.programme.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
+from app.routing import TandemRoute
 from app.schemas import PageDep
 
-router = APIRouter(prefix="/organisations/{organisation_id}/programmes", tags=["programmes"])
+router = APIRouter(
+    prefix="/organisations/{organisation_id}/programmes",
+    tags=["programmes"],
+    route_class=TandemRoute,
+)
 
 
 def _read(row: object) -> ProgrammeRead:

@@ -25,10 +25,11 @@ from app.recording.schemas import (
 )
 from app.recording.streaming import blocking
 from app.request_guard import reads_own_body
+from app.routing import TandemRoute
 from app.schemas import NOT_BLANK, PageDep, PageOffset
 from app.storage import StorageDep
 
-router = APIRouter(prefix="/recordings", tags=["recordings"])
+router = APIRouter(prefix="/recordings", tags=["recordings"], route_class=TandemRoute)
 
 FORM_SCHEMA: dict[str, Any] = {
     "requestBody": {

@@ -16,7 +16,6 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Request, Response
-from fastapi.routing import APIRoute
 from starlette.background import BackgroundTask
 
 from app.audit.context import AuditContext
@@ -37,10 +36,11 @@ from app.recording.streaming import Appender, Checksum, blocking
 from app.recording.tus_openapi import EXTENSIONS, OFFSET_STREAM, TUS_VERSION
 from app.recording.uploads import LeaseLost, UploadSnapshot
 from app.request_guard import parse_count, reads_own_body
+from app.routing import TandemRoute
 from app.storage import Storage, StorageDep, StorageError
 
 
-class TusRoute(APIRoute):
+class TusRoute(TandemRoute):
     """Every tus answer, errors included, says Tus-Resumable."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -14,9 +14,10 @@ from app.error_docs import error_responses
 from app.models import Comment
 from app.review import comments as service
 from app.review.comment_schemas import CommentCreate, CommentRead, CommentUpdate, ReplyCreate
+from app.routing import TandemRoute
 from app.schemas import PageDep
 
-router = APIRouter(tags=["comments"])
+router = APIRouter(tags=["comments"], route_class=TandemRoute)
 
 
 # Access is settled in dependencies, which run before the body is validated, so a caller

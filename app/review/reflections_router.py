@@ -19,9 +19,10 @@ from app.review.reflection_schemas import (
     ReflectionReplyRead,
     ReflectionWrite,
 )
+from app.routing import TandemRoute
 from app.schemas import PageDep
 
-router = APIRouter(tags=["reflections"])
+router = APIRouter(tags=["reflections"], route_class=TandemRoute)
 
 
 # Dependencies run before the body is validated: another organisation gets 404 first.

@@ -13,6 +13,7 @@ from app.db import SessionDep
 from app.error_docs import error_responses
 from app.models import Rubric, RubricCriterion, RubricVersion
 from app.request_guard import reads_own_body
+from app.routing import TandemRoute
 from app.rubric import exchange, reads, service
 from app.rubric.schemas import (
     CriterionRead,
@@ -26,7 +27,9 @@ from app.rubric.schemas import (
 from app.rubric.uploads import MAX_REQUEST_BYTES, file_request_body, uploaded_text
 from app.schemas import PageDep
 
-router = APIRouter(prefix="/organisations/{organisation_id}/rubrics", tags=["rubrics"])
+router = APIRouter(
+    prefix="/organisations/{organisation_id}/rubrics", tags=["rubrics"], route_class=TandemRoute
+)
 
 VersionNumber = Annotated[
     int, Path(ge=1, le=1_000_000, description="The version number (1, 2, ...).")

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from app.models import Role
 from tests.access import conftest as fresh
+from tests.access import rows_availability, rows_bookings, rows_calendar, rows_time
 from tests.access.conftest import World, rejoin
 from tests.access.probes import PARAMETER, TUS, Check, Row, plan, run, schema_routes
 from tests.access.rules import (
@@ -62,7 +63,7 @@ VERSION = RUBRIC + "/versions/{version}"
 RECORDING = "/api/v1/recordings/{recording_id}"
 OBSERVATION = "/api/v1/observations/{observation_id}"
 
-TABLE: dict[tuple[str, str], Row] = {
+CORE: dict[tuple[str, str], Row] = {
     # Signing in and the process itself: no sign-in needed; what `{}` gets today.
     ("POST", "/api/v1/auth/token"): Row(public(422)),
     ("POST", "/api/v1/auth/refresh"): Row(public(422)),
@@ -210,6 +211,15 @@ TABLE: dict[tuple[str, str], Row] = {
     ("PATCH", "/api/v1/objectives/{objective_id}"): Row(OBJECTIVE_WRITE),
     ("POST", "/api/v1/objectives/{objective_id}/notes"): Row(OBJECTIVE_WRITE),
     ("POST", "/api/v1/objectives/{objective_id}/evidence"): Row(OBJECTIVE_WRITE),
+}
+
+# Each later domain states its rules in its own module, beside the core table.
+TABLE: dict[tuple[str, str], Row] = {
+    **CORE,
+    **rows_bookings.ROWS,
+    **rows_calendar.ROWS,
+    **rows_availability.ROWS,
+    **rows_time.ROWS,
 }
 
 # The same routes on other resources of the recording, where the rule differs.

@@ -9,9 +9,12 @@ from app.access import LeadDep
 from app.db import SessionDep
 from app.review.agreement_report import service
 from app.review.agreement_report.schemas import AgreementReport
+from app.routing import TandemRoute
 from app.schemas import IsoDate
 
-router = APIRouter(prefix="/organisations/{organisation_id}/agreement", tags=["review"])
+router = APIRouter(
+    prefix="/organisations/{organisation_id}/agreement", tags=["review"], route_class=TandemRoute
+)
 
 
 @router.get("", response_model=AgreementReport)

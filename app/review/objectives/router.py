@@ -24,9 +24,10 @@ from app.review.objectives.schemas import (
     ObjectiveRead,
     ObjectiveUpdate,
 )
+from app.routing import TandemRoute
 from app.schemas import PageDep
 
-router = APIRouter(tags=["objectives"])
+router = APIRouter(tags=["objectives"], route_class=TandemRoute)
 
 
 @dataclass(frozen=True)

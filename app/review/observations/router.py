@@ -29,9 +29,10 @@ from app.review.observations.schemas import (
     SecondRaterCreate,
     SecondRaterRead,
 )
+from app.routing import TandemRoute
 from app.schemas import Page, PageDep, PageOffset
 
-router = APIRouter(tags=["observations"])
+router = APIRouter(tags=["observations"], route_class=TandemRoute)
 
 
 @router.get("/organisations/{organisation_id}/observations", response_model=list[ObservationRead])

@@ -9,8 +9,10 @@ from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.review.settings import service
 from app.review.settings.schemas import ReviewSettingsRead, ReviewSettingsUpdate
+from app.routing import TandemRoute
 
 router = APIRouter(
+    route_class=TandemRoute,
     prefix="/organisations/{organisation_id}/programmes/{programme_id}/review-settings",
     tags=["review"],
 )
