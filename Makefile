@@ -78,9 +78,10 @@ test: install-dev system-deps node-deps lint
 audit:
 	sh scripts/audit.sh
 
-# Benchmarks (bench/README.md): about 15 minutes of 1 GiB uploads, range reads and request
-# cost on loopback; never part of `make test`. nginx is the static-file baseline for range
-# reads, a bare FastAPI route (under wrk) the one for request cost.
+# Benchmarks (bench/README.md): about 15 minutes of 1 GiB uploads, range reads, request
+# cost on loopback and the time report on SQLite and PostgreSQL; never part of `make test`.
+# nginx is the static-file baseline for range reads, a bare FastAPI route (under wrk) the
+# one for request cost, a plain COUNT of the same occurrences the one for the time report.
 bench: install
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -92,6 +93,10 @@ bench: install
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends wrk >/dev/null)
 	$(PY) -m bench.request_cost
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends postgresql >/dev/null)
+	$(PY) -m bench.time_report
 
 # Lighthouse 12 (pinned in bench/lighthouse-tools) on the PWA's home and review screens,
 # signed in, mobile emulation; prints the scores and first-load bytes. Never part of `make test`.

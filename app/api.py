@@ -4,6 +4,9 @@ from fastapi import APIRouter
 
 from app.auth.oidc_router import router as oidc_router
 from app.auth.router import router as auth_router
+from app.booking.availability_router import router as availability_router
+from app.booking.calendar_router import router as calendar_router
+from app.booking.router import router as booking_router
 from app.organisation.router import me_router
 from app.organisation.router import router as organisation_router
 from app.programme.router import router as programme_router
@@ -16,6 +19,7 @@ from app.review.objectives.router import router as objectives_router
 from app.review.observations.router import router as observations_router
 from app.review.reflections_router import router as reflections_router
 from app.review.settings.router import router as review_settings_router
+from app.ringfenced.router import router as ringfenced_router
 from app.rubric.router import router as rubric_router
 
 api_router = APIRouter(prefix="/api/v1")
@@ -34,3 +38,7 @@ api_router.include_router(review_settings_router)
 api_router.include_router(fidelity_router)
 api_router.include_router(objectives_router)
 api_router.include_router(agreement_router)
+api_router.include_router(calendar_router)
+api_router.include_router(booking_router)
+api_router.include_router(availability_router)
+api_router.include_router(ringfenced_router)

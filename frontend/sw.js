@@ -4,7 +4,7 @@
 // cached (they go straight to the network, as if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "6552c3cec213f4f7";
+const VERSION = "2dca881fd9f9ae09";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",
@@ -20,6 +20,7 @@ const SHELL = [
   "/js/home/oversight.js",
   "/js/home/practitioner.js",
   "/js/home/section.js",
+  "/js/home/sessions.js",
   "/js/local-data.js",
   "/js/me.js",
   "/js/objectives/view.js",
@@ -36,14 +37,23 @@ const SHELL = [
   "/js/review/shortcuts.js",
   "/js/review/tabs.js",
   "/js/router.js",
+  "/js/screens/availability.js",
+  "/js/screens/book.js",
   "/js/screens/home.js",
   "/js/screens/invitation.js",
   "/js/screens/not-found.js",
   "/js/screens/objectives.js",
   "/js/screens/review.js",
+  "/js/screens/sessions.js",
   "/js/screens/sign-in.js",
+  "/js/screens/team-time.js",
+  "/js/screens/time.js",
   "/js/screens/upload.js",
   "/js/session.js",
+  "/js/sessions/feed.js",
+  "/js/sessions/items.js",
+  "/js/sessions/organisation.js",
+  "/js/sessions/time-table.js",
   "/js/updates.js",
   "/js/uploads/captures.js",
   "/js/uploads/failures.js",
@@ -55,6 +65,7 @@ const SHELL = [
   "/js/uploads/resume-records.js",
   "/js/uploads/tus.js",
   "/js/uploads/view.js",
+  "/js/zoned.js",
   "/manifest.webmanifest",
   "/offline.html",
   "/vendor/tus.min.js",

@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -25,6 +26,11 @@ from sqlmodel import Session, select
 
 from app.models import (
     AuditEvent,
+    AvailabilityException,
+    Booking,
+    BookingOccurrence,
+    BookingParticipant,
+    BookingRecording,
     ConsentRecord,
     Invitation,
     ObjectiveCriterion,
@@ -43,6 +49,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.review import EvidenceKind
+from app.models.ringfenced import TimeAllocation, TimeEntry, TimeSignOff
 from tests.access.scene import LEVELS, comment_thread, consent_of, shared_reflection
 from tests.factories import (
     assign,
@@ -57,6 +64,7 @@ from tests.factories import (
     make_user,
 )
 from tests.recording.conftest import bearer_for
+from tests.ringfenced.cast import make_session
 
 _numbers = itertools.count(1)
 
@@ -205,6 +213,120 @@ def _objective(scene: Scene) -> None:
     )
 
 
+def _allocated_practitioner(scene: Scene) -> None:
+    """A practitioner with time ring-fenced since long ago: one allocation, one report row."""
+    _commit(
+        scene,
+        TimeAllocation(
+            organisation_id=scene.organisation.id,
+            practitioner_user_id=scene.person(Role.practitioner).id,
+            category="coaching",
+            minutes=120,
+            period="week",
+            effective_from=utcnow().date() - timedelta(days=400),
+        ),
+    )
+
+
+def _time_entry(scene: Scene) -> None:
+    _commit(
+        scene,
+        TimeEntry(
+            organisation_id=scene.organisation.id,
+            practitioner_user_id=scene.owner.id,
+            category="planning",
+            on_date=utcnow().date() - timedelta(days=next(_numbers)),
+            minutes=30,
+        ),
+    )
+
+
+def _time_sign_off(scene: Scene) -> None:
+    day = utcnow().date() - timedelta(days=next(_numbers))
+    _commit(
+        scene,
+        TimeSignOff(
+            organisation_id=scene.organisation.id,
+            practitioner_user_id=scene.owner.id,
+            period_start=day,
+            period_end=day,
+        ),
+    )
+
+
+def _eroded_practitioner(scene: Scene) -> None:
+    """A practitioner whose session this month the organisation cancelled."""
+    make_session(
+        scene.db,
+        scene.organisation,
+        kind="supervision",
+        organiser=scene.lead,
+        participants=[scene.person(Role.practitioner)],
+        starts_at=utcnow(),
+        minutes=60,
+        status="cancelled",
+        by_organisation=True,
+    )
+
+
+def _day_away(scene: Scene) -> None:
+    on_date = date(2027, 1, 1) + timedelta(days=next(_numbers))
+    _commit(scene, _availability_exception(scene, on_date))
+
+
+def _availability_exception(scene: Scene, on_date: date, **fields: Any) -> AvailabilityException:
+    return AvailabilityException(
+        organisation_id=scene.organisation.id,
+        coach_user_id=scene.coach.id,
+        on_date=on_date,
+        **fields,
+    )
+
+
+def _first_slot_day() -> date:
+    return datetime.now(ZoneInfo("Europe/London")).date() + timedelta(days=2)
+
+
+def _free_slot(scene: Scene) -> None:
+    """An hour of extra availability two hours after the last one: one more free slot."""
+    statement = select(AvailabilityException.id).where(
+        AvailabilityException.coach_user_id == scene.coach.id
+    )
+    number = len(scene.db.exec(statement).all())
+    start = time(8 + 2 * (number % 6))
+    on_date = _first_slot_day() + timedelta(days=number // 6)
+    hours = {"start_time": start, "end_time": time(start.hour + 1)}
+    _commit(scene, _availability_exception(scene, on_date, available=True, **hours))
+
+
+def _slot_range(scene: Scene) -> dict[str, object]:
+    first = _first_slot_day()
+    return {"from": first.isoformat(), "to": (first + timedelta(days=20)).isoformat()}
+
+
+def _booking(scene: Scene) -> None:
+    """A supervisor's group session with the owner (whom the coach coaches), with a
+    recording to review, in the days ahead: within the list's default range."""
+    starts_at = (utcnow() + timedelta(days=1, minutes=next(_numbers))).replace(microsecond=0)
+    booking = Booking(
+        organisation_id=scene.organisation.id,
+        kind="group_supervision",
+        title="Group supervision",
+        organiser_user_id=scene.person(Role.supervisor).id,
+        time_zone=scene.organisation.time_zone,
+        starts_at=starts_at,
+        duration_minutes=60,
+    )
+    _commit(scene, booking)
+    of_booking = {"organisation_id": scene.organisation.id, "booking_id": booking.id}
+    for person in (scene.owner, scene.person(Role.practitioner)):
+        scene.db.add(BookingParticipant(**of_booking, user_id=person.id))
+    scene.db.add(BookingRecording(**of_booking, recording_id=scene.recording.id))
+    end = starts_at + timedelta(hours=1)
+    occurrence = {"original_starts_at": starts_at, "starts_at": starts_at, "ends_at": end}
+    _commit(scene, BookingOccurrence(**of_booking, **occurrence))
+
+
 ORG = "/api/v1/organisations/{organisation_id}"
 RECORDING = "/api/v1/recordings/{recording_id}"
 
@@ -249,6 +371,15 @@ CASES: dict[str, Case] = {
     ),
     "/api/v1/reflections/{reflection_id}/replies": Case("owner", _reflection_reply),
     "/api/v1/observations/{observation_id}/revisions": Case("coach", _revision),
+    ORG + "/bookings": Case("coach", _booking),
+    ORG + "/coaches/{coach_user_id}/availability/exceptions": Case("coach", _day_away),
+    ORG + "/coaches/{coach_user_id}/free-slots": Case("coach", _free_slot, query=_slot_range),
+    ORG + "/allocations": Case("lead", _allocated_practitioner),
+    ORG + "/time-entries": Case("lead", _time_entry),
+    ORG + "/time-sign-offs": Case("lead", _time_sign_off),
+    # Both report on this month by default.
+    ORG + "/reports/time": Case("lead", _allocated_practitioner),
+    ORG + "/reports/time/erosion": Case("lead", _eroded_practitioner),
 }
 
 
@@ -283,6 +414,7 @@ def _call(path: str, app: FastAPI, db: Session) -> Call:
         "recording_id": scene.recording.id,
         "reflection_id": scene.reflection_id,
         "observation_id": scene.observation.id,
+        "coach_user_id": scene.coach.id,
     }
     parameters = {
         parameter["name"]: parameter["schema"] for parameter in list_routes(app)[path]["parameters"]

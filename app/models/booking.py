@@ -183,5 +183,8 @@ class CalendarFeed(SQLModel, table=True):
     __tablename__ = "calendar_feed"
 
     user_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+    # The URL's secret is an HMAC of this random value under the app's secret key, so the
+    # same URL can be shown again while the database alone never gives it away.
+    secret_seed: str = Field(max_length=64)
     secret_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = created_at_field()

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 
 from app.config import Settings
@@ -13,22 +14,50 @@ def send_email(settings: Settings, *, to: str, subject: str, body: str) -> bool:
     """Send one plain-text email; False (and a log line) when it could not be sent."""
     if not settings.smtp_host:
         return False
-    message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
+    message = _message(settings, to=to, subject=subject, body=body)
+    return deliver(settings, [message])
+
+
+def calendar_message(
+    settings: Settings, *, to: str, subject: str, body: str, calendar: bytes, method: str
+) -> EmailMessage:
+    """An iTIP invitation (RFC 6047): text for people, then the calendar object as the
+    alternative calendar apps act on by themselves, and as an invite.ics attachment
+    for those that only look at attachments."""
+    message = _message(settings, to=to, subject=subject, body=body)
+    message.add_alternative(
+        calendar.decode(), subtype="calendar", charset="utf-8", params={"method": method}
+    )
+    message.add_attachment(calendar, maintype="application", subtype="ics", filename="invite.ics")
+    return message
+
+
+def deliver(settings: Settings, messages: Sequence[EmailMessage]) -> bool:
+    """Send messages over one connection; False (and a log line) when they could not be."""
+    if not settings.smtp_host or not messages:
+        return False
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls()
             if settings.smtp_username and settings.smtp_password:
                 smtp.login(settings.smtp_username, settings.smtp_password)
-            smtp.send_message(message)
+            for message in messages:
+                smtp.send_message(message)
     except (OSError, smtplib.SMTPException):
-        logger.exception("could not send email", extra={"fields": {"subject": subject}})
+        # Not the subjects: a booking's carries its title, which the logs must not hold.
+        logger.exception("could not send email", extra={"fields": {"messages": len(messages)}})
         return False
     return True
+
+
+def _message(settings: Settings, *, to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    return message
 
 
 def send_invitation(settings: Settings, *, to: str, organisation_name: str, url: str) -> None:

@@ -35,6 +35,7 @@ class OrganisationRead(BaseModel):
     retention_days: int | None
     retention_basis: RetentionBasis
     fidelity_threshold_percent: float
+    time_tolerance_percent: float
 
 
 class OrganisationUpdate(StrictModel):
@@ -45,6 +46,8 @@ class OrganisationUpdate(StrictModel):
     retention_days: Annotated[JsonInt, Field(ge=1, le=36500)] | None = None
     retention_basis: RetentionBasis = left_out()
     fidelity_threshold_percent: Annotated[JsonFloat, Field(ge=0, le=100)] = left_out()
+    # Ring-fenced time used below this share of its allocation by a period's end is eroded.
+    time_tolerance_percent: Annotated[JsonFloat, Field(ge=0, le=100)] = left_out()
 
     @field_validator("time_zone")
     @classmethod

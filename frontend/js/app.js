@@ -34,6 +34,10 @@ function renderNav() {
     items.push(navLink("/upload", "Upload", badge));
   }
   if (hasRole(currentMembership(), "practitioner", "coach")) items.push(navLink("/objectives", "Objectives"));
+  if (currentMembership()) items.push(navLink("/sessions", "Sessions"));
+  if (hasRole(currentMembership(), "practitioner")) items.push(navLink("/time", "My time"));
+  if (hasRole(currentMembership(), "coach")) items.push(navLink("/availability", "Availability"));
+  if (hasRole(currentMembership(), "supervisor", "lead")) items.push(navLink("/team-time", "Team time"));
   items.push(h("li", {}, h("button", { class: "nav__button", type: "button", id: "sign-out", on: { click: signOutClicked } }, "Sign out")));
   replaceChildren(nav, h("ul", { class: "nav__list" }, items));
 }

@@ -4,7 +4,7 @@
 import { currentSession } from "./api.js";
 import { announce } from "./dom.js";
 
-// Later screens slot in here: time, reports.
+// Later screens slot in here: reports.
 // `who`: "member" needs a session, "guest" is only for people signed out, "anyone" both.
 const ROUTES = [
   { path: "/", screen: () => import("./screens/home.js"), who: "member" },
@@ -12,6 +12,11 @@ const ROUTES = [
   { path: "/upload", screen: () => import("./screens/upload.js"), who: "member" },
   { path: "/recordings/:id", screen: () => import("./screens/review.js"), who: "member" },
   { path: "/objectives", screen: () => import("./screens/objectives.js"), who: "member" },
+  { path: "/sessions", screen: () => import("./screens/sessions.js"), who: "member" },
+  { path: "/book", screen: () => import("./screens/book.js"), who: "member" },
+  { path: "/availability", screen: () => import("./screens/availability.js"), who: "member" },
+  { path: "/time", screen: () => import("./screens/time.js"), who: "member" },
+  { path: "/team-time", screen: () => import("./screens/team-time.js"), who: "member" },
   { path: "/invitation/:token", screen: () => import("./screens/invitation.js"), who: "anyone" },
 ];
 const NOT_FOUND = { screen: () => import("./screens/not-found.js"), who: "anyone" };

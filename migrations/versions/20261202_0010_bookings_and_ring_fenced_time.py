@@ -134,6 +134,7 @@ def upgrade() -> None:
     op.create_table(
         "calendar_feed",
         sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("secret_seed", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("secret_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("created_at", app.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

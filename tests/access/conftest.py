@@ -20,6 +20,10 @@ from sqlmodel import Session, select
 
 from app.models import (
     Assignment,
+    Booking,
+    BookingKind,
+    BookingOccurrence,
+    BookingParticipant,
     Invitation,
     LearningObjective,
     Membership,
@@ -79,6 +83,7 @@ class World:
     spare_programme: Programme  # home of the rubrics that routes publish, retire, extend
     coach_assignment_id: uuid.UUID
     invitation_id: uuid.UUID  # a pending invitation of the organisation
+    booking_id: uuid.UUID  # the coach's session with the owner, still to come
     secret_key: str
     _headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -116,6 +121,8 @@ class World:
             "upload_id": self.upload.id,
             "token": NO_SUCH_INVITATION,
             "invitation_id": self.invitation_id,
+            "coach_user_id": cast["coach"].id,
+            "booking_id": self.booking_id,
         }
 
 
@@ -154,6 +161,7 @@ def build_world(app: FastAPI, db: Session, client: TestClient, video: bytes) -> 
         spare_programme=make_programme(db, cast.organisation, name="Spare programme"),
         coach_assignment_id=_coach_assignment(db, cast),
         invitation_id=_invitation(db, cast),
+        booking_id=new_booking(db, cast).id,
         secret_key=app.state.settings.secret_key,
     )
 
@@ -174,6 +182,38 @@ def _cast(db: Session) -> Cast:
     programme = make_programme(db, organisation)
     version = make_rubric_version(db, organisation, programme, {"code": "A1"}, {"code": "A2"})
     return Cast(organisation, programme, version, people)
+
+
+def new_booking(db: Session, cast: Cast) -> Booking:
+    """A confirmed coaching session next week, organised by the coach with the owner."""
+    starts_at = (utcnow() + timedelta(days=7)).replace(second=0, microsecond=0)
+    booking = Booking(
+        organisation_id=cast.organisation.id,
+        kind=BookingKind.coaching,
+        title="Coaching: open questions",
+        organiser_user_id=cast["coach"].id,
+        time_zone=cast.organisation.time_zone,
+        starts_at=starts_at,
+        duration_minutes=60,
+    )
+    db.add(booking)
+    db.flush()
+    db.add(
+        BookingParticipant(
+            booking_id=booking.id, user_id=cast["owner"].id, organisation_id=booking.organisation_id
+        )
+    )
+    db.add(
+        BookingOccurrence(
+            organisation_id=booking.organisation_id,
+            booking_id=booking.id,
+            original_starts_at=starts_at,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1),
+        )
+    )
+    db.commit()
+    return booking
 
 
 def _coach_assignment(db: Session, cast: Cast) -> uuid.UUID:

@@ -64,6 +64,12 @@ SCREENS = [
     Screen("review-practitioner", "practitioner", "/#/recordings/{recording}", "Home visit week 6"),
     Screen("objectives-practitioner", "practitioner", "/#/objectives", "Learning objectives"),
     Screen("objectives-coach", "coach", "/#/objectives", "Learning objectives"),
+    Screen("sessions-coach", "coach", "/#/sessions", "Sessions"),
+    Screen("sessions-practitioner", "practitioner", "/#/sessions", "Sessions"),
+    Screen("book", "practitioner", "/#/book", "Book coaching"),
+    Screen("availability", "coach", "/#/availability", "My availability"),
+    Screen("time", "practitioner", "/#/time", "My time"),
+    Screen("team-time", "supervisor", "/#/team-time", "Team time"),
 ]
 
 

@@ -7,18 +7,25 @@ path parameter must get a real resource of the first organisation in RESOURCE_BU
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from app.models import (
+    AvailabilityException,
+    Booking,
+    BookingOccurrence,
+    BookingParticipant,
     Invitation,
     Organisation,
     Recording,
     RecordingStatus,
     Role,
+    TimeAllocation,
+    TimeEntry,
+    TimeSignOff,
     Upload,
     User,
 )
@@ -85,10 +92,92 @@ RESOURCE_BUILDERS: dict[str, Builder] = {
     ),
     "upload_id": lambda db, victim: _upload(db, victim),
     "invitation_id": lambda db, victim: _invitation(db, victim),
-    # Not an organisation resource: an unknown invitation token (must simply not succeed).
+    "booking_id": lambda db, victim: _booking(db, victim),
+    "coach_user_id": lambda db, victim: victim.coach.id,
+    "exception_id": lambda db, victim: _saved(
+        db,
+        AvailabilityException(
+            organisation_id=victim.organisation.id,
+            coach_user_id=victim.coach.id,
+            on_date=date(2030, 1, 7),
+        ),
+    ),
+    "allocation_id": lambda db, victim: _saved(
+        db,
+        TimeAllocation(
+            organisation_id=victim.organisation.id,
+            practitioner_user_id=victim.practitioner.id,
+            category="coaching",
+            minutes=120,
+            period="month",
+            effective_from=date(2030, 1, 1),
+        ),
+    ),
+    "time_entry_id": lambda db, victim: _saved(
+        db,
+        TimeEntry(
+            organisation_id=victim.organisation.id,
+            practitioner_user_id=victim.practitioner.id,
+            category="planning",
+            on_date=date(2026, 1, 5),
+            minutes=30,
+        ),
+    ),
+    "sign_off_id": lambda db, victim: _saved(
+        db,
+        TimeSignOff(
+            organisation_id=victim.organisation.id,
+            practitioner_user_id=victim.practitioner.id,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 1, 31),
+        ),
+    ),
+    # Not organisation resources: an unknown invitation token and an unknown calendar feed
+    # secret (must simply not succeed; a feed's own secret is its only credential).
     "token": lambda db, victim: "no-such-invitation-token",
+    "secret": lambda db, victim: "no-such-feed-secret",
 }
-NOT_ORGANISATION_RESOURCES = frozenset({"token"})
+NOT_ORGANISATION_RESOURCES = frozenset({"token", "secret"})
+
+
+def _saved(db: Session, row: SQLModel) -> uuid.UUID:
+    db.add(row)
+    db.commit()
+    row_id: uuid.UUID = row.id  # type: ignore[attr-defined]
+    return row_id
+
+
+def _booking(db: Session, victim: VictimOrganisation) -> uuid.UUID:
+    starts = datetime(2030, 1, 7, 10, tzinfo=UTC)
+    booking = Booking(
+        organisation_id=victim.organisation.id,
+        kind="coaching",
+        title="Coaching",
+        organiser_user_id=victim.coach.id,
+        time_zone="Europe/London",
+        starts_at=starts,
+        duration_minutes=60,
+    )
+    db.add(booking)
+    db.flush()
+    db.add(
+        BookingParticipant(
+            booking_id=booking.id,
+            user_id=victim.practitioner.id,
+            organisation_id=victim.organisation.id,
+        )
+    )
+    db.add(
+        BookingOccurrence(
+            organisation_id=victim.organisation.id,
+            booking_id=booking.id,
+            original_starts_at=starts,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+        )
+    )
+    db.commit()
+    return booking.id
 
 
 def _upload(db: Session, victim: VictimOrganisation) -> uuid.UUID:

@@ -4,6 +4,7 @@ import { api } from "../api.js";
 import { h } from "../dom.js";
 import { displayName } from "../me.js";
 import { asList, fill, listOrEmpty, recordingItem, section } from "./section.js";
+import { coachWeek } from "./sessions.js";
 
 /** The practitioners assigned to this person as `kind` (coach or supervisor), with names. */
 export async function assignedPractitioners(membership, me, kind) {
@@ -43,5 +44,5 @@ export function coachSections(membership, me) {
     const ready = all.filter((r) => r.status === "ready" && names.has(r.owner_user_id) && !reviewed.has(r.id));
     return listOrEmpty(ready.map((r) => recordingItem(r, names.get(r.owner_user_id))), "Nothing is waiting for you. New recordings from your practitioners appear here.");
   });
-  return [waiting.element, mine.element];
+  return [waiting.element, coachWeek(membership, me), mine.element];
 }

@@ -1,8 +1,9 @@
-// Supervisors and leads: their team, and the time and report screens as those features land.
+// Supervisors and leads: their team, ring-fenced time, and the reports as they land.
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { assignedPractitioners, practitionerList } from "./coach.js";
 import { comingSoon, fill, section } from "./section.js";
+import { timeSummary } from "./sessions.js";
 
 export function supervisorSections(membership, me) {
   const team = section("My team");
@@ -25,10 +26,10 @@ export function leadSections(membership) {
   return [organisation.element];
 }
 
-/** Where the time and report screens go once they exist (supervisors and leads). */
-export function timeAndReports() {
+/** Ring-fenced time this month, and where the reports go once they exist. */
+export function timeAndReports(membership) {
   return [
-    comingSoon("Ring-fenced time", "Time set aside for supervision, coaching, planning and training, and how much of it was used, will be here."),
-    comingSoon("Reports", "Fidelity and time reports will be here."),
+    timeSummary(membership),
+    comingSoon("Reports", "Fidelity, coverage and agreement reports will be here."),
   ];
 }

@@ -1,9 +1,10 @@
-// A practitioner's home: their recordings and where feedback, objectives and bookings go.
+// A practitioner's home: their recordings, feedback, objectives and next sessions.
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { formatDate } from "../format.js";
 import { objectiveSummary } from "../objectives/view.js";
-import { asList, comingSoon, fill, listOrEmpty, recordingItem, section } from "./section.js";
+import { asList, fill, listOrEmpty, recordingItem, section } from "./section.js";
+import { practitionerSessions } from "./sessions.js";
 
 /** One submitted observation: its score and verdict, linking to the review screen. */
 function feedbackItem(observation) {
@@ -52,6 +53,6 @@ export function practitionerSections(membership, me) {
     recordings.element,
     feedback.element,
     objectives.element,
-    comingSoon("Next sessions", "Your coaching and supervision sessions appear here once they are booked in Tandem."),
+    practitionerSessions(membership, me),
   ];
 }

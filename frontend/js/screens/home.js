@@ -48,6 +48,6 @@ export function render(main) {
   if (hasRole(membership, "coach")) sections.push(...coachSections(membership, me));
   if (hasRole(membership, "supervisor")) sections.push(...supervisorSections(membership, me));
   if (hasRole(membership, "lead")) sections.push(...leadSections(membership));
-  if (hasRole(membership, "supervisor", "lead")) sections.push(...timeAndReports());
+  if (hasRole(membership, "supervisor", "lead")) sections.push(...timeAndReports(membership));
   append(main, h("div", { class: "grid grid--two" }, sections));
 }

@@ -1,0 +1,153 @@
+"""Bookings and occurrences as they are read, built in batches: a list page runs the same
+few queries however long it is. Local times are in the booking's zone (the
+organisation's when the booking was made, the zone its series keeps its wall-clock in).
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.access import Member
+from app.access import recordings as recording_access
+from app.booking.clashes import person_name
+from app.booking.schemas import (
+    BookingRead,
+    OccurrenceItem,
+    OccurrenceRead,
+    Person,
+    RecordingRef,
+)
+from app.models import (
+    Booking,
+    BookingOccurrence,
+    BookingParticipant,
+    BookingRecording,
+    Recording,
+    User,
+)
+
+
+def booking_read(db: Session, *, member: Member, booking: Booking) -> BookingRead:
+    """The booking with its people, the recordings this member may see, and occurrences."""
+    organisers, participants = _people(db, [booking])
+    occurrences = db.exec(
+        select(BookingOccurrence)
+        .where(col(BookingOccurrence.booking_id) == booking.id)
+        .order_by(col(BookingOccurrence.original_starts_at))
+    )
+    zone = ZoneInfo(booking.time_zone)
+    return BookingRead(
+        **_booking_fields(booking, organisers, participants),
+        id=booking.id,
+        organisation_id=booking.organisation_id,
+        starts_at=booking.starts_at,
+        duration_minutes=booking.duration_minutes,
+        sequence=booking.sequence,
+        created_at=booking.created_at,
+        updated_at=booking.updated_at,
+        recordings=_recordings(db, member, booking),
+        occurrences=[
+            OccurrenceRead(
+                **occurrence.model_dump(exclude={"organisation_id", "booking_id", "updated_at"}),
+                local_starts_at=occurrence.starts_at.astimezone(zone),
+                local_ends_at=occurrence.ends_at.astimezone(zone),
+            )
+            for occurrence in occurrences
+        ],
+    )
+
+
+def occurrence_items(
+    db: Session, rows: Sequence[tuple[BookingOccurrence, Booking]]
+) -> list[OccurrenceItem]:
+    """A page of occurrences, each with what its booking says."""
+    bookings = list({booking.id: booking for _, booking in rows}.values())
+    organisers, participants = _people(db, bookings)
+    counts = _recording_counts(db, [booking.id for booking in bookings])
+    items = []
+    for occurrence, booking in rows:
+        zone = ZoneInfo(booking.time_zone)
+        items.append(
+            OccurrenceItem(
+                **_booking_fields(booking, organisers, participants),
+                id=occurrence.id,
+                booking_id=booking.id,
+                original_starts_at=occurrence.original_starts_at,
+                starts_at=occurrence.starts_at,
+                ends_at=occurrence.ends_at,
+                local_starts_at=occurrence.starts_at.astimezone(zone),
+                local_ends_at=occurrence.ends_at.astimezone(zone),
+                status=occurrence.status,
+                recording_count=counts.get(booking.id, 0),
+            )
+        )
+    return items
+
+
+def _booking_fields(
+    booking: Booking,
+    organisers: dict[uuid.UUID, Person],
+    participants: dict[uuid.UUID, list[Person]],
+) -> dict[str, object]:
+    return {
+        "kind": booking.kind,
+        "title": booking.title,
+        "organiser": organisers[booking.organiser_user_id],
+        "participants": participants.get(booking.id, []),
+        "rrule": booking.rrule,
+        "is_series": booking.rrule is not None,
+        "time_zone": booking.time_zone,
+        "location": booking.location,
+        "video_url": booking.video_url,
+        "agenda": booking.agenda,
+        "self_booked": booking.self_booked,
+    }
+
+
+def _people(
+    db: Session, bookings: Sequence[Booking]
+) -> tuple[dict[uuid.UUID, Person], dict[uuid.UUID, list[Person]]]:
+    """Organisers by user id, and each booking's participants by name."""
+    if not bookings:
+        return {}, {}
+    organiser_ids = {booking.organiser_user_id for booking in bookings}
+    organisers = {
+        user.id: Person(id=user.id, name=person_name(user))
+        for user in db.exec(select(User).where(col(User.id).in_(organiser_ids)))
+    }
+    statement = (
+        select(BookingParticipant.booking_id, User)
+        .join(User, col(User.id) == col(BookingParticipant.user_id))
+        .where(col(BookingParticipant.booking_id).in_([booking.id for booking in bookings]))
+    )
+    participants: dict[uuid.UUID, list[Person]] = defaultdict(list)
+    for booking_id, user in db.exec(statement):
+        participants[booking_id].append(Person(id=user.id, name=person_name(user)))
+    for people in participants.values():
+        people.sort(key=lambda person: (person.name, person.id))
+    return organisers, participants
+
+
+def _recording_counts(db: Session, booking_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    statement = (
+        select(BookingRecording.booking_id, func.count())
+        .where(col(BookingRecording.booking_id).in_(booking_ids))
+        .group_by(col(BookingRecording.booking_id))
+    )
+    return {booking_id: count for booking_id, count in db.exec(statement)}
+
+
+def _recordings(db: Session, member: Member, booking: Booking) -> list[RecordingRef]:
+    attached = select(BookingRecording.recording_id).where(
+        col(BookingRecording.booking_id) == booking.id
+    )
+    statement = (
+        select(Recording)
+        .where(col(Recording.id).in_(attached), recording_access.details_rule(member))
+        .order_by(col(Recording.title), col(Recording.id))
+    )
+    return [RecordingRef(id=row.id, title=row.title) for row in db.exec(statement)]
