@@ -4,7 +4,7 @@
 // cached (they go straight to the network, as if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "2dca881fd9f9ae09";
+const VERSION = "8ee03433d546ecc2";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

@@ -80,7 +80,14 @@ async function render() {
   cleanup = null;
   const screen = await route.screen();
   main.replaceChildren();
-  cleanup = (await screen.render(main, { params, query })) || null;
+  // Busy until the screen and the navigation are both drawn: a screen that waits for data
+  // before its first section is not yet done when its heading appears.
+  main.setAttribute("aria-busy", "true");
+  try {
+    cleanup = (await screen.render(main, { params, query })) || null;
+  } finally {
+    main.removeAttribute("aria-busy");
+  }
   document.title = screen.title ? `${screen.title} – Tandem` : "Tandem";
   for (const listener of listeners) listener(path);
   if (!firstRender) {

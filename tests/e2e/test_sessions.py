@@ -16,6 +16,7 @@ from app.models import (
     BookingOccurrence,
     BookingParticipant,
     CoachBookingRules,
+    LearningObjective,
     TimeAllocation,
     TimeEntry,
 )
@@ -137,7 +138,9 @@ def test_a_coach_publishes_availability_and_books_a_fortnightly_supervision(
     page.get_by_label("To", exact=True).first.fill("12:00")
     page.get_by_label("Break between sessions (minutes)").fill("10")
     page.get_by_role("button", name="Save availability").click()
-    expect(page.get_by_text("Availability saved.")).to_be_visible()
+    expect(
+        page.get_by_role("form", name="Every week").get_by_text("Availability saved.")
+    ).to_be_visible()
     window = db.exec(select(AvailabilityWindow)).one()
     assert (window.weekday, window.start_time, window.end_time) == (1, time(9, 30), time(12))
     rules = db.exec(select(CoachBookingRules)).one()
@@ -175,6 +178,18 @@ def test_a_coach_publishes_availability_and_books_a_fortnightly_supervision(
     assert serious_accessibility_violations(page) == []
     screenshot(page, "sessions-coach-desktop")
 
+    first = upcoming.get_by_role("listitem").filter(has_text="Fortnightly coaching").first
+    first.get_by_role("button", name="Move…").click()
+    first.get_by_label("Starts").fill("14:00")
+    first.get_by_label("Ends").fill("15:00")
+    first.get_by_role("button", name="Move session").click()
+    expect(upcoming.get_by_role("listitem").first).to_contain_text("14:00–15:00")
+    moved = db.exec(select(BookingOccurrence).order_by(BookingOccurrence.original_starts_at)).all()
+    for row in moved:
+        db.refresh(row)
+    local_starts = [o.starts_at.astimezone(LONDON).strftime("%H:%M") for o in moved]
+    assert local_starts == ["14:00", "10:00", "10:00", "10:00"]
+
 
 def test_a_supervisor_sees_used_time_move_when_the_coach_marks_the_session_done(
     page: Page, team: Team, db: Session
@@ -206,9 +221,20 @@ def test_a_supervisor_sees_used_time_move_when_the_coach_marks_the_session_done(
     page.get_by_role("link", name="Sessions", exact=True).click()
     settled(page)
     to_mark = page.get_by_role("region", name="To mark as done")
-    to_mark.get_by_role("listitem").filter(has_text="Coaching with Pat").get_by_role(
-        "button", name="Mark as done"
-    ).click()
+    held = to_mark.get_by_role("listitem").filter(has_text="Coaching with Pat")
+    held.get_by_role("button", name="Notes and actions…").click()
+    held.get_by_label("Notes from the session").fill("Talked through the week 6 visit.")
+    held.get_by_label("Actions (one a line; each becomes a learning objective)").fill(
+        "Practise reflective listening"
+    )
+    held.get_by_role("button", name="Save notes").click()
+    expect(held.get_by_text("Notes saved; 1 learning objective set.")).to_be_visible()
+    objective = db.exec(select(LearningObjective)).one()
+    assert (objective.title, objective.practitioner_user_id) == (
+        "Practise reflective listening",
+        team.practitioner.id,
+    )
+    held.get_by_role("button", name="Mark as done").click()
     expect(to_mark).to_contain_text("Everything is marked.")
     db.refresh(occurrence)
     assert occurrence.status == "completed"

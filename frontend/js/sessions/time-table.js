@@ -28,7 +28,8 @@ function utilisation(row) {
 
 /** Rows of the time report (one practitioner, or several with `nameOf`). */
 export function timeTable(rows, { caption, nameOf = null, onPick = null }) {
-  return h("div", { class: "table-wrap" },
+  // The wrapper scrolls on a narrow screen: keyboard users reach it, and hear what it is.
+  return h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table time-table" },
       h("caption", {}, caption),
       h("thead", {}, h("tr", {},
