@@ -50,12 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
     app.state.engine = engine
-    app.state.admission = Admission(turns=settings.concurrency, wait_seconds=settings.queue_seconds)
-    app.state.password_checks = Admission(
-        turns=password_check_turns(settings.concurrency), wait_seconds=settings.queue_seconds
-    )
+    reset_state(app, settings)
     install_error_handlers(app)
     _add_middleware(app, settings)
     app.include_router(api_router)
@@ -69,6 +65,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         static = StaticFiles(directory=settings.frontend_dir, html=True)
         app.mount("/", GZipMiddleware(static, minimum_size=1000), name="frontend")
     return app
+
+
+def reset_state(app: FastAPI, settings: Settings) -> None:
+    """What the process keeps between requests, fresh: its settings, its turns
+    (app/admission.py), and the storage and sign-in clients made on first use."""
+    app.state.settings = settings
+    app.state.admission = Admission(turns=settings.concurrency, wait_seconds=settings.queue_seconds)
+    app.state.password_checks = Admission(
+        turns=password_check_turns(settings.concurrency), wait_seconds=settings.queue_seconds
+    )
+    app.state.storage = None
+    app.state.oidc_client = None
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:

@@ -1,5 +1,6 @@
 """The suite runs once per database: `pytest --db=sqlite` and `pytest --db=postgresql`."""
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
-from app.main import create_app
+from app.main import create_app, reset_state
 from tests.support.database import empty_all_tables, migrate
 from tests.support.postgres import PostgresCluster, start_cluster
 
@@ -82,26 +83,61 @@ def database_url(fresh_database_url: object) -> str:
     return url
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def base_settings(database_url: str, media_root: Path) -> Settings:
     return Settings(
         env="test",
         database_url=database_url,
         secret_key=TEST_SECRET,
-        media_dir=tmp_path / "media",
+        media_dir=media_root,
         public_url="http://localhost",
         log_level="WARNING",
     )
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    application = create_app(settings)
+def settings(base_settings: Settings) -> Settings:
+    """The test's settings; a conftest may override this with changed ones."""
+    return base_settings
+
+
+@pytest.fixture(scope="session")
+def apps_by_settings() -> Iterator[dict[str, FastAPI]]:
+    """One app per test process and settings: FastAPI works out each route's state on an
+    app's first request (about a second for ours), which every test would otherwise pay
+    again."""
+    apps: dict[str, FastAPI] = {}
+    yield apps
+    for application in apps.values():
+        application.state.engine.dispose()
+
+
+@pytest.fixture
+def app(
+    settings: Settings, media_root: Path, apps_by_settings: dict[str, FastAPI]
+) -> Iterator[FastAPI]:
+    """The app as a fresh process would find it: after each test its tables and media
+    folder are emptied and its per-process state (settings, turns, clients) made anew."""
+    key = settings.model_dump_json()
+    if key not in apps_by_settings:
+        apps_by_settings[key] = create_app(settings)
+    application = apps_by_settings[key]
     try:
         yield application
     finally:
         empty_all_tables(application.state.engine)
         application.state.engine.dispose()
+        reset_state(application, settings)
+        for entry in media_root.iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
 
 
 @pytest.fixture
