@@ -41,7 +41,8 @@ class Outcome:
 
 
 @pytest.fixture
-def server(settings: Settings, tmp_path: Path) -> Iterator[str]:
+def server(db: Session, settings: Settings, tmp_path: Path) -> Iterator[str]:
+    # Taking `db` sets the app up first, so its teardown waits for this server to stop.
     with live_server(
         database_url=settings.database_url,
         work_dir=tmp_path / "live",

@@ -161,8 +161,10 @@ def test_an_upload_stopped_during_a_running_patch_ends_it_and_keeps_no_byte(
 
 @pytest.fixture
 def live_with_short_lease(
-    settings: Settings, storage_values: dict[str, Any], tmp_path: Path
+    db: Session, settings: Settings, storage_values: dict[str, Any], tmp_path: Path
 ) -> Iterator[str]:
+    # Taking `db` sets the app up first, so its teardown (which empties the media folder)
+    # waits until this server has stopped writing there.
     env = {**live_environment(settings, storage_values), "TANDEM_UPLOAD_LOCK_SECONDS": "6"}
     with live_server(
         database_url=settings.database_url, work_dir=tmp_path / "live", env=env
