@@ -28,9 +28,9 @@ from app.config import Settings
 from app.errors import Conflict
 from app.models import Booking, BookingOccurrence, BookingParticipant, BookingStatus
 from app.models.base import utcnow
+from app.reports.period import local_date
 from app.review.objectives import service as objectives
 from app.ringfenced import sign_off
-from app.ringfenced.periods import local_date
 
 
 def cancel(

@@ -11,9 +11,9 @@ from app.access import Member, scoped
 from app.access import time as policy
 from app.audit.context import AuditContext
 from app.models import TimeCategory, TimeEntry
+from app.reports.period import today
 from app.ringfenced import checks
 from app.ringfenced.checks import invalid, lock_membership, require_practitioner
-from app.ringfenced.periods import today
 from app.ringfenced.schemas import TimeEntryCreate
 from app.ringfenced.sign_off import ensure_open
 from app.schemas import Page

@@ -11,7 +11,9 @@ from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from app.access import Member
-from app.ringfenced.periods import report_range
+from app.access.reports import PeopleFilters, report_scope
+from app.errors import Unprocessable
+from app.reports.period import month_range
 from app.ringfenced.report_statement import report_statement
 from app.ringfenced.report_sums import ReportQuery
 from app.ringfenced.schemas import ErodedPractitioner, TimeReportRow
@@ -19,31 +21,37 @@ from app.schemas import Page
 
 
 def report_query(
-    member: Member,
+    db: Session,
     *,
+    member: Member,
+    filters: PeopleFilters,
     first_day: date | None,
     last_day: date | None,
-    practitioner_user_id: uuid.UUID | None = None,
-    supervisor_user_id: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> ReportQuery:
-    """What the caller asked for, in the organisation's days (422 for a wrong range)."""
+    """What the caller asked for, in the organisation's days (422 for a wrong range, 404
+    for a filter naming someone out of the caller's reach)."""
+    if filters.programme_id is not None:
+        raise Unprocessable(
+            "programme_id: ring-fenced time is kept per practitioner, not per programme.",
+            code="unknown_filter",
+        )
     organisation = member.organisation
+    days = month_range(first_day, last_day, ZoneInfo(organisation.time_zone))
     return ReportQuery(
         organisation_id=organisation.id,
-        days=report_range(first_day, last_day, ZoneInfo(organisation.time_zone)),
+        days=days,
         now=now or datetime.now(UTC),
         tolerance_percent=organisation.time_tolerance_percent,
-        practitioner_user_id=practitioner_user_id,
-        supervisor_user_id=supervisor_user_id,
+        practitioners=report_scope(db, member=member, filters=filters),
     )
 
 
 def time_report(
-    db: Session, *, member: Member, query: ReportQuery, page: Page | None = None
+    db: Session, *, query: ReportQuery, page: Page | None = None
 ) -> list[TimeReportRow]:
     """One page of rows (every row without a page), by practitioner name then category."""
-    report = report_statement(member, query)
+    report = report_statement(query)
     statement = report.ordered(report.rows)
     if page is not None:
         statement = page.of(statement)
@@ -51,10 +59,10 @@ def time_report(
 
 
 def eroded_practitioners(
-    db: Session, *, member: Member, query: ReportQuery, page: Page
+    db: Session, *, query: ReportQuery, page: Page
 ) -> list[ErodedPractitioner]:
     """One page of practitioners with at least one eroded category, by name."""
-    report = report_statement(member, query)
+    report = report_statement(query)
     on_page = page.of(
         select(report.practitioner_user_id)
         .where(report.eroded)

@@ -29,17 +29,14 @@ from sqlalchemy import (
 )
 from sqlmodel import col
 
-from app.access import time as policy
-from app.access.members import Principal
 from app.models import (
-    Assignment,
-    AssignmentKind,
     Membership,
     MembershipRole,
     Role,
     TimeCategory,
     User,
 )
+from app.reports.sql import constants
 from app.ringfenced import report_sums as sums
 from app.ringfenced.periods import ALLOCATION_SCALE
 from app.ringfenced.report_sums import ReportQuery
@@ -59,8 +56,8 @@ class ReportStatement:
         return statement.order_by(self.practitioner_name, self.practitioner_user_id, self.position)
 
 
-def report_statement(reader: Principal, query: ReportQuery) -> ReportStatement:
-    practitioners = _practitioners(reader, query)
+def report_statement(query: ReportQuery) -> ReportStatement:
+    practitioners = _practitioners(query)
     totals = _totals(practitioners, query).cte("totals")
     allocated = totals.c.allocated_minutes
     used, scheduled = totals.c.used_minutes, totals.c.scheduled_minutes
@@ -97,9 +94,9 @@ def report_statement(reader: Principal, query: ReportQuery) -> ReportStatement:
     )
 
 
-def _practitioners(reader: Principal, query: ReportQuery) -> CTE:
-    """Members holding the practitioner role whose time the reader may see, filtered."""
-    user_id = col(Membership.user_id)
+def _practitioners(query: ReportQuery) -> CTE:
+    """Members holding the practitioner role whom the report counts."""
+    user_id: Any = Membership.user_id  # a mapped attribute is a column expression too
     statement: Select[uuid.UUID, str] = (
         select(user_id.label("user_id"), col(User.display_name).label("name"))
         .join(
@@ -111,22 +108,13 @@ def _practitioners(reader: Principal, query: ReportQuery) -> CTE:
         )
         .join(User, col(User.id) == user_id)
         .where(col(Membership.organisation_id) == query.organisation_id)
-        .where(policy.visible(reader, user_id))
+        .where(query.practitioners(user_id))
     )
-    if query.practitioner_user_id is not None:
-        statement = statement.where(user_id == query.practitioner_user_id)
-    if query.supervisor_user_id is not None:
-        team = select(col(Assignment.practitioner_user_id)).where(
-            col(Assignment.organisation_id) == query.organisation_id,
-            col(Assignment.kind) == AssignmentKind.supervisor,
-            col(Assignment.staff_user_id) == query.supervisor_user_id,
-        )
-        statement = statement.where(user_id.in_(team))
     return statement.cte("practitioner")
 
 
 def _totals(practitioners: CTE, query: ReportQuery) -> Select[Any]:
-    categories = sums.constants(
+    categories = constants(
         "category",
         [("category", String()), ("position", Integer())],
         [(category.value, position) for position, category in enumerate(TimeCategory)],

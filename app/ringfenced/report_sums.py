@@ -4,7 +4,6 @@ participant and category, and logged minutes. Grouped in the database; Python on
 the statements (report_statement.py joins them)."""
 
 import uuid
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,15 +19,13 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Mapped
-from sqlalchemy.types import TypeEngine
 from sqlmodel import col
 
+from app.access.reports import PractitionerCondition
 from app.models import (
     AllocationPeriod,
     Booking,
@@ -40,8 +37,9 @@ from app.models import (
     TimeCategory,
     TimeEntry,
 )
-from app.ringfenced.periods import WEEK_DAY_UNITS, DateRange, month_parts
-from app.ringfenced.sql import day_count, duration, earlier, later, whole_minutes
+from app.reports.period import DateRange
+from app.reports.sql import constants, day_count, duration, earlier, later, whole_minutes
+from app.ringfenced.periods import WEEK_DAY_UNITS, month_parts
 
 CATEGORY_OF_KIND: dict[BookingKind, TimeCategory] = {
     BookingKind.coaching: TimeCategory.coaching,
@@ -63,8 +61,9 @@ class ReportQuery:
     days: DateRange
     now: datetime
     tolerance_percent: float
-    practitioner_user_id: uuid.UUID | None = None
-    supervisor_user_id: uuid.UUID | None = None
+    practitioners: PractitionerCondition
+    """Whom the report counts: the reader's scope, narrowed by the filters
+    (app/access/reports.py)."""
 
 
 def allocated(practitioners: CTE, query: ReportQuery) -> CTE:
@@ -205,22 +204,3 @@ def whole_sum(minutes: ColumnElement[Any] | Mapped[int]) -> ColumnElement[int]:
     """A sum of whole minutes that stays a whole number (PostgreSQL sums a BIGINT as NUMERIC),
     so that the report's divisions are whole-number divisions on both databases."""
     return cast(func.sum(minutes), BigInteger)
-
-
-def constants(
-    name: str, columns: Sequence[tuple[str, TypeEngine[Any]]], rows: Iterable[Sequence[Any]]
-) -> CTE:
-    """A small table of constants, written as SELECTs joined by UNION ALL (which SQLite and
-    PostgreSQL both read; VALUES with column names they do not)."""
-    selects = [
-        select(
-            *(
-                literal(value, kind).label(column)
-                for (column, kind), value in zip(columns, row, strict=True)
-            )
-        )
-        for row in rows
-    ]
-    if len(selects) == 1:
-        return selects[0].cte(name)
-    return union_all(*selects).cte(name)

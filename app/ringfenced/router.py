@@ -1,19 +1,21 @@
 """Ring-fenced time: allocations, logged time, sign-offs and the time report."""
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from app.access import MemberDep
 from app.access import time as policy
+from app.access.reports import PeopleFilters
 from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.error_docs import answers, error_responses
 from app.models import TimeAllocation, TimeCategory, TimeEntry, TimeSignOff
+from app.reports.csv import csv_response
+from app.reports.filters import ReportFiltersDep
 from app.ringfenced import allocations, entries, report, sign_off
-from app.ringfenced.csv_export import csv_response
 from app.ringfenced.schemas import (
     AllocationCreate,
     AllocationRead,
@@ -221,38 +223,31 @@ CSV_CONTENT: dict[int | str, dict[str, Any]] = {
 
 @router.get("/reports/time", response_model=list[TimeReportRow], responses=CSV_CONTENT)
 def read_time_report(
-    member: MemberDep,
-    db: SessionDep,
-    page: PageDep,
-    first_day: FirstDay = None,
-    last_day: LastDay = None,
-    practitioner_user_id: uuid.UUID | None = None,
-    supervisor_user_id: uuid.UUID | None = None,
-    report_format: Annotated[Literal["json", "csv"] | None, Query(alias="format")] = None,
-    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+    member: MemberDep, db: SessionDep, page: PageDep, filters: ReportFiltersDep
 ) -> list[TimeReportRow] | StreamingResponse:
     """Ring-fenced time per practitioner and category over days in the organisation's zone
     (`from`, `to`, both included; this month by default): allocated, scheduled, used,
     remaining, utilisation and erosion. Leads see everyone, supervisors their team,
-    coaches their coachees, practitioners themselves. `format=csv` (or `Accept: text/csv`)
-    answers every row as CSV, whatever the page."""
+    coaches their coachees, practitioners themselves; the filters narrow that (time is
+    not kept per programme: `programme_id` is refused). `format=csv` (or
+    `Accept: text/csv`) answers every row as CSV, whatever the page."""
     query = report.report_query(
-        member,
-        first_day=first_day,
-        last_day=last_day,
-        practitioner_user_id=practitioner_user_id,
-        supervisor_user_id=supervisor_user_id,
+        db,
+        member=member,
+        filters=filters,
+        first_day=filters.first_day,
+        last_day=filters.last_day,
     )
-    if _wants_csv(report_format, accept):
-        rows = report.time_report(db, member=member, query=query)
-        return csv_response(rows, first_day=query.days.first, last_day=query.days.last)
-    return report.time_report(db, member=member, query=query, page=page)
-
-
-def _wants_csv(report_format: str | None, accept: str | None) -> bool:
-    if report_format is not None:
-        return report_format == "csv"
-    return accept is not None and "text/csv" in accept
+    if filters.csv:
+        rows = report.time_report(db, query=query)
+        return csv_response(
+            rows,
+            model=TimeReportRow,
+            report="time",
+            first_day=query.days.first,
+            last_day=query.days.last,
+        )
+    return report.time_report(db, query=query, page=page)
 
 
 @router.get("/reports/time/erosion", response_model=list[ErodedPractitioner])
@@ -268,6 +263,10 @@ def read_erosion(
     (cancelled by the organisation, or used under the organisation's tolerance once the
     days have ended), by name, each with the eroded categories."""
     query = report.report_query(
-        member, first_day=first_day, last_day=last_day, supervisor_user_id=supervisor_user_id
+        db,
+        member=member,
+        filters=PeopleFilters(supervisor_user_id=supervisor_user_id),
+        first_day=first_day,
+        last_day=last_day,
     )
-    return report.eroded_practitioners(db, member=member, query=query, page=page)
+    return report.eroded_practitioners(db, query=query, page=page)

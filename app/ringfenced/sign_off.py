@@ -18,9 +18,9 @@ from app.audit.context import AuditContext
 from app.errors import Conflict
 from app.models import TimeSignOff
 from app.models.base import utcnow
+from app.reports.period import MAX_RANGE_DAYS, today
 from app.ringfenced import checks
 from app.ringfenced.checks import invalid, require_order, require_practitioner
-from app.ringfenced.periods import MAX_RANGE_DAYS, today
 from app.ringfenced.schemas import SignOffCreate, SignOffReopen
 from app.schemas import Page
 

@@ -28,6 +28,11 @@ def organisation_query(world: World) -> dict[str, str]:
     return {"organisation_id": str(world.cast.organisation.id)}
 
 
+def no_query(world: World) -> dict[str, str]:
+    """For routes that refuse query parameters they do not know (the reports)."""
+    return {}
+
+
 @dataclass(frozen=True)
 class Row:
     rule: Rule

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.models import TimeAllocation, TimeEntry, TimeSignOff
 from tests.access.conftest import World
-from tests.access.probes import Row
+from tests.access.probes import Row, no_query
 from tests.access.rules import MEMBERS, ORG_MEMBER, members
 
 ORG = "/api/v1/organisations/{organisation_id}"
@@ -72,7 +72,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", ORG + "/allocations"): Row(ORG_MEMBER),
     ("GET", ORG + "/time-entries"): Row(ORG_MEMBER),
     ("GET", ORG + "/time-sign-offs"): Row(ORG_MEMBER),
-    ("GET", ORG + "/reports/time"): Row(ORG_MEMBER),
+    ("GET", ORG + "/reports/time"): Row(ORG_MEMBER, query=no_query),
     ("GET", ORG + "/reports/time/erosion"): Row(ORG_MEMBER),
     # Whose time comes with the body: supervisors and leads set allocations and sign off,
     # practitioners log their own time too; the rest are refused by role.

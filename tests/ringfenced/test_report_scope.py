@@ -49,9 +49,28 @@ def test_filters_narrow_within_what_the_caller_may_see(everyone_has_time: TimeCa
     supervisor = str(cast.id("supervisor"))
     assert _practitioners(cast, "lead", supervisor_user_id=supervisor) == {"p1", "p2"}
     assert _practitioners(cast, "lead", practitioner_user_id=str(cast.id("p3"))) == {"p3"}
-    # A supervisor asking for someone outside their team gets nothing, not their figures.
-    assert _practitioners(cast, "supervisor", practitioner_user_id=str(cast.id("p3"))) == set()
-    assert _practitioners(cast, "p1", supervisor_user_id=supervisor) == {"p1"}
+    assert _practitioners(cast, "supervisor", supervisor_user_id=supervisor) == {"p1", "p2"}
+
+
+def test_a_filter_out_of_reach_is_refused_not_answered_empty(
+    everyone_has_time: TimeCast,
+) -> None:
+    """An empty report would pass for "no time used"; the caller learns they asked wrong."""
+    cast = everyone_has_time
+    refusals = {
+        ("supervisor", "practitioner_user_id", "p3"): "practitioner_user_id",
+        ("p1", "supervisor_user_id", "supervisor"): "supervisor_user_id",
+        ("p1", "practitioner_user_id", "p2"): "practitioner_user_id",
+    }
+    for (who, name, whom), named in refusals.items():
+        answer = cast.get(who, "/reports/time", **{name: str(cast.id(whom))})
+        assert answer.status_code == 404, (who, name, answer.text)
+        assert answer.json()["error"]["message"].startswith(named + ":")
+    unknown = cast.get("lead", "/reports/time", team="north")
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "unknown_filter"
+    by_programme = cast.get("lead", "/reports/time", programme_id=str(cast.id("p1")))
+    assert by_programme.status_code == 422, by_programme.text
 
 
 def test_another_organisation_is_not_found(everyone_has_time: TimeCast) -> None:

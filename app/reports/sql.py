@@ -1,12 +1,28 @@
-"""The few SQL functions the time report needs that SQLite and PostgreSQL spell
-differently, each written once for both."""
+"""SQL the reports share: tables of constants (months of a range, categories) and the
+few functions SQLite and PostgreSQL spell differently, each written once for both."""
 
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Float, Integer
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    String,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeEngine
+
+from app.models.base import UTCDateTime
+from app.reports.period import DateRange, month_end
 
 
 class duration(FunctionElement[Any]):  # noqa: N801 (an SQL function's name)
@@ -108,3 +124,42 @@ def _earlier_postgresql(element: earlier, compiler: SQLCompiler, **kw: Any) -> s
 def day_count(first: ColumnElement[Any], last: ColumnElement[Any]) -> ColumnElement[int]:
     """Days from `first` to `last`, both included."""
     return days_between(first, last) + 1
+
+
+def constants(
+    name: str, columns: Sequence[tuple[str, TypeEngine[Any]]], rows: Iterable[Sequence[Any]]
+) -> CTE:
+    """A small table of constants, written as SELECTs joined by UNION ALL (which SQLite and
+    PostgreSQL both read; VALUES with column names they do not)."""
+    selects = [
+        select(
+            *(
+                literal(value, kind).label(column)
+                for (column, kind), value in zip(columns, row, strict=True)
+            )
+        )
+        for row in rows
+    ]
+    if len(selects) == 1:
+        return selects[0].cte(name)
+    return union_all(*selects).cte(name)
+
+
+def months_of(days: DateRange, name: str = "report_month") -> CTE:
+    """The calendar months a range touches, in the organisation's zone: `month` (YYYY-MM),
+    and the instants `starts_at` (included) and `ends_at` (excluded) that bound its days
+    within the range. Join an instant to it with `starts_at <= t < ends_at`: a month is
+    cut by the organisation's midnights, whatever the clocks did, on both databases
+    (neither needs to know the zone)."""
+    rows = []
+    first = days.first
+    while first <= days.last:
+        last = min(days.last, month_end(first))
+        within = DateRange(first, last, days.zone)
+        rows.append((first.strftime("%Y-%m"), within.starts_at, within.ends_at))
+        first = last + timedelta(days=1)
+    return constants(
+        name,
+        [("month", String()), ("starts_at", UTCDateTime()), ("ends_at", UTCDateTime())],
+        rows,
+    )

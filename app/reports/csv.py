@@ -1,4 +1,5 @@
-"""The time report as CSV: the JSON rows' fields, in order, under a header line."""
+"""Reports as CSV: a model's fields, in order, under a header line, sent in chunks as the
+rows come (never the whole file in memory)."""
 
 import csv
 import enum
@@ -7,32 +8,44 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
-from app.ringfenced.schemas import TimeReportRow
-
-COLUMNS = tuple(TimeReportRow.model_fields)
 ROWS_PER_CHUNK = 200
 # A cell a spreadsheet would run as a formula is written as text (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_response(
-    rows: Iterable[TimeReportRow], *, first_day: date, last_day: date
+    rows: Iterable[BaseModel],
+    *,
+    model: type[BaseModel],
+    report: str,
+    first_day: date,
+    last_day: date,
 ) -> StreamingResponse:
-    name = f"time-report-{first_day.isoformat()}-to-{last_day.isoformat()}.csv"
+    """Every row as CSV. The rows may be a generator reading the database as it goes;
+    a failure part way aborts the response, so a cut file is never sent as complete."""
+    name = f"{report}-report-{first_day.isoformat()}-to-{last_day.isoformat()}.csv"
     return StreamingResponse(
-        _lines(rows),
+        _lines(rows, tuple(model.model_fields)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
-def _lines(rows: Iterable[TimeReportRow]) -> Iterator[str]:
+def wants_csv(report_format: str | None, accept: str | None) -> bool:
+    """`format` decides; without it, an Accept header naming text/csv."""
+    if report_format is not None:
+        return report_format == "csv"
+    return accept is not None and "text/csv" in accept
+
+
+def _lines(rows: Iterable[BaseModel], columns: tuple[str, ...]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for number, row in enumerate(rows, start=1):
-        writer.writerow(_cells(row))
+        writer.writerow([_cell(getattr(row, column)) for column in columns])
         if number % ROWS_PER_CHUNK == 0:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -43,10 +56,6 @@ def _drain(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
-
-
-def _cells(row: TimeReportRow) -> list[str]:
-    return [_cell(getattr(row, column)) for column in COLUMNS]
 
 
 def _cell(value: object) -> str:

@@ -1,0 +1,25 @@
+"""What answers a report name nobody has built: a 404 naming the reports there are.
+
+Each report's own route is registered before this one (app/api.py)."""
+
+from typing import NoReturn
+
+from fastapi import APIRouter
+
+from app.access import MemberDep
+from app.errors import NotFound
+from app.routing import TandemRoute
+
+REPORTS = ("agreement", "coverage", "equity", "fidelity", "time", "turnaround")
+
+router = APIRouter(
+    prefix="/organisations/{organisation_id}/reports", tags=["reports"], route_class=TandemRoute
+)
+
+
+@router.get("/{report_name}", include_in_schema=False, response_model=None)
+async def unknown_report(report_name: str, member: MemberDep) -> NoReturn:
+    raise NotFound(
+        f"No report is called {report_name[:40]!r}; the reports are {', '.join(REPORTS)}.",
+        code="unknown_report",
+    )
