@@ -78,10 +78,12 @@ test: install-dev system-deps node-deps lint
 audit:
 	sh scripts/audit.sh
 
-# Benchmarks (bench/README.md): about 15 minutes of 1 GiB uploads, range reads, request
-# cost on loopback and the time report on SQLite and PostgreSQL; never part of `make test`.
-# nginx is the static-file baseline for range reads, a bare FastAPI route (under wrk) the
-# one for request cost, a plain COUNT of the same occurrences the one for the time report.
+# Benchmarks (bench/README.md): about 25 minutes of 1 GiB uploads, range reads, request
+# cost on loopback, the time report and the reports of a generated organisation on SQLite
+# and PostgreSQL; never part of `make test`. nginx is the static-file baseline for range
+# reads, a bare FastAPI route (under wrk) the one for request cost, a plain COUNT of the
+# same occurrences the one for the time report, a trivial route's COUNT of the year's
+# observations the one for the reports.
 bench: install
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -97,6 +99,7 @@ bench: install
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends postgresql >/dev/null)
 	$(PY) -m bench.time_report
+	$(PY) -m bench.reports
 
 # Lighthouse 12 (pinned in bench/lighthouse-tools) on the PWA's home and review screens,
 # signed in, mobile emulation; prints the scores and first-load bytes. Never part of `make test`.

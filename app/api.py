@@ -12,7 +12,12 @@ from app.organisation.router import router as organisation_router
 from app.programme.router import router as programme_router
 from app.recording.router import router as recording_router
 from app.recording.tus import router as upload_router
+from app.reports.coverage.router import router as coverage_report_router
+from app.reports.equity.router import router as equity_report_router
+from app.reports.fidelity.router import router as fidelity_report_router
+from app.reports.rater_agreement.router import router as agreement_report_router
 from app.reports.router import router as unknown_report_router
+from app.reports.turnaround.router import router as turnaround_report_router
 from app.review.agreement_report.router import router as agreement_router
 from app.review.comments_router import router as comments_router
 from app.review.fidelity.router import router as fidelity_router
@@ -43,5 +48,10 @@ api_router.include_router(calendar_router)
 api_router.include_router(booking_router)
 api_router.include_router(availability_router)
 api_router.include_router(ringfenced_router)
+api_router.include_router(turnaround_report_router)
+api_router.include_router(agreement_report_router)
+api_router.include_router(coverage_report_router)
+api_router.include_router(equity_report_router)
+api_router.include_router(fidelity_report_router)
 # Last: a report name no router above answers is a 404 naming the reports there are.
 api_router.include_router(unknown_report_router)

@@ -33,18 +33,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select
 from sqlmodel import Session, col
 
 from app.access import member_of
 from app.access.reports import PeopleFilters
-from app.auth.tokens import hash_secret, issue_access_token, new_secret
 from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
 from app.models import (
     Assignment,
-    AuthSession,
     Booking,
     BookingOccurrence,
     BookingParticipant,
@@ -57,11 +55,10 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.models.identity import SessionKind
 from app.ringfenced import report
 from app.ringfenced.report_sums import ReportQuery
 from app.schemas import Page
-from bench.common import SECRET_KEY, TOKEN_LIFETIME, median, run_note, table
+from bench.common import SECRET_KEY, analyze, bearer_headers, median, run_note, table
 from tests.support.database import migrate
 from tests.support.postgres import start_cluster
 
@@ -121,7 +118,7 @@ def main() -> None:
                 started = time.perf_counter()
                 world = populate(engine, args.practitioners, year)
                 if kind == "postgresql":
-                    _analyze(engine)
+                    analyze(engine)
                 print(
                     f"{kind}: {world.occurrences:,} occurrences, {world.participants:,} "
                     f"participants, {world.allocations:,} allocations, {world.entries:,} "
@@ -157,9 +154,9 @@ def populate(engine: Engine, practitioners: int, year: Year) -> World:
         db.flush()
         org = organisation.id
         people = _people(db, org, practitioners)
-        allocations = _allocations(org, people["practitioner"], year)
+        allocations = allocation_rows(org, people["practitioner"], year)
         bookings, participants, occurrences = _sessions(org, people, year, now, generator)
-        entries = _entries(org, people["practitioner"], year, now, generator)
+        entries = entry_rows(org, people["practitioner"], year, now, generator)
         for table_rows, model in (
             (allocations, TimeAllocation),
             (bookings, Booking),
@@ -178,14 +175,6 @@ def populate(engine: Engine, practitioners: int, year: Year) -> World:
             len(allocations),
             len(entries),
         )
-
-
-def _analyze(engine: Engine) -> None:
-    """Statistics, as autovacuum gathers them within a minute of a bulk write: without any,
-    PostgreSQL takes every fresh table for one row and plans nested loops over 80,000."""
-    with engine.connect() as connection:
-        connection.execute(text("ANALYZE"))
-        connection.commit()
 
 
 def _people(db: Session, org: uuid.UUID, practitioners: int) -> dict[str, list[uuid.UUID]]:
@@ -227,7 +216,7 @@ def _people(db: Session, org: uuid.UUID, practitioners: int) -> dict[str, list[u
     return people
 
 
-def _allocations(
+def allocation_rows(
     org: uuid.UUID, practitioners: list[uuid.UUID], year: Year
 ) -> list[dict[str, Any]]:
     mid_year = date(year.first.year, 7, 1)
@@ -291,7 +280,7 @@ def _sessions(
             {"booking_id": booking_id, "user_id": u, "organisation_id": org} for u in who
         )
         occurrences.extend(
-            _occurrence(org, booking_id, at, minutes, now, generator) for at in starts
+            occurrence_row(org, booking_id, at, minutes, now, generator) for at in starts
         )
 
     coaching, supervision = year.weekly(1, 10), year.weekly(3, 14, every=2)
@@ -305,7 +294,7 @@ def _sessions(
     return bookings, participants, occurrences
 
 
-def _occurrence(
+def occurrence_row(
     org: uuid.UUID,
     booking_id: uuid.UUID,
     starts_at: datetime,
@@ -338,7 +327,7 @@ def _occurrence(
     }
 
 
-def _entries(
+def entry_rows(
     org: uuid.UUID,
     practitioners: list[uuid.UUID],
     year: Year,
@@ -385,7 +374,7 @@ def measure(
         query = report.report_query(
             db, member=lead, filters=PeopleFilters(), first_day=year.first, last_day=year.last
         )
-        headers = _bearer(db, lead_user.id)
+        headers = bearer_headers(db, lead_user.id)
         url_path = f"/api/v1/organisations/{world.organisation_id}/reports/time"
         params = {"from": year.first.isoformat(), "to": year.last.isoformat(), "format": "csv"}
 
@@ -430,22 +419,6 @@ def measure(
             ]
         )
     return rows
-
-
-def _bearer(db: Session, user_id: uuid.UUID) -> dict[str, str]:
-    """A sign-in of the lead's, minted as the password grant does (minus argon2)."""
-    session = AuthSession(
-        user_id=user_id,
-        kind=SessionKind.api,
-        secret_hash=hash_secret(new_secret()),
-        expires_at=utcnow() + TOKEN_LIFETIME,
-    )
-    db.add(session)
-    db.commit()
-    token, _ = issue_access_token(
-        secret_key=SECRET_KEY, user_id=user_id, session_id=session.id, lifetime=TOKEN_LIFETIME
-    )
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _count(db: Session, world: World, query: ReportQuery, *, participants: bool = False) -> int:

@@ -4,7 +4,7 @@
 // cached (they go straight to the network, as if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "8ee03433d546ecc2";
+const VERSION = "be8df865c4a0b2cf";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",
@@ -25,6 +25,14 @@ const SHELL = [
   "/js/me.js",
   "/js/objectives/view.js",
   "/js/offline.js",
+  "/js/reports/agreement.js",
+  "/js/reports/chart.js",
+  "/js/reports/coverage.js",
+  "/js/reports/equity.js",
+  "/js/reports/fidelity.js",
+  "/js/reports/filters.js",
+  "/js/reports/time.js",
+  "/js/reports/turnaround.js",
   "/js/review/comments.js",
   "/js/review/fidelity.js",
   "/js/review/objectives-panel.js",
@@ -43,6 +51,7 @@ const SHELL = [
   "/js/screens/invitation.js",
   "/js/screens/not-found.js",
   "/js/screens/objectives.js",
+  "/js/screens/reports.js",
   "/js/screens/review.js",
   "/js/screens/sessions.js",
   "/js/screens/sign-in.js",

@@ -33,6 +33,7 @@ from app.models import (
     BookingRecording,
     ConsentRecord,
     Invitation,
+    MemberAttribute,
     ObjectiveCriterion,
     ObjectiveEvidence,
     ObjectiveProgressNote,
@@ -62,6 +63,7 @@ from tests.factories import (
     make_rubric_version,
     make_second_rater,
     make_user,
+    membership_id,
 )
 from tests.recording.conftest import bearer_for
 from tests.ringfenced.cast import make_session
@@ -152,6 +154,21 @@ def _audit_event(scene: Scene) -> None:
             actor_user_id=scene.person(Role.lead).id,
             action="member.updated",
             resource_type="membership",
+        ),
+    )
+
+
+def _attribute_in_use(scene: Scene) -> None:
+    """A member holding an attribute nobody else holds: one more name in use."""
+    person = scene.person(Role.practitioner)
+    member = membership_id(scene.db, scene.organisation, person)
+    _commit(
+        scene,
+        MemberAttribute(
+            organisation_id=scene.organisation.id,
+            membership_id=member,
+            name=f"name_{next(_numbers)}",
+            value="North",
         ),
     )
 
@@ -340,6 +357,7 @@ class Case:
 
 CASES: dict[str, Case] = {
     ORG + "/members": Case("lead", lambda s: s.person(Role.practitioner, Role.coach)),
+    ORG + "/member-attributes": Case("lead", _attribute_in_use),
     ORG + "/invitations": Case("lead", _invitation),
     ORG + "/assignments": Case(
         "lead", lambda s: assign(s.db, s.organisation, s.coach, s.person(Role.practitioner))
@@ -392,7 +410,11 @@ def list_routes(app: FastAPI) -> dict[str, dict[str, Any]]:
             continue
         content = operation["responses"].get("200", {}).get("content", {})
         schema = content.get("application/json", {}).get("schema", {})
-        if schema.get("type") == "array" or schema.get("$ref", "").endswith("Page"):
+        # A route answering one of several kinds of list (the time report's `by`) too.
+        shapes = schema.get("anyOf", [schema])
+        if any(shape.get("type") == "array" for shape in shapes) or schema.get("$ref", "").endswith(
+            "Page"
+        ):
             found[path] = operation
     return found
 

@@ -19,6 +19,7 @@ from app.models.identity import AuthSession, Identity, Invitation, LoginThrottle
 from app.models.organisation import (
     Assignment,
     AssignmentKind,
+    MemberAttribute,
     Membership,
     MembershipRole,
     Organisation,
@@ -78,6 +79,7 @@ __all__ = [
     "Invitation",
     "LearningObjective",
     "LoginThrottle",
+    "MemberAttribute",
     "Membership",
     "MembershipRole",
     "ObjectiveCriterion",

@@ -1,10 +1,11 @@
-"""Organisations (tenants), memberships with roles, assignments and programmes."""
+"""Organisations (tenants), memberships with roles and attributes, assignments and
+programmes."""
 
 import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, id_field, organisation_field
@@ -60,6 +61,25 @@ class MembershipRole(SQLModel, table=True):
         foreign_key="membership.id", primary_key=True, ondelete="CASCADE"
     )
     role: str = Field(sa_column=Column(String(20), primary_key=True))
+
+
+class MemberAttribute(SQLModel, table=True):
+    """An attribute of a member that the organisation defines (locality, service...): one
+    value per name per member. Reports compare parts of the workforce by it; it never
+    describes a family."""
+
+    __tablename__ = "member_attribute"
+    __table_args__ = (
+        UniqueConstraint("membership_id", "name"),
+        # The names and values in use, and a report's groups, are read by name.
+        Index("ix_member_attribute_organisation_name", "organisation_id", "name", "value"),
+    )
+
+    id: uuid.UUID = id_field()
+    organisation_id: uuid.UUID = organisation_field()
+    membership_id: uuid.UUID = Field(foreign_key="membership.id", ondelete="CASCADE")
+    name: str = Field(max_length=40)
+    value: str = Field(max_length=100)
 
 
 class Assignment(SQLModel, table=True):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, BackgroundTasks, Query
 from sqlmodel import col
 
 from app.access import LeadDep, MemberDep, require_role, scoped
+from app.access.attributes import AttributeReaderDep
 from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.config import Settings, SettingsDep
@@ -15,13 +16,15 @@ from app.error_docs import error_responses
 from app.models import AuditEvent, Role
 from app.notifications import email
 from app.organisation import assignments as assignment_service
-from app.organisation import invitations, service
+from app.organisation import attributes, invitations, service
 from app.organisation.schemas import (
     AssignmentCreate,
     AssignmentRead,
+    AttributeInUse,
     AuditEventRead,
     InvitationIssued,
     InvitationRead,
+    MemberAttributes,
     MemberInvite,
     MemberRead,
     MemberUpdate,
@@ -108,6 +111,31 @@ def remove_member(
 ) -> None:
     """Remove a member from the organisation, with their assignments (leads)."""
     service.remove_member(db, lead=lead, membership_id=membership_id, context=context)
+
+
+@router.put("/members/{membership_id}/attributes", response_model=MemberAttributes)
+def replace_member_attributes(
+    membership_id: uuid.UUID,
+    body: MemberAttributes,
+    lead: LeadDep,
+    db: SessionDep,
+    context: AuditContextDep,
+) -> MemberAttributes:
+    """Set a member's attributes the organisation defines (locality, service...): the set
+    sent replaces the one held, `{}` clears it (leads). The equity report compares
+    practitioners by them."""
+    return attributes.replace_attributes(
+        db, lead=lead, membership_id=membership_id, body=body, context=context
+    )
+
+
+@router.get("/member-attributes", response_model=list[AttributeInUse])
+def list_member_attributes(
+    member: AttributeReaderDep, db: SessionDep, page: PageDep
+) -> list[AttributeInUse]:
+    """The attribute names members hold, alphabetically, each with the values in use (leads
+    and supervisors): what the equity report can compare."""
+    return attributes.attributes_in_use(db, member=member, page=page)
 
 
 @router.post(

@@ -5,11 +5,28 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, EmailStr, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, EmailStr, Field, PrivateAttr, StringConstraints, field_validator
 
 from app.models import Role
 from app.models.organisation import AssignmentKind, RetentionBasis
-from app.schemas import JsonBool, JsonFloat, JsonInt, StrictModel, left_out
+from app.schemas import NOT_BLANK, JsonBool, JsonFloat, JsonInt, StrictModel, Trimmed, left_out
+
+MAX_ATTRIBUTES = 10
+"""Attributes a member may carry: enough to describe where they work, few enough to read."""
+
+TEAM = "team"
+"""Not an attribute name: the equity report groups by supervisor under this name."""
+
+ATTRIBUTE_NAME = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+"""Lower-case words (letters, then letters or digits) joined by underscores."""
+MAX_ATTRIBUTE_NAME = 40
+
+AttributeName = Annotated[
+    str, StringConstraints(max_length=MAX_ATTRIBUTE_NAME, pattern=ATTRIBUTE_NAME)
+]
+AttributeValue = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=NOT_BLANK), Trimmed
+]
 
 
 class MembershipSummary(BaseModel):
@@ -65,6 +82,9 @@ class MemberRead(BaseModel):
     roles: list[Role]
     is_champion: bool
     can_sign_in: bool
+    attributes: dict[str, str] = Field(
+        description="The member's attributes the organisation defines (locality, service...)."
+    )
 
 
 class MemberInvite(StrictModel):
@@ -77,6 +97,28 @@ class MemberInvite(StrictModel):
 class MemberUpdate(StrictModel):
     roles: list[Role] | None = Field(default=None, min_length=1)
     is_champion: JsonBool | None = None
+
+
+class MemberAttributes(StrictModel):
+    """A member's whole set of attributes: what is sent replaces what was held."""
+
+    attributes: dict[AttributeName, AttributeValue] = Field(
+        max_length=MAX_ATTRIBUTES,
+        description=f"Up to {MAX_ATTRIBUTES} attributes: names are lower-case words joined by "
+        "underscores (at most 40 characters, `team` excepted), values text of at most 100.",
+    )
+
+    @field_validator("attributes")
+    @classmethod
+    def _not_team(cls, attributes: dict[str, str]) -> dict[str, str]:
+        if TEAM in attributes:
+            raise ValueError(f"{TEAM!r} is not an attribute: the team is who supervises")
+        return attributes
+
+
+class AttributeInUse(BaseModel):
+    name: str
+    values: list[str] = Field(description="The values members hold, in alphabetical order.")
 
 
 class InvitationRead(BaseModel):

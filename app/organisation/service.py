@@ -11,6 +11,7 @@ from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.errors import Conflict, Unprocessable
 from app.models import Identity, Membership, MembershipRole, Organisation, Role, User
+from app.organisation.attributes import attributes_by_membership
 from app.organisation.departures import end_relations
 from app.organisation.schemas import (
     MemberRead,
@@ -73,13 +74,16 @@ def member_read(db: Session, membership: Membership) -> MemberRead:
 
 
 def member_reads(db: Session, memberships: Sequence[Membership]) -> list[MemberRead]:
-    """Members with their roles and whether they can sign in, in three queries however many."""
+    """Members with their roles, attributes and whether they can sign in, in four queries
+    however many."""
     if not memberships:
         return []
     user_ids = [membership.user_id for membership in memberships]
     users = {user.id: user for user in db.exec(select(User).where(col(User.id).in_(user_ids)))}
     signing_in = set(db.exec(select(Identity.user_id).where(col(Identity.user_id).in_(user_ids))))
-    roles = roles_by_membership(db, [membership.id for membership in memberships])
+    membership_ids = [membership.id for membership in memberships]
+    roles = roles_by_membership(db, membership_ids)
+    attributes = attributes_by_membership(db, membership_ids)
     return [
         MemberRead(
             membership_id=membership.id,
@@ -89,6 +93,7 @@ def member_reads(db: Session, memberships: Sequence[Membership]) -> list[MemberR
             roles=sorted(roles[membership.id]),
             is_champion=membership.is_champion,
             can_sign_in=membership.user_id in signing_in,
+            attributes=attributes[membership.id],
         )
         for membership in memberships
     ]

@@ -2,7 +2,6 @@
 rows come (never the whole file in memory)."""
 
 import csv
-import enum
 import io
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -45,7 +44,8 @@ def _lines(rows: Iterable[BaseModel], columns: tuple[str, ...]) -> Iterator[str]
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for number, row in enumerate(rows, start=1):
-        writer.writerow([_cell(getattr(row, column)) for column in columns])
+        values = row.model_dump(mode="json")
+        writer.writerow([_cell(values[column]) for column in columns])
         if number % ROWS_PER_CHUNK == 0:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -59,12 +59,11 @@ def _drain(buffer: io.StringIO) -> str:
 
 
 def _cell(value: object) -> str:
-    """As JSON writes it: null empty, booleans true and false, enums by value."""
+    """A value as the JSON answer writes it (times, enums, ids alike): null empty,
+    booleans true and false."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, enum.Enum):
-        value = value.value
     text = str(value)
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text

@@ -1,7 +1,7 @@
 """Ring-fenced time: allocations, logged time, sign-offs and the time report."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
@@ -15,7 +15,7 @@ from app.error_docs import answers, error_responses
 from app.models import TimeAllocation, TimeCategory, TimeEntry, TimeSignOff
 from app.reports.csv import csv_response
 from app.reports.filters import ReportFiltersDep
-from app.ringfenced import allocations, entries, report, sign_off
+from app.ringfenced import allocations, entries, report, report_groups, sign_off
 from app.ringfenced.schemas import (
     AllocationCreate,
     AllocationRead,
@@ -26,6 +26,7 @@ from app.ringfenced.schemas import (
     SignOffReopen,
     TimeEntryCreate,
     TimeEntryRead,
+    TimeGroupRow,
     TimeReportRow,
 )
 from app.routing import TandemRoute
@@ -221,16 +222,31 @@ CSV_CONTENT: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/reports/time", response_model=list[TimeReportRow], responses=CSV_CONTENT)
+TimeGrouping = Annotated[
+    Literal["practitioner", "supervisor", "organisation"],
+    Query(description="Rows per practitioner, per team (supervisor) or for the organisation."),
+]
+
+
+@router.get(
+    "/reports/time",
+    response_model=list[TimeReportRow] | list[TimeGroupRow],
+    responses=CSV_CONTENT,
+)
 def read_time_report(
-    member: MemberDep, db: SessionDep, page: PageDep, filters: ReportFiltersDep
-) -> list[TimeReportRow] | StreamingResponse:
+    member: MemberDep,
+    db: SessionDep,
+    page: PageDep,
+    filters: ReportFiltersDep,
+    by: TimeGrouping = "practitioner",
+) -> list[TimeReportRow] | list[TimeGroupRow] | StreamingResponse:
     """Ring-fenced time per practitioner and category over days in the organisation's zone
     (`from`, `to`, both included; this month by default): allocated, scheduled, used,
-    remaining, utilisation and erosion. Leads see everyone, supervisors their team,
-    coaches their coachees, practitioners themselves; the filters narrow that (time is
-    not kept per programme: `programme_id` is refused). `format=csv` (or
-    `Accept: text/csv`) answers every row as CSV, whatever the page."""
+    remaining, utilisation and erosion; or (`by`) the same summed per team or for the
+    organisation, with how many practitioners' time is eroded. Leads see everyone,
+    supervisors their team, coaches their coachees, practitioners themselves; the filters
+    narrow that (time is not kept per programme: `programme_id` is refused).
+    `format=csv` (or `Accept: text/csv`) answers every row as CSV, whatever the page."""
     query = report.report_query(
         db,
         member=member,
@@ -238,15 +254,15 @@ def read_time_report(
         first_day=filters.first_day,
         last_day=filters.last_day,
     )
+    days = {"first_day": query.days.first, "last_day": query.days.last}
+    if by != "practitioner":
+        if filters.csv:
+            groups = report_groups.time_groups(db, query=query, by=by)
+            return csv_response(groups, model=TimeGroupRow, report="time", **days)
+        return report_groups.time_groups(db, query=query, by=by, page=page)
     if filters.csv:
         rows = report.time_report(db, query=query)
-        return csv_response(
-            rows,
-            model=TimeReportRow,
-            report="time",
-            first_day=query.days.first,
-            last_day=query.days.last,
-        )
+        return csv_response(rows, model=TimeReportRow, report="time", **days)
     return report.time_report(db, query=query, page=page)
 
 

@@ -133,6 +133,33 @@ class TimeReportRow(BaseModel):
     eroded: bool = Field(description="Cancelled by the organisation, or below tolerance.")
 
 
+class TimeGroupRow(BaseModel):
+    """A team's (or the organisation's) time in one category over the report's days:
+    the sums of its practitioners' rows."""
+
+    group_by: str = Field(description="supervisor or organisation.")
+    group_id: uuid.UUID | None = Field(
+        description="The supervisor's user id, or the organisation's id; null for "
+        "practitioners nobody supervises."
+    )
+    group_name: str | None = Field(description="The supervisor's or organisation's name.")
+    category: TimeCategory
+    practitioners: int = Field(
+        description="Practitioners with anything in this category. A practitioner with "
+        "two supervisors counts in both teams."
+    )
+    allocated_minutes: int
+    scheduled_minutes: int
+    used_minutes: int
+    remaining_minutes: int = Field(description="The practitioners' remaining minutes, summed.")
+    utilisation_percent: float | None = Field(
+        description="Used / allocated x 100 over the group, to one decimal; null when "
+        "nothing is allocated."
+    )
+    cancelled_by_organisation_minutes: int
+    eroded_practitioners: int = Field(description="Practitioners whose time here is eroded.")
+
+
 class ErodedPractitioner(BaseModel):
     """A practitioner whose ring-fenced time is being eroded, with each eroded category."""
 

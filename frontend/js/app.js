@@ -38,6 +38,7 @@ function renderNav() {
   if (hasRole(currentMembership(), "practitioner")) items.push(navLink("/time", "My time"));
   if (hasRole(currentMembership(), "coach")) items.push(navLink("/availability", "Availability"));
   if (hasRole(currentMembership(), "supervisor", "lead")) items.push(navLink("/team-time", "Team time"));
+  if (hasRole(currentMembership(), "coach", "supervisor", "lead")) items.push(navLink("/reports", "Reports"));
   items.push(h("li", {}, h("button", { class: "nav__button", type: "button", id: "sign-out", on: { click: signOutClicked } }, "Sign out")));
   replaceChildren(nav, h("ul", { class: "nav__list" }, items));
 }

@@ -4,7 +4,6 @@
 import { currentSession } from "./api.js";
 import { announce } from "./dom.js";
 
-// Later screens slot in here: reports.
 // `who`: "member" needs a session, "guest" is only for people signed out, "anyone" both.
 const ROUTES = [
   { path: "/", screen: () => import("./screens/home.js"), who: "member" },
@@ -17,6 +16,7 @@ const ROUTES = [
   { path: "/availability", screen: () => import("./screens/availability.js"), who: "member" },
   { path: "/time", screen: () => import("./screens/time.js"), who: "member" },
   { path: "/team-time", screen: () => import("./screens/team-time.js"), who: "member" },
+  { path: "/reports", screen: () => import("./screens/reports.js"), who: "member" },
   { path: "/invitation/:token", screen: () => import("./screens/invitation.js"), who: "anyone" },
 ];
 const NOT_FOUND = { screen: () => import("./screens/not-found.js"), who: "anyone" };

@@ -11,7 +11,17 @@ from sqlmodel import Session
 
 from app.models import Role
 from tests.access import conftest as fresh
-from tests.access import rows_availability, rows_bookings, rows_calendar, rows_time
+from tests.access import (
+    rows_availability,
+    rows_bookings,
+    rows_calendar,
+    rows_report_agreement,
+    rows_report_coverage,
+    rows_report_equity,
+    rows_report_fidelity,
+    rows_report_turnaround,
+    rows_time,
+)
 from tests.access.conftest import World, rejoin
 from tests.access.probes import PARAMETER, TUS, Check, Row, plan, run, schema_routes
 from tests.access.rules import (
@@ -220,6 +230,11 @@ TABLE: dict[tuple[str, str], Row] = {
     **rows_calendar.ROWS,
     **rows_availability.ROWS,
     **rows_time.ROWS,
+    **rows_report_turnaround.ROWS,
+    **rows_report_agreement.ROWS,
+    **rows_report_fidelity.ROWS,
+    **rows_report_coverage.ROWS,
+    **rows_report_equity.ROWS,
 }
 
 # The same routes on other resources of the recording, where the rule differs.

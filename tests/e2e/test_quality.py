@@ -25,6 +25,7 @@ from tests.e2e.conftest import (
     watched_page,
     write_webm,
 )
+from tests.e2e.reports_data import fill_reports
 from tests.factories import (
     PASSWORD,
     make_comment,
@@ -70,6 +71,13 @@ SCREENS = [
     Screen("availability", "coach", "/#/availability", "My availability"),
     Screen("time", "practitioner", "/#/time", "My time"),
     Screen("team-time", "supervisor", "/#/team-time", "Team time"),
+    # The dashboards, over three months of scores, time and a locality (reports_data.py).
+    Screen("reports-fidelity", "lead", "/#/reports?report=fidelity", "Reports"),
+    Screen("reports-time", "supervisor", "/#/reports?report=time", "Reports"),
+    Screen("reports-coverage", "supervisor", "/#/reports?report=coverage", "Reports"),
+    Screen("reports-turnaround", "lead", "/#/reports?report=turnaround", "Reports"),
+    Screen("reports-agreement", "lead", "/#/reports?report=agreement", "Reports"),
+    Screen("reports-equity", "lead", "/#/reports?report=equity&attribute=locality", "Reports"),
 ]
 
 
@@ -99,6 +107,11 @@ def review_data(
     return recording_id
 
 
+@pytest.fixture
+def reports_data(db: Session, team: Team) -> None:
+    fill_reports(db, team)
+
+
 def open_screen(
     page: Page, team: Team, screen: Screen, request: pytest.FixtureRequest | None = None
 ) -> None:
@@ -114,6 +127,9 @@ def open_screen(
         page.evaluate("() => navigator.serviceWorker.ready")
         page.context.set_offline(True)
     path = screen.path
+    if screen.name.startswith("reports"):
+        assert request is not None
+        request.getfixturevalue("reports_data")
     if "{recording}" in path or screen.name.startswith("objectives"):
         assert request is not None
         path = path.format(recording=request.getfixturevalue("review_data"))

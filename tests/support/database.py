@@ -3,11 +3,17 @@
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.models import metadata
 
 ALEMBIC_INI = "alembic.ini"
+GAVE_WAY = (
+    "deadlock detected",
+    "lock timeout",
+    "violates foreign key constraint",
+    "FOREIGN KEY constraint failed",
+)
 
 
 def alembic_config(database_url: str) -> Config:
@@ -21,17 +27,21 @@ def migrate(database_url: str) -> None:
 
 
 def empty_all_tables(engine: Engine) -> None:
-    """Every table emptied. On PostgreSQL a live server may still be finishing a request
+    """Every table emptied, children first. DELETE rather than TRUNCATE: a test leaves a
+    few rows, and TRUNCATE makes every table's files anew (about 45 ms a test on
+    PostgreSQL against 10). On PostgreSQL a live server may still be finishing a request
     the browser abandoned, on more than one connection (a sign-in's use is written in a
-    transaction of its own); TRUNCATE can then deadlock with it, or wait on a request that
-    itself waits on the TRUNCATE. Either way ours gives way (deadlock detection or a lock
-    timeout releases its locks), the request finishes, and the next attempt goes through."""
+    transaction of its own); the emptying can then deadlock with it, or wait on a request
+    that itself waits on it. Either way ours gives way (deadlock detection or a lock
+    timeout releases its locks), the request finishes, and the next attempt goes through;
+    so does a row such a request wrote under a parent already emptied (a foreign key
+    violation rolls the attempt back)."""
     for attempt in range(10):
         try:
             _empty(engine)
             return
-        except OperationalError as error:
-            gave_way = "deadlock detected" in str(error) or "lock timeout" in str(error)
+        except (OperationalError, IntegrityError) as error:
+            gave_way = any(sign in str(error) for sign in GAVE_WAY)
             if not gave_way or attempt == 9:
                 raise
 
@@ -40,8 +50,5 @@ def _empty(engine: Engine) -> None:
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SET LOCAL lock_timeout = '2s'"))
-            names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} CASCADE"))
-            return
         for table in reversed(metadata.sorted_tables):
             connection.execute(table.delete())

@@ -4,20 +4,41 @@ one row per practitioner and programme. Runs the same on SQLite (3.25+) and Post
 Certification uses gaps and islands: a running count of failed observations numbers the
 runs of passes between failures; the pass at position `certification_passes` within its
 run is the moment a practitioner was certified (the latest such moment counts).
+
+The rules themselves (drift, and whether a certification still holds) are SQL expressions
+here, written once: the `/fidelity` route and the fidelity report both read them.
 """
 
 import uuid
 from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    FromClause,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col
 
 from app.access.members import OrganisationId
 from app.models import ReviewSettings, RubricVersion
+from app.models.base import UTCDateTime
 from app.review.counting import counted_observations
 from app.review.settings.service import setting_column
 
-Condition = Callable[[Subquery], ColumnElement[bool]]
+Condition = Callable[[FromClause], ColumnElement[bool]]
 """A filter on the counted observations (their columns are given at call time)."""
 
 PARAMETERS = (
@@ -34,7 +55,12 @@ def ordered_observations(
     organisation_id: OrganisationId, *, conditions: Sequence[Condition]
 ) -> Subquery:
     """Counted observations numbered newest first (rn) with the running count of failures."""
-    counted = counted_observations(organisation_id)
+    return ordered_from(counted_observations(organisation_id), conditions=conditions)
+
+
+def ordered_from(counted: FromClause, *, conditions: Sequence[Condition] = ()) -> Subquery:
+    """The same over counted observations already chosen (columns of `counted_observations`):
+    the fidelity report reads one set of them for the status and for its period."""
     group = (counted.c.practitioner_user_id, counted.c.programme_id)
     failed = case((counted.c.meets_fidelity, 0), else_=1)
     statement = (
@@ -77,30 +103,92 @@ def _when(condition: ColumnElement[bool], value: ColumnElement[object]) -> Colum
     return case((condition, value))
 
 
+AS_OF = "fidelity_as_of"
+"""The bind parameter `status_query` reads as now: whether a certification still holds."""
+
+
+class lasts_beyond(FunctionElement[bool]):  # noqa: N801 (an SQL function's name)
+    """Whether `days` days from the instant `since` have not yet run out at `moment`
+    (moment < since + days), on both databases."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(lasts_beyond, "sqlite")
+def _lasts_beyond_sqlite(element: lasts_beyond, compiler: SQLCompiler, **kw: Any) -> str:
+    since, days, moment = (compiler.process(argument, **kw) for argument in element.clauses)
+    return f"(julianday({moment}) < julianday({since}) + {days})"
+
+
+@compiles(lasts_beyond, "postgresql")
+def _lasts_beyond_postgresql(element: lasts_beyond, compiler: SQLCompiler, **kw: Any) -> str:
+    since, days, moment = (compiler.process(argument, **kw) for argument in element.clauses)
+    return f"({moment} < {since} + {days} * INTERVAL '1 day')"
+
+
+def certified_at_moment(
+    certified_at: ColumnElement[Any],
+    recertification_days: ColumnElement[Any],
+    moment: ColumnElement[Any],
+) -> ColumnElement[bool]:
+    """The certification rule: certified at `moment` when the latest certification is
+    less than `recertification_days` old then."""
+    return and_(certified_at.is_not(None), lasts_beyond(certified_at, recertification_days, moment))
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    # SQLite answers 0 or 1: read back as a boolean on both databases.
+    return type_coerce(condition, Boolean)
+
+
 def status_query(ordered: Subquery) -> Select[tuple[object, ...]]:
-    """One row per practitioner and programme with everything the status is made of, by
-    programme then practitioner (ids: a stable order to page through)."""
+    """One row per practitioner and programme with everything the status is made of and
+    its verdicts (drift and why, certified as of the `AS_OF` parameter), by programme then
+    practitioner (ids: a stable order to page through)."""
     rows = _with_streaks(ordered)
     c = rows.c
     latest = c.rn == 1
     passed = case((c.meets_fidelity, 1), else_=0)
     in_recent = c.rn <= c.drift_window
     in_previous = and_(c.rn > c.drift_window, c.rn <= 2 * c.drift_window)
+    observations = func.count()
+    recent_failures = func.sum(_when(c.rn <= c.drift_consecutive_below, 1 - passed))
+    recent_mean = func.avg(_when(in_recent, c.weighted_percent))
+    recent_count = func.count(_when(in_recent, c.id))
+    previous_mean = func.avg(_when(in_previous, c.weighted_percent))
+    previous_count = func.count(_when(in_previous, c.id))
+    certified_at = func.max(
+        _when(and_(passed == 1, c.streak_position == c.certification_passes), c.submitted_at)
+    )
+    # Drift: the latest N all failed the rule, or the mean of the last `drift_window` fell
+    # by more than `drift_drop_points` from the window before (both windows full).
+    consecutive_below = and_(
+        observations >= c.drift_consecutive_below, recent_failures == c.drift_consecutive_below
+    )
+    drop = and_(
+        recent_count == c.drift_window,
+        previous_count == c.drift_window,
+        previous_mean - recent_mean > c.drift_drop_points,
+    )
+    as_of = bindparam(AS_OF, type_=UTCDateTime())
     statement = select(
         c.practitioner_user_id,
         c.programme_id,
-        func.count().label("observations"),
+        observations.label("observations"),
         func.max(_when(latest, c.threshold)).label("threshold"),
         func.avg(_when(c.rn <= c.rolling_window, c.weighted_percent)).label("rolling_percent"),
-        func.sum(_when(c.rn <= c.drift_consecutive_below, 1 - passed)).label("recent_failures"),
-        func.avg(_when(in_recent, c.weighted_percent)).label("recent_mean"),
-        func.count(_when(in_recent, c.id)).label("recent_count"),
-        func.avg(_when(in_previous, c.weighted_percent)).label("previous_mean"),
-        func.count(_when(in_previous, c.id)).label("previous_count"),
+        recent_failures.label("recent_failures"),
+        recent_mean.label("recent_mean"),
+        recent_count.label("recent_count"),
+        previous_mean.label("previous_mean"),
+        previous_count.label("previous_count"),
         func.min(_when(passed == 0, c.rn)).label("first_failure_rn"),
-        func.max(
-            _when(and_(passed == 1, c.streak_position == c.certification_passes), c.submitted_at)
-        ).label("certified_at"),
+        certified_at.label("certified_at"),
+        _flag(consecutive_below).label("drift_by_consecutive_below"),
+        _flag(drop).label("drift_by_drop"),
+        _flag(or_(consecutive_below, drop)).label("drift"),
+        _flag(certified_at_moment(certified_at, c.recertification_days, as_of)).label("certified"),
         *(getattr(c, name) for name in PARAMETERS),
     ).group_by(c.practitioner_user_id, c.programme_id, *(getattr(c, name) for name in PARAMETERS))
     return statement.order_by(c.programme_id, c.practitioner_user_id)

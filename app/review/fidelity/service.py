@@ -4,7 +4,7 @@ observations go into them for that member, is app/access/figures.py's rule."""
 
 import uuid
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +35,7 @@ def fidelity_status(
         **bound_to(member),
         "programme_id": programme_id,
         "practitioner_user_id": practitioner_user_id,
+        queries.AS_OF: utcnow(),
     }
     rows = db.execute(page.of(status), values).all()
     if not rows:
@@ -76,24 +77,19 @@ def _statements(
 
 
 def _drift_reasons(row: Any) -> list[str]:
-    reasons = []
-    if row.observations >= row.drift_consecutive_below and row.recent_failures == (
-        row.drift_consecutive_below
-    ):
-        reasons.append("consecutive_below")
-    full_windows = row.recent_count == row.previous_count == row.drift_window
-    if full_windows and row.previous_mean - row.recent_mean > row.drift_drop_points:
-        reasons.append("drop")
-    return reasons
+    """The reasons the status query found (the rule is SQL, queries.py), in a fixed order."""
+    found = (("consecutive_below", row.drift_by_consecutive_below), ("drop", row.drift_by_drop))
+    return [reason for reason, holds in found if holds]
+
+
+def recertification_due_at(certified_at: datetime | None, days: int) -> datetime | None:
+    """When the latest certification runs out (the rule: queries.certified_at_moment)."""
+    return None if certified_at is None else certified_at + timedelta(days=days)
 
 
 def _status(row: Any, latest: list[ObservationSummary]) -> FidelityStatus:
     threshold = float(row.threshold)
     rolling = float(row.rolling_percent)
-    due = None
-    if row.certified_at is not None:
-        due = row.certified_at + timedelta(days=row.recertification_days)
-    reasons = _drift_reasons(row)
     streak = row.observations if row.first_failure_rn is None else row.first_failure_rn - 1
     return FidelityStatus(
         practitioner_user_id=row.practitioner_user_id,
@@ -104,14 +100,14 @@ def _status(row: Any, latest: list[ObservationSummary]) -> FidelityStatus:
         rolling_percent=rolling,
         rolling_window=row.rolling_window,
         meets_fidelity=rolling >= threshold,
-        drift=bool(reasons),
-        drift_reasons=reasons,
+        drift=row.drift,
+        drift_reasons=_drift_reasons(row),
         recent_mean_percent=row.recent_mean if row.recent_count == row.drift_window else None,
         previous_mean_percent=(
             row.previous_mean if row.previous_count == row.drift_window else None
         ),
         passing_streak=streak,
-        certified=due is not None and utcnow() < due,
+        certified=row.certified,
         certified_at=row.certified_at,
-        recertification_due_at=due,
+        recertification_due_at=recertification_due_at(row.certified_at, row.recertification_days),
     )

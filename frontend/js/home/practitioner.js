@@ -49,9 +49,17 @@ export function practitionerSections(membership, me) {
     );
     return listOrEmpty(submitted.map(feedbackItem), "No scores yet. When a coach scores one of your recordings, it appears here.");
   });
+  const trend = section("My fidelity trend", {
+    intro: "The mean score of your scored recordings each month, over the last year.",
+  });
+  fill(trend, async () => {
+    const { fidelityTrend } = await import("../reports/fidelity.js");
+    return fidelityTrend(membership.organisation_id, me.id);
+  });
   return [
     recordings.element,
     feedback.element,
+    trend.element,
     objectives.element,
     practitionerSessions(membership, me),
   ];

@@ -1,0 +1,158 @@
+"""The agreement report as one SQL statement, the same on SQLite and PostgreSQL.
+
+Every level a rater gave a criterion of a recording is a rating; the ratings joined to
+themselves on recording and criterion, rater to other rater, are the score pairs. A
+rater's pairs are counted in the month they submitted; for all raters each pair counts
+once, in the month its later observation was submitted. A window over each rater's months
+pools their earlier months, against which a month's exact agreement may show drift.
+"""
+
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    Select,
+    Subquery,
+    Uuid,
+    and_,
+    case,
+    cast,
+    func,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.sql.elements import Label
+from sqlmodel import col
+
+from app.models import Rubric, User
+from app.reports.rater_agreement.ratings import AgreementQuery, ratings
+from app.reports.rater_agreement.schemas import DRIFT_POINTS
+
+
+def agreement_statement(query: AgreementQuery) -> Select[Any]:
+    monthly = _with_earlier(_monthly(_pairs(ratings(query))))
+    c = monthly.c
+    pairs, earlier_pairs = c.score_pairs, func.coalesce(c.earlier_pairs, 0)
+    # exact / pairs <= earlier_exact / earlier_pairs - DRIFT_POINTS / 100, in whole numbers.
+    drifting = and_(
+        earlier_pairs > 0,
+        100 * c.exact_pairs * earlier_pairs
+        <= (100 * c.earlier_exact_pairs - DRIFT_POINTS * earlier_pairs) * pairs,
+    )
+    rater_name = col(User.display_name)
+    title = col(Rubric.title)
+    return (
+        select(
+            c.rubric_id,
+            title.label("rubric_title"),
+            c.month,
+            c.rater_user_id,
+            rater_name.label("rater_name"),
+            c.recordings_compared,
+            pairs,
+            c.exact_pairs,
+            c.adjacent_pairs,
+            c.signed_total,
+            c.absolute_total,
+            c.earlier_exact_pairs,
+            c.earlier_pairs,
+            type_coerce(drifting, Boolean).label("drifting"),
+        )
+        .select_from(monthly)
+        .join(Rubric, col(Rubric.id) == c.rubric_id)
+        .outerjoin(User, col(User.id) == c.rater_user_id)
+        .order_by(
+            title,
+            c.rubric_id,
+            c.month,
+            case((c.rater_user_id.is_(None), 0), else_=1),
+            rater_name,
+            c.rater_user_id,
+        )
+    )
+
+
+def _pairs(ratings: CTE) -> CTE:
+    """Each rating submitted within the days against every other rater's rating of the same
+    recording and criterion (a criterion belongs to one rubric version), whenever the
+    other was submitted."""
+    mine, other = ratings.alias("mine"), ratings.alias("other")
+    later = or_(
+        mine.c.submitted_at > other.c.submitted_at,
+        and_(
+            mine.c.submitted_at == other.c.submitted_at,
+            mine.c.observation_id > other.c.observation_id,
+        ),
+    )
+    return (
+        select(
+            mine.c.rubric_id,
+            mine.c.month,
+            mine.c.rater_user_id,
+            mine.c.recording_id,
+            (mine.c.level - other.c.level).label("difference"),
+            case((later, 1), else_=0).label("is_later"),
+        )
+        .select_from(mine)
+        .join(
+            other,
+            and_(
+                other.c.recording_id == mine.c.recording_id,
+                other.c.criterion_id == mine.c.criterion_id,
+                other.c.rater_user_id != mine.c.rater_user_id,
+            ),
+        )
+        .where(mine.c.month.is_not(None))
+        .cte("score_pair")
+    )
+
+
+def _monthly(pairs: CTE) -> Subquery:
+    """Per rubric, month and rater; and per rubric and month for all raters (rater null),
+    where each pair is counted once, from its later side."""
+    difference = pairs.c.difference
+
+    def figures() -> list[Label[Any]]:
+        return [
+            func.count(pairs.c.recording_id.distinct()).label("recordings_compared"),
+            func.count().label("score_pairs"),
+            func.sum(case((difference == 0, 1), else_=0)).label("exact_pairs"),
+            func.sum(case((func.abs(difference) <= 1, 1), else_=0)).label("adjacent_pairs"),
+            func.sum(difference).label("signed_total"),
+            func.sum(func.abs(difference)).label("absolute_total"),
+        ]
+
+    by_rater = select(pairs.c.rubric_id, pairs.c.month, pairs.c.rater_user_id, *figures()).group_by(
+        pairs.c.rubric_id, pairs.c.month, pairs.c.rater_user_id
+    )
+    everyone: ColumnElement[Any] = cast(null(), Uuid())
+    all_raters = (
+        select(pairs.c.rubric_id, pairs.c.month, everyone.label("rater_user_id"), *figures())
+        .where(pairs.c.is_later == 1)
+        .group_by(pairs.c.rubric_id, pairs.c.month)
+    )
+    return union_all(by_rater, all_raters).subquery("monthly")
+
+
+def _with_earlier(monthly: Subquery) -> Subquery:
+    """Each row with the exact and all pairs of the same rater's (or all raters') earlier
+    months of the rubric."""
+    c = monthly.c
+
+    def earlier(column: ColumnElement[Any]) -> ColumnElement[int]:
+        total = func.sum(column).over(
+            partition_by=(c.rubric_id, c.rater_user_id), order_by=c.month, rows=(None, -1)
+        )
+        return cast(total, BigInteger)
+
+    return select(
+        *c,
+        earlier(c.exact_pairs).label("earlier_exact_pairs"),
+        earlier(c.score_pairs).label("earlier_pairs"),
+    ).subquery("with_earlier")

@@ -1,0 +1,223 @@
+"""The turnaround report as one SQL statement, the same on SQLite and PostgreSQL.
+
+Every first answer to a recording is an event: its kind (comment or observation), who
+answered (null: the first answer by anyone, for the summary row) and the whole seconds
+since the upload. Window functions number the events of each kind and reviewer by
+duration and count them; the median and the 90th percentile are the durations at the
+nearest ranks ceil(0.5 n) and ceil(0.9 n), a duration that actually happened (SQLite has
+no percentile_cont, and an interpolated figure is no one's wait).
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    Uuid,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.sql.elements import Label
+from sqlmodel import col
+
+from app.models import User
+from app.reports.turnaround.recordings import (
+    TurnaroundQuery,
+    coaches,
+    first_comments,
+    first_observations,
+    uploads,
+)
+
+WAITING_DAYS = 7
+"""A recording without an answer this many days after its upload has waited too long."""
+
+MEDIAN, NINETIETH = (1, 2), (9, 10)
+# Kinds of answer as small numbers: the events are sorted by kind, and short keys sort fast.
+KINDS = {"first_comment": 1, "observation": 2}
+WAITING = (
+    "recordings_uploaded",
+    "waiting_for_comment",
+    "waiting_for_comment_long",
+    "waiting_for_observation",
+    "waiting_for_observation_long",
+)
+ANSWERED = ("recordings_commented", "recordings_observed")
+DURATIONS = tuple(f"{kind}_{rank}_seconds" for kind in KINDS for rank in ("median", "p90"))
+
+
+def _everyone() -> ColumnElement[Any]:
+    """The key of the summary row: no reviewer in particular."""
+    return cast(null(), Uuid())
+
+
+def turnaround_statement(query: TurnaroundQuery) -> Select[Any]:
+    """One row per reviewer (and the summary row first), ordered by name."""
+    uploaded = uploads(query)
+    comments = first_comments(query, uploaded)
+    observations = first_observations(query, uploaded)
+    answers = {"first_comment": comments, "observation": observations}
+    events = union_all(
+        *(
+            select(
+                literal_column(str(KINDS[kind])).label("kind"),
+                found.c.reviewer_user_id,
+                found.c.seconds,
+            )
+            for kind, found in answers.items()
+        ),
+        # The first answer by anyone: the earliest of the reviewers' first answers.
+        *(
+            select(
+                literal_column(str(KINDS[kind])), _everyone(), func.min(found.c.seconds)
+            ).group_by(found.c.recording_id)
+            for kind, found in answers.items()
+        ),
+    ).subquery("answer")
+    waiting = _waiting(query, uploaded, comments, observations)
+    return _rows(_answer_figures(_ranked(events)), waiting)
+
+
+def _ranked(events: Subquery) -> Subquery:
+    # Equal durations may take either rank: the value at a rank is the same. The count
+    # shares the row number's window (the whole partition as its frame): one sort.
+    window: dict[str, Any] = {
+        "partition_by": (events.c.kind, events.c.reviewer_user_id),
+        "order_by": events.c.seconds,
+    }
+    return select(
+        *events.c,
+        func.row_number().over(**window).label("position"),
+        func.count().over(**window, rows=(None, None)).label("answered"),
+    ).subquery("ranked_answer")
+
+
+def nearest_rank(count: ColumnElement[int], share: tuple[int, int]) -> ColumnElement[int]:
+    """ceil(share x count) in whole numbers: (numerator x count + denominator - 1) //
+    denominator, exact on both databases."""
+    numerator, denominator = share
+    return (count * numerator + (denominator - 1)) // denominator
+
+
+def _answer_figures(ranked: Subquery) -> Subquery:
+    """Per reviewer: recordings answered, and the durations at the median and 90th
+    percentile ranks, of each kind."""
+
+    def figures(kind: str, answered: str) -> list[Label[Any]]:
+        mine = ranked.c.kind == KINDS[kind]
+
+        def at_rank(share: tuple[int, int]) -> ColumnElement[Any]:
+            rank = nearest_rank(ranked.c.answered, share)
+            return func.max(case((and_(mine, ranked.c.position == rank), ranked.c.seconds)))
+
+        return [
+            func.count(case((mine, 1))).label(answered),
+            at_rank(MEDIAN).label(f"{kind}_median_seconds"),
+            at_rank(NINETIETH).label(f"{kind}_p90_seconds"),
+        ]
+
+    return (
+        select(
+            ranked.c.reviewer_user_id,
+            *figures("first_comment", "recordings_commented"),
+            *figures("observation", "recordings_observed"),
+        )
+        .group_by(ranked.c.reviewer_user_id)
+        .subquery("answer_figures")
+    )
+
+
+def _waiting(query: TurnaroundQuery, uploaded: CTE, comments: CTE, observations: CTE) -> Subquery:
+    """Per coach (and for everyone): recordings uploaded, and those nobody has commented
+    on or observed yet, in all and since more than WAITING_DAYS. Counted per
+    practitioner first, then summed over each coach's practitioners."""
+    long_ago = uploaded.c.uploaded_at < query.now - timedelta(days=WAITING_DAYS)
+
+    def waiting(answers: CTE, *also: ColumnElement[bool]) -> ColumnElement[Any]:
+        unanswered = and_(
+            uploaded.c.still_open,
+            uploaded.c.recording_id.not_in(select(answers.c.recording_id)),
+            *also,
+        )
+        return func.sum(case((unanswered, 1), else_=0))
+
+    practitioners = (
+        select(
+            uploaded.c.practitioner_user_id,
+            func.count().label("recordings_uploaded"),
+            waiting(comments).label("waiting_for_comment"),
+            waiting(comments, long_ago).label("waiting_for_comment_long"),
+            waiting(observations).label("waiting_for_observation"),
+            waiting(observations, long_ago).label("waiting_for_observation_long"),
+        )
+        .group_by(uploaded.c.practitioner_user_id)
+        .cte("waiting_practitioner")
+    )
+    coached = coaches(query).subquery("coached")
+    by_coach = (
+        select(
+            coached.c.reviewer_user_id,
+            *(func.sum(practitioners.c[name]).label(name) for name in WAITING),
+        )
+        .select_from(practitioners)
+        .join(coached, coached.c.practitioner_user_id == practitioners.c.practitioner_user_id)
+    )
+    everyone = select(
+        _everyone().label("reviewer_user_id"),
+        *(func.sum(practitioners.c[name]).label(name) for name in WAITING),
+    )
+    return union_all(everyone, by_coach.group_by(coached.c.reviewer_user_id)).subquery("waiting")
+
+
+def _rows(answered: Subquery, waiting: Subquery) -> Select[Any]:
+    """Both parts side by side per reviewer: a union of each part padded with zeros and
+    nulls, grouped (the summary row's null key groups like any other, on both databases,
+    where a join would need a null-safe equality)."""
+    counts = WAITING + ANSWERED
+
+    def padded(part: Subquery) -> Select[Any]:
+        def column(name: str) -> ColumnElement[Any]:
+            if name in part.c:
+                return part.c[name]
+            return literal_column("0", Integer) if name in counts else cast(null(), BigInteger)
+
+        return select(
+            part.c.reviewer_user_id, *(column(name).label(name) for name in counts + DURATIONS)
+        )
+
+    parts = union_all(padded(answered), padded(waiting)).subquery("part")
+    reviewer = parts.c.reviewer_user_id
+    name = col(User.display_name)
+    return (
+        select(
+            reviewer.label("coach_user_id"),
+            name.label("coach_name"),
+            # A sum over no rows is null: the summary row of a report of nothing.
+            *(
+                cast(func.coalesce(func.sum(parts.c[count]), 0), Integer).label(count)
+                for count in counts
+            ),
+            # Tenths of an hour, rounded half up: (seconds + 180) // 360.
+            *(
+                ((func.max(parts.c[duration]) + 180) // 360).label(
+                    duration.replace("_seconds", "_tenths")
+                )
+                for duration in DURATIONS
+            ),
+        )
+        .select_from(parts)
+        .outerjoin(User, col(User.id) == reviewer)
+        .group_by(reviewer, name)
+        .order_by(case((reviewer.is_(None), 0), else_=1), name, reviewer)
+    )

@@ -1,0 +1,13 @@
+"""Access row for the fidelity report: every member of the organisation gets an answer
+holding only the practitioners they may report on, less the recordings they rate blind
+(whose, by role, is tested in tests/reports/test_fidelity_scope.py); anyone else finds
+no organisation (404)."""
+
+from tests.access.probes import Row, no_query
+from tests.access.rules import ORG_MEMBER
+
+ORG = "/api/v1/organisations/{organisation_id}"
+
+ROWS: dict[tuple[str, str], Row] = {
+    ("GET", ORG + "/reports/fidelity"): Row(ORG_MEMBER, query=no_query),
+}

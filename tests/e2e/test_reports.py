@@ -1,0 +1,105 @@
+"""The dashboards in the app: a lead reads the fidelity trend and narrows it, keeping the
+view in the URL, and downloads the CSV; a supervisor reads the team's ring-fenced time and
+coverage; a practitioner finds their own trend on home."""
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from tests.e2e.conftest import Team, screenshot, serious_accessibility_violations, settled, sign_in
+from tests.e2e.reports_data import fill_reports
+
+
+@pytest.fixture
+def reported(db: Session, team: Team) -> Team:
+    fill_reports(db, team)
+    return team
+
+
+def open_report(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Reports").get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", level=2, name=name)).to_be_visible()
+    settled(page)
+
+
+def test_a_lead_reads_fidelity_narrows_it_and_downloads_the_csv(
+    desktop_page: Page, reported: Team
+) -> None:
+    page = desktop_page
+    sign_in(page, reported.lead)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    settled(page)
+    trend = page.get_by_role("img", name=re.compile("Mean fidelity per month"))
+    expect(trend).to_be_visible()
+    expect(trend.locator("canvas")).to_have_count(1)  # uPlot drew it
+    expect(page.get_by_text(re.compile(r"3 observations over \d+ months"))).to_be_visible()
+    teams = page.get_by_role("table", name="Fidelity per team and programme")
+    expect(teams.get_by_role("row", name=re.compile("Sam Supervisor"))).to_contain_text("3")
+    weakest = page.get_by_role("table", name="Weakest criteria: where to aim training")
+    expect(weakest.get_by_role("row").nth(1)).to_contain_text("Asks open questions")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "reports-fidelity-lead-desktop")
+
+    page.get_by_label("Figures per").select_option("coach")
+    page.get_by_role("button", name="Show", exact=True).last.click()
+    settled(page)
+    expect(page).to_have_url(re.compile(r"report=fidelity.*by=coach|by=coach.*report=fidelity"))
+    coaches = page.get_by_role("table", name="Fidelity per coach and programme")
+    expect(coaches.get_by_role("row", name=re.compile("Cora Coach"))).to_be_visible()
+
+    # The filters go into the URL, so a reload (or a shared link) shows the same view.
+    page.get_by_label("Team (supervisor)").select_option(label="Sam Supervisor")
+    page.get_by_role("button", name="Show", exact=True).first.click()
+    settled(page)
+    expect(page).to_have_url(re.compile(f"supervisor_user_id={reported.supervisor.id}"))
+    page.reload()
+    settled(page)
+    expect(page.get_by_label("Team (supervisor)")).to_have_value(str(reported.supervisor.id))
+
+    download = page.get_by_role("link", name="Download every observation (CSV)")
+    answer = page.request.get(download.get_attribute("href") or "")
+    assert answer.ok
+    rows = list(csv.DictReader(io.StringIO(answer.text())))
+    assert [row["practitioner_name"] for row in rows] == ["Pat Practitioner"] * 3
+
+
+def test_a_supervisor_reads_team_time_and_coverage_on_a_phone(
+    phone_page: Page, reported: Team
+) -> None:
+    page = phone_page
+    sign_in(page, reported.supervisor)
+    page.goto("/#/reports?report=time")
+    expect(page.get_by_role("heading", level=2, name="Ring-fenced time")).to_be_visible()
+    settled(page)
+    bars = page.get_by_role("img", name=re.compile("Hours allocated and used, by practitioner"))
+    expect(bars.locator("canvas")).to_have_count(1)
+    expect(page.get_by_text(re.compile(r"1 h 30 min used of 4 h allocated"))).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "reports-time-supervisor-phone")
+
+    open_report(page, "Coverage")
+    expect(page.get_by_text("No coaching lately")).to_be_visible()
+    table = page.get_by_role("table", name="Practitioners, by name")
+    expect(table.get_by_role("row", name=re.compile("Pat Practitioner"))).to_contain_text("3")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "reports-coverage-supervisor-phone")
+
+
+def test_a_practitioner_sees_their_own_trend_on_home(phone_page: Page, reported: Team) -> None:
+    page = phone_page
+    sign_in(page, reported.practitioner)
+    settled(page)
+    trend = page.get_by_role("img", name=re.compile("Mean fidelity per month"))
+    expect(trend.locator("canvas")).to_have_count(1)
+    page.get_by_text("Mean fidelity per month: every figure").click()
+    table = page.get_by_role("table", name="Mean fidelity per month")
+    expect(table.get_by_role("row")).to_have_count(1 + 12)
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports")
+    ).to_have_count(0)
+    screenshot(page, "home-practitioner-trend-phone")
