@@ -35,51 +35,60 @@ class AgreementQuery:
 
 def ratings(query: AgreementQuery) -> CTE:
     """(observation, recording, rater, submitted_at, month, rubric, criterion, level); N/A
-    and unscored criteria left out. `month`: the organisation's month the observation was
-    submitted in, null outside the days (such a rating is only ever the other side of a
-    pair)."""
+    and unscored criteria left out."""
+    coded = _coded_observations(query)
+    level = col(ObservationScore.level)
+    return (
+        select(
+            *coded.c,
+            col(ObservationScore.criterion_id).label("criterion_id"),
+            level.label("level"),
+        )
+        .select_from(coded)
+        # By observation alone (the observations are the organisation's): with the
+        # organisation too, SQLite would read every score of the organisation.
+        .join(ObservationScore, col(ObservationScore.observation_id) == coded.c.observation_id)
+        .where(level.is_not(None), col(ObservationScore.not_applicable).is_(False))
+        .cte("rating")
+    )
+
+
+def _coded_observations(query: AgreementQuery) -> CTE:
+    """The double-coded observations the reader may count, each with its rubric and the
+    month (organisation's zone) it was submitted in: null outside the days, where an
+    observation is only ever the other side of a pair."""
     member = query.member
     months = months_of(query.days)
-    level = col(ObservationScore.level)
+    submitted_at = col(Observation.submitted_at)
     practitioner: Any = Observation.practitioner_user_id  # a column expression too
     columns: list[Any] = [
         col(Observation.id).label("observation_id"),
         col(Observation.recording_id).label("recording_id"),
         col(Observation.rater_user_id).label("rater_user_id"),
-        col(Observation.submitted_at).label("submitted_at"),
-        _month_of(months, col(Observation.submitted_at)).label("month"),
+        submitted_at.label("submitted_at"),
+        months.c.month,
         col(RubricVersion.rubric_id).label("rubric_id"),
-        col(ObservationScore.criterion_id).label("criterion_id"),
-        level.label("level"),
     ]
     statement: Select[Any] = (
         select(*columns)
         .select_from(Observation)
         .join(RubricVersion, col(RubricVersion.id) == col(Observation.rubric_version_id))
-        .join(ObservationScore, col(ObservationScore.observation_id) == col(Observation.id))
+        .outerjoin(
+            months, and_(months.c.starts_at <= submitted_at, submitted_at < months.c.ends_at)
+        )
         .where(
             tuple_(col(Observation.recording_id), col(Observation.rubric_version_id)).in_(
                 _double_coded(member)
             ),
             reportable_observations(member),
             query.practitioners(practitioner),
-            col(ObservationScore.organisation_id) == member.organisation_id,
-            level.is_not(None),
-            col(ObservationScore.not_applicable).is_(False),
         )
     )
     if query.programme_id is not None:
         statement = statement.where(col(Observation.programme_id) == query.programme_id)
     if query.rubric_id is not None:
         statement = statement.where(col(RubricVersion.rubric_id) == query.rubric_id)
-    return statement.cte("rating")
-
-
-def _month_of(months: CTE, instant: Any) -> Any:
-    """The report's month an instant falls in, or null. A lookup, not a join: a join
-    would let SQLite plan the ratings from every score of the organisation."""
-    within = and_(months.c.starts_at <= instant, instant < months.c.ends_at)
-    return select(months.c.month).where(within).scalar_subquery()
+    return statement.cte("coded_observation")
 
 
 def _double_coded(member: Member) -> Select[uuid.UUID, uuid.UUID]:

@@ -127,11 +127,12 @@ def coaches(query: TurnaroundQuery) -> Select[Any]:
     waiting practitioner is waiting for."""
     staff = col(Assignment.staff_user_id)
     organisation_id = query.member.organisation_id
-    statement: Select[Any] = (
-        select(  # type: ignore[assignment]  # two labelled columns: sqlmodel's overloads stop at one
-            staff.label("reviewer_user_id"),
-            col(Assignment.practitioner_user_id).label("practitioner_user_id"),
-        )
+    columns: list[Any] = [
+        staff.label("reviewer_user_id"),
+        col(Assignment.practitioner_user_id).label("practitioner_user_id"),
+    ]
+    return (
+        select(*columns)
         .join(
             Membership,
             and_(
@@ -151,4 +152,3 @@ def coaches(query: TurnaroundQuery) -> Select[Any]:
             col(Assignment.kind) == AssignmentKind.coach,
         )
     )
-    return statement

@@ -68,39 +68,42 @@ def turnaround_statement(query: TurnaroundQuery) -> Select[Any]:
     comments = first_comments(query, uploaded)
     observations = first_observations(query, uploaded)
     answers = {"first_comment": comments, "observation": observations}
-    events = union_all(
+    ranked = union_all(
         *(
-            select(
-                literal_column(str(KINDS[kind])).label("kind"),
-                found.c.reviewer_user_id,
-                found.c.seconds,
-            )
+            _ranked(kind, select(found.c.reviewer_user_id, found.c.seconds))
             for kind, found in answers.items()
         ),
         # The first answer by anyone: the earliest of the reviewers' first answers.
         *(
-            select(
-                literal_column(str(KINDS[kind])), _everyone(), func.min(found.c.seconds)
-            ).group_by(found.c.recording_id)
+            _ranked(
+                kind,
+                select(
+                    _everyone().label("reviewer_user_id"),
+                    func.min(found.c.seconds).label("seconds"),
+                ).group_by(found.c.recording_id),
+            )
             for kind, found in answers.items()
         ),
-    ).subquery("answer")
+    ).subquery("ranked_answer")
     waiting = _waiting(query, uploaded, comments, observations)
-    return _rows(_answer_figures(_ranked(events)), waiting)
+    return _rows(_answer_figures(ranked), waiting)
 
 
-def _ranked(events: Subquery) -> Subquery:
-    # Equal durations may take either rank: the value at a rank is the same. The count
-    # shares the row number's window (the whole partition as its frame): one sort.
-    window: dict[str, Any] = {
-        "partition_by": (events.c.kind, events.c.reviewer_user_id),
-        "order_by": events.c.seconds,
-    }
+def _ranked(kind: str, events: Select[Any]) -> Select[Any]:
+    """Events of one kind, numbered by duration within each reviewer's, and counted. Each
+    kind (and the first answers by anyone) is ranked apart: four small sorts fit in
+    memory where one of everything would spill to disk. Equal durations may take either
+    rank: the value at a rank is the same. The count shares the row number's window (the
+    whole partition as its frame): one sort."""
+    found = events.subquery()
+    window: dict[str, Any] = {"partition_by": found.c.reviewer_user_id, "order_by": found.c.seconds}
     return select(
-        *events.c,
+        literal_column(str(KINDS[kind])).label("kind"),
+        found.c.reviewer_user_id,
+        found.c.seconds,
         func.row_number().over(**window).label("position"),
         func.count().over(**window, rows=(None, None)).label("answered"),
-    ).subquery("ranked_answer")
+    )
 
 
 def nearest_rank(count: ColumnElement[int], share: tuple[int, int]) -> ColumnElement[int]:
@@ -142,26 +145,34 @@ def _waiting(query: TurnaroundQuery, uploaded: CTE, comments: CTE, observations:
     """Per coach (and for everyone): recordings uploaded, and those nobody has commented
     on or observed yet, in all and since more than WAITING_DAYS. Counted per
     practitioner first, then summed over each coach's practitioners."""
-    long_ago = uploaded.c.uploaded_at < query.now - timedelta(days=WAITING_DAYS)
-
-    def waiting(answers: CTE, *also: ColumnElement[bool]) -> ColumnElement[Any]:
-        unanswered = and_(
+    # Whether anyone answered, worked out once per recording.
+    flagged = select(
+        uploaded.c.practitioner_user_id,
+        (uploaded.c.uploaded_at < query.now - timedelta(days=WAITING_DAYS)).label("long_ago"),
+        and_(
             uploaded.c.still_open,
-            uploaded.c.recording_id.not_in(select(answers.c.recording_id)),
-            *also,
-        )
-        return func.sum(case((unanswered, 1), else_=0))
+            uploaded.c.recording_id.not_in(select(comments.c.recording_id)),
+        ).label("no_comment"),
+        and_(
+            uploaded.c.still_open,
+            uploaded.c.recording_id.not_in(select(observations.c.recording_id)),
+        ).label("no_observation"),
+    ).subquery("flagged_upload")
 
+    def waiting(*conditions: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((and_(*conditions), 1), else_=0))
+
+    c = flagged.c
     practitioners = (
         select(
-            uploaded.c.practitioner_user_id,
+            c.practitioner_user_id,
             func.count().label("recordings_uploaded"),
-            waiting(comments).label("waiting_for_comment"),
-            waiting(comments, long_ago).label("waiting_for_comment_long"),
-            waiting(observations).label("waiting_for_observation"),
-            waiting(observations, long_ago).label("waiting_for_observation_long"),
+            waiting(c.no_comment).label("waiting_for_comment"),
+            waiting(c.no_comment, c.long_ago).label("waiting_for_comment_long"),
+            waiting(c.no_observation).label("waiting_for_observation"),
+            waiting(c.no_observation, c.long_ago).label("waiting_for_observation_long"),
         )
-        .group_by(uploaded.c.practitioner_user_id)
+        .group_by(c.practitioner_user_id)
         .cte("waiting_practitioner")
     )
     coached = coaches(query).subquery("coached")
