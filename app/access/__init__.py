@@ -5,10 +5,12 @@
 - `relations`: who is related to whom (coaching, supervision, second rating, grants),
   written once as composable SQL and valid only while the role that gives them is held.
 - one policy module per resource kind: `recordings`, `observations`, `conversation`
-  (comments and reflections), `objectives`, `figures` (fidelity and agreement),
-  `bookings`, `availability` (coaches' diaries and self-booking), `calendar` (whose
-  bookings a calendar feed holds) and `time` (ring-fenced time: allocations, logged time,
-  the time report and sign-off).
+  (comments and reflections), `objectives`, `figures` (fidelity and agreement, and what a
+  report may count), `bookings`, `availability` (coaches' diaries and self-booking),
+  `calendar` (whose bookings a calendar feed holds), `time` (ring-fenced time:
+  allocations, logged time, the time report and sign-off), `reports` (whom a report
+  counts and whom its filters may name) and `attributes` (who may list members'
+  attributes).
 
 Every list, single read, count and report asks the same rule, so they cannot disagree.
 A resource the caller may not see is a 404; a part of a resource they may see but not use

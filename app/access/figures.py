@@ -5,17 +5,27 @@ Practitioners: their own. Coaches: the practitioners they coach. Supervisors: th
 Leads: the whole organisation. And never, for anyone, an observation of a recording on
 which they are a blind rater: a percent or a verdict would tell them the other rater's
 judgement before they have made their own.
+
+Which comments and observations a report may count (turnaround, agreement): only what
+the practitioner can see is a comment or an observation at all (a draft is private to its
+rater, a deleted comment is gone). For the reader, on top:
+- a recording they rate blind shows them no other rater's comment or observation: even a
+  time or a count would tell them another rater's judgement came before their own;
+- on their own recordings, a second rating counts only where the programme makes it
+  feedback to them (otherwise it is not theirs to see, app/access/observations.py).
 """
 
 import uuid
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, and_, or_, true
 from sqlalchemy.orm import Mapped
+from sqlmodel import col
 
 from app.access import relations
-from app.access.members import Principal
-from app.access.observations import blind_recordings
-from app.models import Role
+from app.access.members import Member, Principal
+from app.access.observations import blind_recordings, is_feedback
+from app.models import Comment, Observation, Role
+from app.models.review import ObservationStatus
 
 
 def practitioner_rule(
@@ -34,3 +44,41 @@ def not_blind(
 ) -> ColumnElement[bool]:
     """A condition on a recording-id column: leaves out recordings this member rates blind."""
     return recording.not_in(blind_recordings(member))
+
+
+def reportable_observations(
+    member: Member, *, unblind: ColumnElement[bool] | None = None
+) -> ColumnElement[bool]:
+    """A condition on Observation: submitted ones this member's report may count.
+    `unblind`: `not_blind(member, ...)` already worked out on the observation's
+    recording, for a report that has it at hand (the rule costs a query of its own)."""
+    if unblind is None:
+        unblind = not_blind(member, col(Observation.recording_id))
+    return and_(
+        col(Observation.organisation_id) == member.organisation_id,
+        col(Observation.status) == ObservationStatus.submitted,
+        col(Observation.submitted_at).is_not(None),
+        unblind,
+        or_(col(Observation.practitioner_user_id) != member.user_id, is_feedback()),
+    )
+
+
+def reportable_comments(
+    member: Member,
+    practitioner: ColumnElement[uuid.UUID],
+    *,
+    unblind: ColumnElement[bool] | None = None,
+) -> ColumnElement[bool]:
+    """A condition on Comment: reviewers' comments (never the practitioner's own, never
+    an author whose account is gone, of whom nothing can be said) this member's report
+    may count; `practitioner` is the recording owner's id, `unblind` as above."""
+    if unblind is None:
+        unblind = not_blind(member, col(Comment.recording_id))
+    author = col(Comment.author_user_id)
+    return and_(
+        col(Comment.organisation_id) == member.organisation_id,
+        col(Comment.deleted_at).is_(None),
+        author.is_not(None),
+        author != practitioner,
+        or_(author == member.user_id, unblind),
+    )

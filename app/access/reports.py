@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists
+import sqlalchemy
+from sqlalchemy import ColumnElement, Select, and_, exists
 from sqlmodel import Session, col, select
 
 from app.access.figures import practitioner_rule
@@ -23,7 +24,7 @@ from app.access.members import Member
 from app.access.relations import Ids
 from app.access.scoping import load_scoped
 from app.errors import NotFound
-from app.models import Assignment, Membership, MembershipRole, Programme, Role
+from app.models import Assignment, Membership, MembershipRole, Programme, Role, User
 from app.models.organisation import AssignmentKind
 
 PractitionerCondition = Callable[[ColumnElement[uuid.UUID]], ColumnElement[bool]]
@@ -55,6 +56,32 @@ def report_scope(db: Session, *, member: Member, filters: PeopleFilters) -> Prac
         return and_(*conditions)
 
     return condition
+
+
+def reported_practitioners(
+    organisation_id: uuid.UUID, practitioners: PractitionerCondition
+) -> Select[Any]:
+    """Members holding the practitioner role now whom a report counts (`practitioners`,
+    from `report_scope`): `user_id`, `membership_id`, `name`, `is_champion`."""
+    user_id: Any = Membership.user_id  # a mapped attribute is a column expression too
+    return (
+        sqlalchemy.select(
+            user_id.label("user_id"),
+            col(Membership.id).label("membership_id"),
+            col(User.display_name).label("name"),
+            col(Membership.is_champion).label("is_champion"),
+        )
+        .join(
+            MembershipRole,
+            and_(
+                col(MembershipRole.membership_id) == col(Membership.id),
+                col(MembershipRole.role) == Role.practitioner,
+            ),
+        )
+        .join(User, col(User.id) == user_id)
+        .where(col(Membership.organisation_id) == organisation_id)
+        .where(practitioners(user_id))
+    )
 
 
 def _assigned(member: Member, kind: AssignmentKind, staff_user_id: uuid.UUID) -> Ids:

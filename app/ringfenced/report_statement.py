@@ -27,14 +27,10 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
-from sqlmodel import col
 
+from app.access.reports import reported_practitioners
 from app.models import (
-    Membership,
-    MembershipRole,
-    Role,
     TimeCategory,
-    User,
 )
 from app.reports.sql import constants
 from app.ringfenced import report_sums as sums
@@ -96,21 +92,7 @@ def report_statement(query: ReportQuery) -> ReportStatement:
 
 def _practitioners(query: ReportQuery) -> CTE:
     """Members holding the practitioner role whom the report counts."""
-    user_id: Any = Membership.user_id  # a mapped attribute is a column expression too
-    statement: Select[uuid.UUID, str] = (
-        select(user_id.label("user_id"), col(User.display_name).label("name"))
-        .join(
-            MembershipRole,
-            and_(
-                col(MembershipRole.membership_id) == col(Membership.id),
-                col(MembershipRole.role) == Role.practitioner,
-            ),
-        )
-        .join(User, col(User.id) == user_id)
-        .where(col(Membership.organisation_id) == query.organisation_id)
-        .where(query.practitioners(user_id))
-    )
-    return statement.cte("practitioner")
+    return reported_practitioners(query.organisation_id, query.practitioners).cte("practitioner")
 
 
 def _totals(practitioners: CTE, query: ReportQuery) -> Select[Any]:

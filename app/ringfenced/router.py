@@ -1,7 +1,7 @@
 """Ring-fenced time: allocations, logged time, sign-offs and the time report."""
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
@@ -13,7 +13,7 @@ from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.error_docs import answers, error_responses
 from app.models import TimeAllocation, TimeCategory, TimeEntry, TimeSignOff
-from app.reports.csv import csv_response
+from app.reports.csv import CSV_CONTENT, csv_response
 from app.reports.filters import ReportFiltersDep
 from app.ringfenced import allocations, entries, report, report_groups, sign_off
 from app.ringfenced.schemas import (
@@ -215,11 +215,6 @@ def reopen_sign_off(
     return SignOffRead.model_validate(
         sign_off.reopen(db, member=member, sign_off=row, body=body, context=context)
     )
-
-
-CSV_CONTENT: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
-}
 
 
 TimeGrouping = Annotated[

@@ -19,23 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CTE, BigInteger, ColumnElement, Select, Subquery, and_, cast, func, select
+from sqlalchemy import CTE, BigInteger, ColumnElement, Select, Subquery, cast, func, select
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
 from app.access.figures import not_blind
 from app.access.members import Member
-from app.access.reports import PractitionerCondition
+from app.access.reports import PractitionerCondition, reported_practitioners
 from app.models import (
     Booking,
     BookingKind,
     BookingOccurrence,
     BookingParticipant,
     BookingStatus,
-    Membership,
-    MembershipRole,
-    Role,
-    User,
 )
 from app.reports.period import DateRange
 from app.reports.sql import duration
@@ -63,26 +59,7 @@ class ActivityQuery:
 
 def practitioners_in_scope(query: ActivityQuery) -> CTE:
     """`user_id`, `membership_id`, `name`, `is_champion` of each practitioner counted."""
-    user_id: Any = Membership.user_id  # a mapped attribute is a column expression too
-    statement = (
-        select(
-            user_id.label("user_id"),
-            col(Membership.id).label("membership_id"),
-            col(User.display_name).label("name"),
-            col(Membership.is_champion).label("is_champion"),
-        )
-        .join(
-            MembershipRole,
-            and_(
-                col(MembershipRole.membership_id) == col(Membership.id),
-                col(MembershipRole.role) == Role.practitioner,
-            ),
-        )
-        .join(User, col(User.id) == user_id)
-        .where(col(Membership.organisation_id) == query.organisation_id)
-        .where(query.practitioners(user_id))
-    )
-    return statement.cte("practitioner")
+    return reported_practitioners(query.organisation_id, query.practitioners).cte("practitioner")
 
 
 def completed_sessions(

@@ -1,6 +1,6 @@
 """GET /organisations/{org}/reports/coverage."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
@@ -9,7 +9,7 @@ from app.access import MemberDep
 from app.db import SessionDep
 from app.reports.coverage import service
 from app.reports.coverage.schemas import CoverageReport, CoverageRow
-from app.reports.csv import csv_response
+from app.reports.csv import CSV_CONTENT, csv_response
 from app.reports.filters import ReportFiltersDep
 from app.routing import TandemRoute
 from app.schemas import PageDep
@@ -18,9 +18,6 @@ router = APIRouter(
     prefix="/organisations/{organisation_id}/reports", tags=["reports"], route_class=TandemRoute
 )
 
-CSV_CONTENT: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
-}
 Weeks = Annotated[
     int,
     Query(

@@ -8,8 +8,7 @@ from fastapi.responses import StreamingResponse
 from app.access import MemberDep
 from app.db import SessionDep
 from app.organisation.schemas import ATTRIBUTE_NAME, MAX_ATTRIBUTE_NAME, TEAM
-from app.reports.coverage.router import CSV_CONTENT
-from app.reports.csv import csv_response
+from app.reports.csv import CSV_CONTENT, csv_response
 from app.reports.equity import service
 from app.reports.equity.schemas import EquityReport, EquityRow
 from app.reports.filters import ReportFiltersDep

@@ -1,13 +1,13 @@
 """The fidelity report's route: checks, then the service; JSON or every row as CSV."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from app.access import MemberDep
 from app.db import SessionDep
-from app.reports.csv import csv_response
+from app.reports.csv import CSV_CONTENT, csv_response
 from app.reports.fidelity import service
 from app.reports.fidelity.schemas import FidelityGrouping, FidelityReport
 from app.reports.filters import ReportFiltersDep
@@ -18,9 +18,6 @@ router = APIRouter(
     prefix="/organisations/{organisation_id}/reports", tags=["reports"], route_class=TandemRoute
 )
 
-CSV_CONTENT: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
-}
 
 By = Annotated[
     FidelityGrouping,

@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import CTE, Select, and_, func, select, tuple_
 from sqlmodel import col
 
+from app.access.figures import reportable_observations
 from app.access.members import Member
 from app.access.reports import PractitionerCondition
 from app.models import Observation, ObservationScore, RubricVersion
 from app.models.review import ObservationStatus
 from app.reports.period import DateRange
 from app.reports.sql import months_of
-from app.reports.turnaround.visible import reportable_observations
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import CTE, ColumnElement, Select, and_, func, select
 from sqlmodel import col
 
-from app.access.figures import not_blind
+from app.access.figures import not_blind, reportable_comments, reportable_observations
 from app.access.members import Member
 from app.access.reports import PractitionerCondition
 from app.models import (
@@ -30,7 +30,6 @@ from app.models import (
 from app.models.organisation import AssignmentKind
 from app.reports.period import DateRange
 from app.reports.turnaround.elapsed import elapsed_seconds
-from app.reports.turnaround.visible import reportable_comments, reportable_observations
 
 
 @dataclass(frozen=True)

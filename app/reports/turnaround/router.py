@@ -5,11 +5,10 @@ from fastapi.responses import StreamingResponse
 
 from app.access import MemberDep
 from app.db import SessionDep
-from app.reports.csv import csv_response
+from app.reports.csv import CSV_CONTENT, csv_response
 from app.reports.filters import ReportFiltersDep
 from app.reports.turnaround import service
 from app.reports.turnaround.schemas import TurnaroundReport, TurnaroundRow
-from app.ringfenced.router import CSV_CONTENT
 from app.routing import TandemRoute
 
 router = APIRouter(
