@@ -10,7 +10,9 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import Team, settled, sign_in
 from tests.support.live_server import REPO_ROOT
 
-CONTROLLED = "() => navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
+# `ready` resolves as the worker starts activating; it takes the open page (clients.claim)
+# a moment later, so wait for the controller itself rather than read it once.
+CONTROLLED = "() => navigator.serviceWorker.controller !== null"
 CACHED_URLS = """async () => {
   const urls = [];
   for (const name of await caches.keys()) {
@@ -46,7 +48,7 @@ def test_service_worker_controls_the_page_and_the_offline_page_appears(
 ) -> None:
     sign_in(page, team.practitioner)
     page.reload()
-    assert page.evaluate(CONTROLLED)
+    page.wait_for_function(CONTROLLED)
 
     page.context.set_offline(True)
     page.reload()
@@ -63,7 +65,7 @@ def test_service_worker_controls_the_page_and_the_offline_page_appears(
 def test_the_cache_holds_only_the_app_never_data(page: Page, team: Team) -> None:
     sign_in(page, team.practitioner)
     page.reload()
-    page.evaluate(CONTROLLED)
+    page.wait_for_function(CONTROLLED)
     page.goto("/#/upload")
     expect(page.get_by_role("heading", name="Upload a recording")).to_be_visible()
 
