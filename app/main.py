@@ -18,7 +18,7 @@ from app.api import api_router
 from app.api_docs import add_api_docs
 from app.config import Settings, get_settings
 from app.cors import ConfiguredOriginsCORS
-from app.db import make_engine
+from app.db import make_engine, refresh_planner_statistics
 from app.error_docs import document_errors, error_responses
 from app.errors import UnhandledErrorMiddleware, error_body, install_error_handlers
 from app.logs import RequestIdMiddleware, configure_logging
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = threads_for(settings.concurrency)
+        await to_thread.run_sync(refresh_planner_statistics, engine)
         yield
         engine.dispose()
 

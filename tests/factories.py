@@ -34,6 +34,7 @@ from app.models.review import (
     SecondRaterAssignment,
 )
 from app.models.rubric import Rubric, RubricCriterion, RubricStatus, RubricVersion
+from app.review.counting import recount
 from app.rubric import scoring
 
 PASSWORD = "correct horse battery staple"
@@ -292,6 +293,7 @@ def make_observation(
         for criterion in criteria
         if criterion.code in levels
     )
+    recount(db, recording.organisation_id, recording_id=recording.id)
     db.commit()
     return observation
 

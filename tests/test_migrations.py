@@ -1,13 +1,27 @@
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect, text
+from sqlmodel import Session
 
 from app.db import make_engine
-from app.models import metadata
+from app.models import ReviewSettings, Role, metadata
+from app.models.base import utcnow
+from tests.factories import (
+    make_observation,
+    make_organisation,
+    make_programme,
+    make_ready_recording,
+    make_rubric_version,
+    make_user,
+)
 from tests.support.database import alembic_config
+
+ROLES = (Role.practitioner, Role.coach, Role.coach)
 
 
 def test_upgrade_matches_models_then_downgrades_to_nothing(
@@ -33,3 +47,65 @@ def test_upgrade_matches_models_then_downgrades_to_nothing(
         assert set(metadata.tables) <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_the_counted_observation_migration_chooses_as_the_app_does(
+    fresh_database_url: Callable[[], str],
+) -> None:
+    """0012 fills `counts_for_fidelity` for observations written before it: the same choice
+    the app makes as they are written (app/review/counting.py)."""
+    url = fresh_database_url()
+    config = alembic_config(url)
+    command.upgrade(config, "head")
+    engine = make_engine(url)
+    try:
+        with Session(engine, expire_on_commit=False) as db:
+            _double_coded_history(db)
+        chosen_by_app = _counted(engine)
+        command.downgrade(config, "0011")
+        command.upgrade(config, "head")
+        assert _counted(engine) == chosen_by_app
+        # Per programme: the primary, the gold standard only where second ratings are
+        # feedback, and for the all-N/A primary the second rating only there.
+        assert len(chosen_by_app) == 5
+    finally:
+        engine.dispose()
+
+
+def _double_coded_history(db: Session) -> None:
+    """Recordings of two programmes (one counting second ratings as feedback), scored by a
+    primary and a second rater, one second rating the gold standard, one primary all N/A."""
+    organisation = make_organisation(db)
+    owner, coach, second = (make_user(db, organisation, role) for role in ROLES)
+    at = utcnow()
+    for feedback in (False, True):
+        programme = make_programme(db, organisation, f"Programme {feedback}")
+        settings = {"second_ratings_are_feedback": feedback}
+        db.add(
+            ReviewSettings(organisation_id=organisation.id, programme_id=programme.id, **settings)
+        )
+        db.commit()
+        optional = ({"code": "B1", "na_allowed": True}, {"code": "B2", "na_allowed": True})
+        version = make_rubric_version(db, organisation, programme, *optional)
+        for number in range(3):
+            recording = make_ready_recording(db, organisation, owner, programme=programme)
+            primary = {"B1": None, "B2": None} if number == 2 else {"B1": 5, "B2": 4}
+            make_observation(db, recording, coach, version, primary, submitted_at=at)
+            make_observation(
+                db,
+                recording,
+                second,
+                version,
+                {"B1": 3, "B2": 3},
+                submitted_at=at + timedelta(minutes=1),
+                rater_role="second",
+                is_gold_standard=number == 1,
+            )
+
+
+def _counted(engine: Engine) -> set[uuid.UUID]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id FROM observation WHERE counts_for_fidelity = :yes"), {"yes": True}
+        )
+        return {uuid.UUID(str(row[0])) for row in rows}

@@ -6,9 +6,14 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
 
 from app.config import Settings
 from app.main import create_app
+from app.models import Role
+from app.recording.retention import run_purge
+from tests.factories import make_organisation, make_user
 
 
 def test_health_and_readiness(client: TestClient) -> None:
@@ -130,3 +135,22 @@ def test_database_errors_never_carry_their_parameters(app: FastAPI) -> None:
             text("SELECT * FROM no_such_table WHERE note = :note"), {"note": "a private note"}
         )
     assert "a private note" not in str(raised.value)
+
+
+def test_sqlite_keeps_planner_statistics(
+    app: FastAPI, db: Session, settings: Settings, db_kind: str
+) -> None:
+    """SQLite picks its indexes by statistics only ANALYZE writes (PostgreSQL's autovacuum
+    keeps its own): the app gathers them as it starts, and the daily purge again as the
+    data grows."""
+    if db_kind != "sqlite":
+        pytest.skip("PostgreSQL gathers its statistics itself (autovacuum)")
+    organisation = make_organisation(db)
+    make_user(db, organisation, Role.coach)
+    db.execute(text("DROP TABLE IF EXISTS sqlite_stat1"))
+    db.commit()
+
+    run_purge(settings)
+
+    analysed = set(db.execute(text("SELECT tbl FROM sqlite_stat1")).scalars())
+    assert {"organisation", "membership", "user_account"} <= analysed

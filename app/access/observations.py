@@ -19,7 +19,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import ColumnElement, and_, not_, or_, true
+from sqlalchemy import ColumnElement, and_, not_, or_, true, union_all
 from sqlmodel import Session, col, select
 
 from app.access import relations
@@ -64,9 +64,23 @@ def _audience(member: Member) -> ColumnElement[bool]:
 
 
 def blind_recordings(member: Principal) -> relations.Ids:
-    """Recordings on which this member is blind to other raters (see recordings.py)."""
+    """Recordings on which this member is blind to other raters (see recordings.py).
+
+    The rule is read only on the recordings the member rates or may be asked to (a few,
+    found by their own observations and assignments): reports put this in every
+    statement, and a scan of the organisation's recordings cost each one a pass."""
+    may_rate = union_all(
+        relations.rated_by(member),
+        relations.second_rated(member),
+        select(col(Recording.id)).where(
+            col(Recording.owner_user_id).in_(relations.coached(member)),
+            col(Recording.id).in_(relations.double_coded()),
+        ),
+    )
     return select(col(Recording.id)).where(
-        col(Recording.organisation_id) == member.organisation_id, blind_rule(member)
+        col(Recording.organisation_id) == member.organisation_id,
+        col(Recording.id).in_(may_rate),
+        blind_rule(member),
     )
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, id_field, organisation_field, timestamp_field
@@ -72,6 +72,8 @@ class Observation(SQLModel, table=True):
     status: str = Field(default=ObservationStatus.draft, max_length=20, index=True)
     revision: int = Field(default=1)
     is_gold_standard: bool = Field(default=False)
+    counts_for_fidelity: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """This is the observation that counts for its recording (app/review/counting.py)."""
     weighted_percent: float | None = Field(default=None)
     meets_fidelity: bool | None = Field(default=None)
     summary: str = Field(default="", sa_type=Text)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit
 from app.audit.context import SYSTEM
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, refresh_planner_statistics
 from app.errors import Conflict, Locked, NotFound
 from app.models import Organisation, Recording, RecordingStatus, Upload
 from app.models.base import utcnow
@@ -55,6 +55,8 @@ def run_purge(settings: Settings, *, now: datetime | None = None) -> PurgeReport
         report.uploads_swept = sweep_uploads(engine, storage, settings, now=now)
         report.leftovers_removed = remove_leftovers(engine, storage, settings, now=now)
         report.recordings_processed = process_pending(engine, storage, settings)
+        # The daily run keeps SQLite's planner statistics as current as the data.
+        refresh_planner_statistics(engine)
     finally:
         engine.dispose()
     return report

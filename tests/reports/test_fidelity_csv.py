@@ -20,6 +20,7 @@ from app.reports.fidelity.schemas import (
     FidelityPractitionerRow,
 )
 from app.reports.streaming import BATCH_ROWS
+from app.review.counting import recount
 from tests.reports.test_fidelity_cast import FidelityCast, build, utc
 
 MODELS = {
@@ -138,6 +139,7 @@ def _bulk_observations(cast: FidelityCast, db: Session, count: int) -> None:
         )
         for number, recording in enumerate(recordings)
     )
+    recount(db, organisation_id)
     db.commit()
 
 

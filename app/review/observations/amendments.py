@@ -11,6 +11,7 @@ from app.errors import Conflict
 from app.models import Observation, ObservationRevision, ObservationScore
 from app.models.base import utcnow
 from app.models.review import ObservationStatus
+from app.review import counting
 from app.review.observations import service, validation
 from app.review.observations.schemas import ObservationAmend
 from app.review.observations.validation import VersionCriteria
@@ -47,6 +48,8 @@ def amend(
     observation.updated_at = recording.last_reviewed_at = utcnow()
     db.add_all([observation, recording])
     db.flush()
+    # All N/A now (no percent), or a percent again: which one counts may change.
+    counting.recount(db, observation.organisation_id, recording_id=observation.recording_id)
     details = {"reason": body.reason, "before": before, "after": service.verdict(observation)}
     service.audit_observation(db, "observation.amended", observation, member, context, **details)
     return observation

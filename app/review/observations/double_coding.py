@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.models.organisation import AssignmentKind
 from app.models.review import ObservationStatus
+from app.review import counting
 from app.review.settings.service import settings_for
 from app.schemas import Page
 
@@ -222,6 +223,7 @@ def set_gold_standard(
     observation.is_gold_standard = is_gold
     db.add(observation)
     db.flush()
+    counting.recount(db, observation.organisation_id, recording_id=observation.recording_id)
     audit.record(
         db,
         action="observation.gold_standard_set" if is_gold else "observation.gold_standard_unset",

@@ -15,6 +15,7 @@ from app.errors import Conflict, Unprocessable
 from app.models import Observation, ObservationScore, Recording, Rubric
 from app.models.base import utcnow
 from app.models.review import ObservationStatus, RaterRole
+from app.review import counting
 from app.review.observations import double_coding, validation
 from app.review.observations.schemas import (
     ObservationCreate,
@@ -147,6 +148,7 @@ def submit(
     recording.last_reviewed_at = now
     db.add_all([observation, recording])
     db.flush()
+    counting.recount(db, observation.organisation_id, recording_id=observation.recording_id)
     audit_observation(
         db, "observation.submitted", observation, member, context, **verdict(observation)
     )

@@ -10,6 +10,7 @@ from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.models import Programme, ReviewSettings
 from app.models.base import utcnow
+from app.review import counting
 from app.review.settings.schemas import ReviewSettingsUpdate
 
 DEFAULTS = ReviewSettings(organisation_id=uuid.UUID(int=0), programme_id=uuid.UUID(int=0))
@@ -62,6 +63,8 @@ def update_settings(
     row.updated_by_user_id = lead.user.id
     db.add(row)
     db.flush()
+    if "second_ratings_are_feedback" in changes:
+        counting.recount(db, lead.organisation_id, programme_id=programme_id)
     audit.record(
         db,
         action="review_settings.updated",
