@@ -120,10 +120,12 @@ def active_session_by_secret(
 def mark_used(db: Session, *, auth_session: AuthSession, now: datetime | None = None) -> None:
     """Note that the sign-in was used (for the idle timeout), at most once a minute.
 
-    In the request's own transaction: a second connection per request would let a crowd
-    hold every connection while waiting for another. The row stays locked until the
-    request ends, but only once a minute, and a request of the same sign-in waiting for
-    it then finds the time already written and writes nothing."""
+    On the request's own connection (a second one per request would let a crowd hold
+    every connection while waiting for another), committed at once, before the request
+    does anything else: left to the request's end, the write would hold the row
+    (PostgreSQL) or the whole database's write lock (SQLite) for as long as the request
+    runs, and a report taking seconds made every other write meanwhile wait and fail.
+    Nothing of the request is pending yet: signing in comes first."""
     now = now or utcnow()
     if auth_session.last_used_at > now - USE_RESOLUTION:
         return
@@ -134,6 +136,7 @@ def mark_used(db: Session, *, auth_session: AuthSession, now: datetime | None = 
         .values(last_used_at=now)
     )
     db.exec(statement)
+    db.commit()
 
 
 def rotate_refresh_token(

@@ -4,9 +4,12 @@ use is written at most once a minute."""
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlalchemy import text
+from sqlmodel import Session, col, select, update
 
+from app.auth.sessions import mark_used
 from app.config import Settings
 from app.models import AuthSession, User
 from app.models.base import utcnow
@@ -99,3 +102,28 @@ def test_a_browser_session_and_its_cookie_end_at_the_absolute_limit(
     assert auth_session.expires_at - auth_session.created_at == ABSOLUTE
     age_sign_in(db, created=ABSOLUTE + timedelta(minutes=1), last_used=timedelta(0))
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_noting_use_locks_nothing_for_the_rest_of_the_request(
+    app: FastAPI, client: TestClient, db: Session
+) -> None:
+    """A request that notes its sign-in's use goes on (a report may take seconds) while
+    other requests write, to that very sign-in too: the note is committed at once."""
+    api_sign_in(client, make_user(db))
+    age_sign_in(db, created=IDLE, last_used=timedelta(minutes=5))
+    with Session(app.state.engine) as request_db:
+        auth_session = request_db.exec(select(AuthSession)).one()
+        mark_used(request_db, auth_session=auth_session)
+        assert request_db.exec(select(User)).first() is not None  # the request goes on
+
+        with Session(app.state.engine) as other_request:
+            if other_request.get_bind().dialect.name == "postgresql":
+                other_request.execute(text("SET LOCAL lock_timeout = '2s'"))
+            other_request.exec(
+                update(AuthSession)
+                .where(col(AuthSession.id) == auth_session.id)
+                .values(created_at=utcnow() - IDLE)
+            )
+            other_request.commit()  # would wait out the lock, then fail
+
+    assert the_sign_in(db).last_used_at > utcnow() - timedelta(minutes=1)
