@@ -1,5 +1,6 @@
 """Database engine and the per-request session (one transaction per request)."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from typing import Annotated, Any
@@ -7,8 +8,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 from starlette.concurrency import run_in_threadpool
+
+logger = logging.getLogger("tandem.db")
 
 # How long SQLite waits for another writer before giving up (then 503, app/errors.py).
 SQLITE_BUSY_MILLISECONDS = 5000
@@ -39,12 +43,16 @@ def refresh_planner_statistics(engine: Engine) -> None:
     its own): without them it reads an organisation's every observation to find one
     rater's, and the reports at scale took half as long again. Sampled (`analysis_limit`
     rows per index), so it takes milliseconds at any size; run as the app starts and by
-    `python -m app purge`, the daily maintenance."""
+    `python -m app purge`, the daily maintenance. An optimisation, so never a reason for
+    either to fail: a database busy or away then is logged and left for the next time."""
     if engine.dialect.name != "sqlite":
         return
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_ROWS}")
-        connection.exec_driver_sql("ANALYZE")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_ROWS}")
+            connection.exec_driver_sql("ANALYZE")
+    except SQLAlchemyError:
+        logger.warning("SQLite's planner statistics were not gathered this time", exc_info=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:

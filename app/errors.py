@@ -1,7 +1,7 @@
 """Domain errors and the one JSON shape every error takes: {"error": {"code", "message"}}."""
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -103,6 +103,18 @@ class TooManyRequests(AppError):
 class ServiceUnavailable(AppError):
     status_code = 503
     code = "service_unavailable"
+
+
+AnError = TypeVar("AnError", bound=AppError)
+
+
+def naming_field(
+    error_type: type[AnError], field: str, message: str, *, code: str, **extra: Any
+) -> AnError:
+    """An error about one field of the request, named as validation errors name theirs
+    (`fields`), whatever its status: a 409 can be about `starts_at` as much as a 422."""
+    problem = {"field": field, "message": message}
+    return error_type(f"{field}: {message}", code=code, extra={"fields": [problem], **extra})
 
 
 class FieldProblem(BaseModel):

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from app.access import Member
 from app.access import recordings as recording_access
 from app.booking import recurrence
-from app.errors import Conflict, Unprocessable
+from app.errors import Conflict, Unprocessable, naming_field
 from app.models import BookingOccurrence, BookingStatus, Membership, Recording
 
 MAX_LENGTH = timedelta(hours=24)
@@ -25,11 +25,7 @@ OPEN = (BookingStatus.proposed, BookingStatus.confirmed)
 
 def invalid(field: str, message: str, *, code: str = "invalid", **extra: Any) -> Unprocessable:
     """A 422 naming the field, in the shape of a validation error."""
-    return Unprocessable(
-        f"{field}: {message}",
-        code=code,
-        extra={"fields": [{"field": field, "message": message}], **extra},
-    )
+    return naming_field(Unprocessable, field, message, code=code, **extra)
 
 
 def check_moment(field: str, value: datetime) -> None:

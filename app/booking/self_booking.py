@@ -29,7 +29,7 @@ from app.booking.slots import (
     week_span,
 )
 from app.config import Settings
-from app.errors import Conflict
+from app.errors import Conflict, naming_field
 from app.models import Booking, BookingKind, BookingOccurrence, BookingParticipant, BookingStatus
 
 MAX_RANGE_DAYS = 56
@@ -135,15 +135,19 @@ def book_slot(
     availability = availability_of(db, coach, first=day, last=day)
     slot = _slot_starting(availability, day, body.starts_at)
     if slot.start < earliest_start(availability.rules, now):
-        raise Conflict(
-            f"Slots must be booked at least {availability.rules.min_notice_hours} hours "
+        raise naming_field(
+            Conflict,
+            "starts_at",
+            f"slots must be booked at least {availability.rules.min_notice_hours} hours "
             "ahead: choose a later one.",
             code="too_late_to_book",
         )
     taken = taken_from(db, coach, first=day, last=day, availability=availability)
     if Limits.of(availability, taken).reached(slot):
-        raise Conflict(
-            "The coach has as many sessions as they take on that day or in that week: "
+        raise naming_field(
+            Conflict,
+            "starts_at",
+            "the coach has as many sessions as they take on that day or in that week: "
             "choose another week or day.",
             code="booking_limit_reached",
         )
@@ -172,7 +176,9 @@ def _slot_starting(availability: Availability, day: date, starts_at: datetime) -
     for slot in candidate_slots(availability, day):
         if slot.start == starts_at:
             return slot
-    raise Conflict(
-        "starts_at: the coach has no slot starting then; choose one of their free slots.",
+    raise naming_field(
+        Conflict,
+        "starts_at",
+        "the coach has no slot starting then; choose one of their free slots.",
         code="slot_unavailable",
     )

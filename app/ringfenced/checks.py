@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app.access import Member
 from app.audit import service as audit
 from app.audit.context import AuditContext
-from app.errors import Unprocessable
+from app.errors import Unprocessable, naming_field
 from app.models import Membership, MembershipRole, Role
 
 
@@ -45,9 +45,7 @@ def record(
 
 def invalid(field: str, message: str, *, code: str) -> Unprocessable:
     """A 422 naming the field, in the shape of every validation error."""
-    return Unprocessable(
-        f"{field}: {message}", code=code, extra={"fields": [{"field": field, "message": message}]}
-    )
+    return naming_field(Unprocessable, field, message, code=code)
 
 
 def require_practitioner(

@@ -65,6 +65,7 @@ def log_time(
         organisation_id=member.organisation_id,
         practitioner_user_ids=[practitioner_user_id],
         on_date=body.on_date,
+        field="on_date",
     )
     entry = TimeEntry(
         organisation_id=member.organisation_id,

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 from app.access import Member, scoped
 from app.access import time as policy
 from app.audit.context import AuditContext
-from app.errors import Conflict
+from app.errors import Conflict, naming_field
 from app.models import TimeSignOff
 from app.models.base import utcnow
 from app.reports.period import MAX_RANGE_DAYS, today
@@ -31,9 +31,11 @@ def ensure_open(
     organisation_id: uuid.UUID,
     practitioner_user_ids: Collection[uuid.UUID],
     on_date: date,
+    field: str | None = None,
 ) -> None:
     """409 `period_signed_off` when `on_date` (a day in the organisation's time zone) lies
-    in a signed-off period of any of these practitioners."""
+    in a signed-off period of any of these practitioners; naming `field`, the part of the
+    request that chose the day, when there is one."""
     if not practitioner_user_ids:
         return
     locked = _in_force(organisation_id).where(
@@ -42,17 +44,20 @@ def ensure_open(
         col(TimeSignOff.period_end) >= on_date,
     )
     sign_off = db.exec(locked.order_by(col(TimeSignOff.period_start))).first()
-    if sign_off is not None:
-        raise Conflict(
-            f"{on_date.isoformat()} is in a period signed off "
-            f"({sign_off.period_start.isoformat()} to {sign_off.period_end.isoformat()}); "
-            "a supervisor or lead must reopen it first.",
-            code="period_signed_off",
-            extra={
-                "sign_off_id": str(sign_off.id),
-                "practitioner_user_id": str(sign_off.practitioner_user_id),
-            },
-        )
+    if sign_off is None:
+        return
+    message = (
+        f"{on_date.isoformat()} is in a period signed off "
+        f"({sign_off.period_start.isoformat()} to {sign_off.period_end.isoformat()}); "
+        "a supervisor or lead must reopen it first."
+    )
+    extra = {
+        "sign_off_id": str(sign_off.id),
+        "practitioner_user_id": str(sign_off.practitioner_user_id),
+    }
+    if field is None:
+        raise Conflict(message, code="period_signed_off", extra=extra)
+    raise naming_field(Conflict, field, message, code="period_signed_off", **extra)
 
 
 def _in_force(organisation_id: uuid.UUID) -> Any:

@@ -304,6 +304,30 @@ def test_erosion_below_tolerance_only_once_the_days_have_ended(cast: TimeCast) -
     assert rows[("p2", "coaching")]["eroded"] is False  # exactly the tolerance
 
 
+def test_the_organisation_sets_its_own_tolerance(cast: TimeCast) -> None:
+    cast.allocate("p1", "coaching", 100, "month", date(2025, 1, 1))
+    cast.log("p1", "coaching", date(2025, 5, 10), 60)
+    may = (date(2025, 5, 1), date(2025, 5, 31))
+    assert _by_key(cast, cast.report("lead", *may))[("p1", "coaching")]["eroded"] is True
+
+    changed = cast.client.patch(
+        cast.base, json={"time_tolerance_percent": 50}, headers=cast.auth("lead")
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["time_tolerance_percent"] == 50
+    row = _by_key(cast, cast.report("lead", *may))[("p1", "coaching")]
+    assert (row["below_tolerance"], row["eroded"]) == (False, False)  # 60 % used, 50 % asked
+    refused = cast.client.patch(
+        cast.base, json={"time_tolerance_percent": 101}, headers=cast.auth("lead")
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["fields"][0]["field"] == "time_tolerance_percent"
+    supervisor = cast.client.patch(
+        cast.base, json={"time_tolerance_percent": 10}, headers=cast.auth("supervisor")
+    )
+    assert supervisor.status_code == 403
+
+
 def test_the_erosion_list_names_practitioners_with_their_eroded_categories(
     cast: TimeCast,
 ) -> None:

@@ -44,6 +44,7 @@ def test_a_signed_off_period_is_locked_until_reopened(cast: TimeCast) -> None:
         assert refused.status_code == 409, refused.text
         assert refused.json()["error"]["code"] == "period_signed_off"
         assert refused.json()["error"]["sign_off_id"] == sign_off["id"]
+        assert refused.json()["error"]["fields"][0]["field"] == "on_date"
     removal = cast.client.delete(
         f"{cast.base}/time-entries/{before['id']}", headers=cast.auth("p1")
     )
