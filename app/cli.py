@@ -1,8 +1,9 @@
-"""Command line: `python -m app seed-demo | purge | create-lead`."""
+"""Command line: `python -m app seed-demo | purge | create-organisation`."""
 
 import argparse
 import json
 import sys
+from collections.abc import Callable
 
 from sqlmodel import Session
 
@@ -30,9 +31,65 @@ def _purge(settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {
-    "seed-demo": (_seed_demo, "create the demo organisation when it is missing (idempotent)"),
-    "purge": (_purge, "delete media past retention and sweep abandoned uploads"),
+def _create_organisation(settings: Settings, arguments: argparse.Namespace) -> int:
+    from app.notifications import email
+    from app.organisation.bootstrap import BootstrapError, create_organisation
+
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            done = create_organisation(
+                session,
+                name=arguments.name,
+                lead_email=arguments.lead,
+                time_zone=arguments.time_zone,
+                settings=settings,
+            )
+            session.commit()
+    except BootstrapError as error:
+        print(f"create-organisation: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    organisation = done.organisation
+    print(
+        f"{'Created' if done.created else 'Found'} organisation “{organisation.name}” "
+        f"({organisation.slug}, {organisation.time_zone})."
+    )
+    if done.invitation is None:
+        print(f"{arguments.lead} is already its lead: nothing to send.")
+        return 0
+    invitation = done.invitation
+    print(
+        f"Invitation for {invitation.invitation.email} as lead, valid until "
+        f"{invitation.invitation.expires_at:%Y-%m-%d %H:%M} UTC:"
+    )
+    print(invitation._link)
+    if invitation.invitation_emailed:
+        email.send_invitation(
+            settings,
+            to=invitation.invitation.email,
+            organisation_name=organisation.name,
+            url=invitation._link,
+        )
+        print(f"Emailed to {invitation.invitation.email}.")
+    return 0
+
+
+Handler = Callable[[Settings, argparse.Namespace], int]
+COMMANDS: dict[str, tuple[Handler, str]] = {
+    "seed-demo": (
+        lambda settings, _: _seed_demo(settings),
+        "create the demo organisation when it is missing (idempotent)",
+    ),
+    "purge": (
+        lambda settings, _: _purge(settings),
+        "delete media past retention and sweep abandoned uploads",
+    ),
+    "create-organisation": (
+        _create_organisation,
+        "create an organisation and invite its first lead (running it again sends a new link)",
+    ),
 }
 
 
@@ -40,7 +97,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app", description="Tandem administration")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (_, description) in COMMANDS.items():
-        commands.add_parser(name, help=description)
+        command = commands.add_parser(name, help=description, description=description)
+        if name == "create-organisation":
+            command.add_argument("name", metavar="NAME", help="the organisation's name")
+            command.add_argument("--lead", required=True, metavar="EMAIL", help="its first lead")
+            command.add_argument(
+                "--time-zone",
+                default="Europe/London",
+                metavar="ZONE",
+                help="IANA time zone its days and reports are in (default: Europe/London)",
+            )
     arguments = parser.parse_args(argv)
     handler, _ = COMMANDS[arguments.command]
-    sys.exit(handler(Settings()))
+    sys.exit(handler(Settings(), arguments))

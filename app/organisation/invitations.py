@@ -31,11 +31,12 @@ def invite_member(
     """Invite an email with the roles chosen; inviting again replaces the pending link."""
     check_champion(body.roles, body.is_champion)
     email = auth_service.normalise_email(body.email)
-    if _member_with_email(db, organisation_id=lead.organisation_id, email=email) is not None:
+    if member_with_email(db, organisation_id=lead.organisation_id, email=email) is not None:
         raise Conflict(f"{email} is already a member of this organisation.", code="already_member")
-    return _issue(
+    return issue(
         db,
-        lead=lead,
+        organisation_id=lead.organisation_id,
+        actor_user_id=lead.user.id,
         email=email,
         display_name=body.display_name,
         roles=body.roles,
@@ -61,9 +62,10 @@ def invite_existing_member(
     assert user is not None
     if db.exec(select(Identity.id).where(Identity.user_id == user.id)).first() is not None:
         raise Conflict(f"{user.email} can already sign in.", code="already_signed_up")
-    return _issue(
+    return issue(
         db,
-        lead=lead,
+        organisation_id=lead.organisation_id,
+        actor_user_id=lead.user.id,
         email=user.email,
         display_name=user.display_name,
         roles=roles_of(db, membership.id),
@@ -73,10 +75,11 @@ def invite_existing_member(
     )
 
 
-def _issue(
+def issue(
     db: Session,
     *,
-    lead: Member,
+    organisation_id: uuid.UUID,
+    actor_user_id: uuid.UUID | None,
     email: str,
     display_name: str,
     roles: Iterable[Role],
@@ -84,15 +87,17 @@ def _issue(
     context: AuditContext,
     settings: Settings,
 ) -> InvitationIssued:
+    """Invite `email` (normalised) with these roles, from a lead or, with no actor, from
+    the command line that creates an organisation and its first lead."""
     # A new token every time: an earlier link to a pending invitation stops working.
     token = new_secret()
-    pending = _pending(db, organisation_id=lead.organisation_id, email=email)
+    pending = _pending(db, organisation_id=organisation_id, email=email)
     invitation = pending or Invitation(
-        organisation_id=lead.organisation_id, email=email, token_hash=hash_secret(token)
+        organisation_id=organisation_id, email=email, token_hash=hash_secret(token)
     )
     invitation.token_hash = hash_secret(token)
     invitation.expires_at = utcnow() + timedelta(days=settings.invitation_days)
-    invitation.created_by_user_id = lead.user.id
+    invitation.created_by_user_id = actor_user_id
     invitation.display_name = display_name
     invitation.roles = sorted(set(roles))
     invitation.is_champion = is_champion
@@ -103,8 +108,8 @@ def _issue(
         action="invitation.reissued" if pending else "invitation.created",
         resource_type="invitation",
         resource_id=invitation.id,
-        organisation_id=lead.organisation_id,
-        actor_user_id=lead.user.id,
+        organisation_id=organisation_id,
+        actor_user_id=actor_user_id,
         context=context,
         details={"email": email, "roles": invitation.roles, "is_champion": is_champion},
     )
@@ -214,7 +219,7 @@ def _pending(db: Session, *, organisation_id: uuid.UUID, email: str) -> Invitati
     return db.exec(statement.order_by(col(Invitation.created_at).desc())).first()
 
 
-def _member_with_email(db: Session, *, organisation_id: uuid.UUID, email: str) -> Membership | None:
+def member_with_email(db: Session, *, organisation_id: uuid.UUID, email: str) -> Membership | None:
     statement = (
         scoped(Membership, organisation_id)
         .join(User, col(User.id) == Membership.user_id)

@@ -271,3 +271,16 @@ def upload_ready_recording(
         return recording_id
     finally:
         client.dispose()
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def sized_page(
+    request: pytest.FixtureRequest, new_context: Callable[..., BrowserContext]
+) -> Iterator[tuple[str, Page]]:
+    """A page at phone size (touch) and at desktop size: ("phone" | "desktop", page)."""
+    if request.param == "phone":
+        context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    else:
+        context = new_context(viewport=DESKTOP)
+    for page in watched_page(context):
+        yield request.param, page

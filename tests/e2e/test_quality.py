@@ -4,7 +4,7 @@ and readable at 200 % zoom. Each check also leaves a screenshot in test-artifact
 """
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 from app.models import Programme, User
 from app.models.recording import Recording
 from tests.e2e.conftest import (
-    DESKTOP,
     PHONE,
     Team,
     has_horizontal_scroll,
@@ -137,18 +136,6 @@ def open_screen(
     expect(page.get_by_role("heading", level=1)).to_have_text(screen.ready)
     # Sections load their data after the heading: wait until none is still loading.
     expect(page.locator("[aria-busy=true]")).to_have_count(0)
-
-
-@pytest.fixture(params=["phone", "desktop"])
-def sized_page(
-    request: pytest.FixtureRequest, new_context: Callable[..., BrowserContext]
-) -> Iterator[tuple[str, Page]]:
-    if request.param == "phone":
-        context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    else:
-        context = new_context(viewport=DESKTOP)
-    for page in watched_page(context):
-        yield request.param, page
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)

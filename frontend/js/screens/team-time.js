@@ -96,8 +96,13 @@ function allocationItem(allocation, base, reload) {
   );
 }
 
-function signOffPart({ base, practitionerId, name, month, from, to }) {
+function signOffPart({ base, practitionerId, name, month, from, to, today }) {
   const part = section(`Sign-off for ${monthLabel(month)}`);
+  if (to > today) {
+    // The API signs off only days that have passed: no button that can only fail.
+    part.show(h("p", {}, `${name}'s time for ${monthLabel(month)} can be signed off once the month has ended.`));
+    return part.element;
+  }
   const load = () => fill(part, async () => {
     const all = await api.getAll(`${base}/time-sign-offs?practitioner_user_id=${practitionerId}`);
     const current = all.find((s) => s.period_start === from && s.period_end === to && !s.reopened_at);
@@ -141,7 +146,7 @@ function signOffPart({ base, practitionerId, name, month, from, to }) {
   return part.element;
 }
 
-function practitionerDetail({ base, person, month, from, to }) {
+function practitionerDetail({ base, person, month, from, to, today }) {
   const name = displayName(person);
   const figures = section(`${name}: ${monthLabel(month)}`);
   const allocations = section("Allocations");
@@ -160,7 +165,7 @@ function practitionerDetail({ base, person, month, from, to }) {
     h("p", {}, h("a", { class: "list__link", href: link(month) }, "Back to the whole team")),
     figures.element,
     h("div", { class: "grid grid--two" },
-      h("div", { class: "stack" }, allocations.element, signOffPart({ base, practitionerId: person.user_id, name, month, from, to })),
+      h("div", { class: "stack" }, allocations.element, signOffPart({ base, practitionerId: person.user_id, name, month, from, to, today })),
       h("div", { class: "stack" }, allocationForm({ base, practitionerId: person.user_id, month, onSaved: load })),
     ),
   ];
@@ -179,6 +184,9 @@ export async function render(main, { query }) {
   const month = /^\d{4}-\d{2}$/.test(query.get("month") || "") ? query.get("month") : todayIn(zone).slice(0, 7);
   const { from, to } = monthRange(month);
   const people = await teamMembers(membership, me);
+  // Wide as the reports: on a desktop the table keeps its bars in view, not scrolled off.
+  main.classList.add("page--wide");
+  const widthBack = () => main.classList.remove("page--wide");
   const names = new Map(people.map((p) => [p.user_id, displayName(p)]));
   append(main, h("nav", { class: "month-nav", "aria-label": "Month" },
     h("a", { class: "button button--secondary button--small", href: link(shiftMonth(month, -1), query.get("practitioner")) }, "Previous month"),
@@ -187,8 +195,8 @@ export async function render(main, { query }) {
   ));
   const chosen = people.find((p) => p.user_id === query.get("practitioner"));
   if (chosen) {
-    append(main, practitionerDetail({ base, person: chosen, month, from, to }));
-    return;
+    append(main, practitionerDetail({ base, person: chosen, month, from, to, today: todayIn(zone) }));
+    return widthBack;
   }
   const team = section(`Ring-fenced time, ${monthLabel(month)}`, {
     intro: "Allocated against used and booked time for each practitioner. Eroded: time the organisation cancelled, or too little used by the month's end.",
@@ -210,4 +218,5 @@ export async function render(main, { query }) {
   const list = section("Practitioners");
   list.show(listOrEmpty(people.map((p) => h("li", { class: "list__item" }, h("a", { class: "list__title list__link", href: link(month, p.user_id) }, displayName(p)))), "Nobody is in your team yet."));
   append(main, team.element, list.element);
+  return widthBack;
 }

@@ -48,7 +48,8 @@ export function timeTable(rows, { caption, nameOf = null, onPick = null }) {
             : nameOf(row.practitioner_user_id))
           : null,
         h(nameOf ? "td" : "th", nameOf ? {} : { scope: "row" }, CATEGORY_LABELS[row.category] || row.category,
-          row.eroded ? h("span", { class: "tag tag--eroded" }, "Eroded") : null),
+          // The space keeps "Coaching Eroded" two words for screen readers and copied text.
+          row.eroded ? [" ", h("span", { class: "tag tag--eroded" }, "Eroded")] : null),
         h("td", {}, formatMinutes(row.allocated_minutes)),
         h("td", {}, formatMinutes(row.used_minutes)),
         h("td", {}, formatMinutes(row.scheduled_minutes)),
