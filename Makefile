@@ -41,9 +41,12 @@ migrate: install
 seed: migrate
 	$(PY) -m app seed-demo
 
+# Links the service sends (invitations, calendar feeds) start with TANDEM_PUBLIC_URL; served
+# here, that is this address and port unless it is set (README, "Settings").
 run: seed
-	$(VENV)/bin/uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT) --no-access-log \
-		--proxy-headers --forwarded-allow-ips '$(FORWARDED_ALLOW_IPS)'
+	TANDEM_PUBLIC_URL='$(or $(TANDEM_PUBLIC_URL),http://127.0.0.1:$(PORT))' \
+		$(VENV)/bin/uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT) \
+		--no-access-log --proxy-headers --forwarded-allow-ips '$(FORWARDED_ALLOW_IPS)'
 
 # PostgreSQL and other system packages the suite starts itself (Debian, as root).
 system-deps:

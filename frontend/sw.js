@@ -4,7 +4,7 @@
 // cached (they go straight to the network, as if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "5bd054e449ae84fd";
+const VERSION = "bf69e9c5571063c0";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

@@ -71,6 +71,7 @@ def preview(db: Session, *, token: str) -> InvitationPreview:
     return InvitationPreview(
         organisation_name=organisation.name,
         email=invitation.email,
+        display_name=invitation.display_name,
         invited_by_name=(inviter.display_name or inviter.email) if inviter else None,
         proof=proof,
         expires_at=invitation.expires_at,

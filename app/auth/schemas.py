@@ -43,6 +43,7 @@ class InvitationProof(enum.StrEnum):
 class InvitationPreview(BaseModel):
     organisation_name: str
     email: str
+    display_name: str = Field(description="The invitee's name as the lead gave it ('' if none).")
     invited_by_name: str | None
     proof: InvitationProof
     expires_at: datetime

@@ -153,17 +153,21 @@ def test_the_invitee_sees_where_they_are_invited_and_what_to_enter(
     with_sso = sso_only_user(db, elsewhere)
     organisation = make_organisation(db, "Riverside Family Hub")
 
-    new = client.get(link_for(client, db, organisation, "New@example.org"))
+    new = client.get(
+        link_for(client, db, organisation, "New@example.org", display_name="Nia Okafor")
+    )
     assert new.status_code == 200, new.text
     assert set(new.json()) == {
         "organisation_name",
         "email",
+        "display_name",
         "invited_by_name",
         "proof",
         "expires_at",
     }
     assert new.json()["organisation_name"] == "Riverside Family Hub"
     assert new.json()["email"] == "new@example.org"
+    assert new.json()["display_name"] == "Nia Okafor"  # as the lead wrote it
     assert new.json()["invited_by_name"] == "Lee Lead"
     assert new.json()["proof"] == "new_password"
     existing = client.get(link_for(client, db, organisation, with_password.email)).json()

@@ -132,6 +132,34 @@ def test_an_invited_member_sets_a_password_and_signs_in(
     settled(page)
 
 
+def test_the_invitation_names_the_invitee_as_the_lead_did(
+    page: Page, team: Team, client: TestClient
+) -> None:
+    invited = client.post(
+        f"/api/v1/organisations/{team.organisation.id}/members",
+        json={"email": "nia@example.org", "display_name": "Nia Okafor", "roles": ["coach"]},
+        headers=token_for(client, team.lead),
+    )
+    assert invited.status_code == 201, invited.text
+    page.goto("/#/" + invited.json()["invitation_url"].split("/#/", 1)[1])
+
+    expect(
+        page.get_by_text(f"invited Nia Okafor (nia@example.org) to join {team.organisation.name}")
+    ).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_value("Nia Okafor")
+    password = "a new and long enough password"
+    page.get_by_label("Choose a password").fill(password)
+    page.get_by_label("Type the password again").fill(password)
+    page.get_by_role("button", name="Set password and join").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password is set")
+    page.get_by_role("link", name="Sign in", exact=True).click()
+    page.get_by_label("Email").fill("nia@example.org")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Nia Okafor")
+    settled(page)
+
+
 def test_an_account_of_another_organisation_joins_with_its_own_password(
     page: Page, team: Team, client: TestClient, db: Session
 ) -> None:

@@ -38,7 +38,7 @@ def running_process(
             args, stdout=log, stderr=subprocess.STDOUT, env=dict(env or os.environ), cwd=cwd
         )
     try:
-        _wait_until_ready(process, ready_url, log_path, timeout_seconds)
+        wait_until_ready(process, ready_url, log_path, timeout_seconds)
         yield process
     finally:
         stop_process(process)
@@ -56,7 +56,7 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def _wait_until_ready(
+def wait_until_ready(
     process: subprocess.Popen[bytes], url: str, log_path: Path, timeout_seconds: float
 ) -> None:
     deadline = time.monotonic() + timeout_seconds

@@ -22,8 +22,9 @@ function show(status, box) {
 }
 
 /** The form, and what to send once its own checks pass (or an error message). */
-function newAccountForm() {
-  const name = h("input", { class: "input", id: "invite-name", name: "name", type: "text", autocomplete: "name", maxlength: "200", "aria-describedby": "invite-name-hint" });
+function newAccountForm(invitation) {
+  // The name the lead gave, to keep or correct.
+  const name = h("input", { class: "input", id: "invite-name", name: "name", type: "text", autocomplete: "name", maxlength: "200", "aria-describedby": "invite-name-hint", value: invitation.display_name || "" });
   const password = passwordField("invite-password", "Choose a password", `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one.`, "new-password");
   const again = passwordField("invite-password-again", "Type the password again", null, "new-password");
   return {
@@ -102,7 +103,7 @@ function whatToDo(token, invitation, status) {
     return alertBox("info", "This invitation is for someone else",
       `It is for ${invitation.email}, and you are signed in as ${session.email}. Sign out, then open this link again.`);
   }
-  if (invitation.proof === "new_password") return acceptForm(token, invitation, newAccountForm(), status);
+  if (invitation.proof === "new_password") return acceptForm(token, invitation, newAccountForm(invitation), status);
   if (invitation.proof === "current_password") return acceptForm(token, invitation, currentPasswordForm(invitation), status);
   return alertBox("info", "Sign in to join",
     h("p", {}, `You already have a Tandem account as ${invitation.email}. Sign in with it, then come back to this link to join.`),
@@ -113,7 +114,8 @@ async function load(token, lede, status, content) {
   try {
     const invitation = await api.get(`/auth/invitations/${encodeURIComponent(token)}`);
     const inviter = invitation.invited_by_name || "Your implementation lead";
-    lede.textContent = `${inviter} invited ${invitation.email} to join ${invitation.organisation_name} on Tandem.`;
+    const invitee = invitation.display_name ? `${invitation.display_name} (${invitation.email})` : invitation.email;
+    lede.textContent = `${inviter} invited ${invitee} to join ${invitation.organisation_name} on Tandem.`;
     replaceChildren(content, whatToDo(token, invitation, status));
   } catch (error) {
     lede.textContent = "Ask the person who invited you for a new link if you still want to join.";
