@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.auth.oidc_router import router as oidc_router
+from app.auth.password_reset_router import router as password_reset_router
 from app.auth.router import router as auth_router
 from app.booking.availability_router import router as availability_router
 from app.booking.calendar_router import router as calendar_router
@@ -30,6 +31,7 @@ from app.rubric.router import router as rubric_router
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth_router)
+api_router.include_router(password_reset_router)
 api_router.include_router(oidc_router)
 api_router.include_router(me_router)
 api_router.include_router(organisation_router)

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(default=14, ge=1)
     browser_session_hours: int = Field(default=12, ge=1)
     invitation_days: int = Field(default=7, ge=1)
+    password_reset_minutes: int = Field(default=30, ge=5, le=1440)
     cookie_secure: Literal["auto", "always", "never"] = "auto"
 
     login_slowdown_after: int = Field(default=3, ge=1)

@@ -4,7 +4,7 @@
 // cached (they go straight to the network, as if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "bf69e9c5571063c0";
+const VERSION = "aa8a8ccac2b970ec";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",
@@ -16,6 +16,7 @@ const SHELL = [
   "/js/app.js",
   "/js/dom.js",
   "/js/format.js",
+  "/js/forms.js",
   "/js/home/coach.js",
   "/js/home/oversight.js",
   "/js/home/practitioner.js",
@@ -23,6 +24,12 @@ const SHELL = [
   "/js/home/sessions.js",
   "/js/local-data.js",
   "/js/me.js",
+  "/js/members/assignment-form.js",
+  "/js/members/invitations.js",
+  "/js/members/invite.js",
+  "/js/members/layout.js",
+  "/js/members/member-item.js",
+  "/js/members/roles.js",
   "/js/objectives/view.js",
   "/js/offline.js",
   "/js/reports/agreement.js",
@@ -45,13 +52,17 @@ const SHELL = [
   "/js/review/shortcuts.js",
   "/js/review/tabs.js",
   "/js/router.js",
+  "/js/screens/assignments.js",
   "/js/screens/availability.js",
   "/js/screens/book.js",
+  "/js/screens/forgot-password.js",
   "/js/screens/home.js",
   "/js/screens/invitation.js",
+  "/js/screens/members.js",
   "/js/screens/not-found.js",
   "/js/screens/objectives.js",
   "/js/screens/reports.js",
+  "/js/screens/reset-password.js",
   "/js/screens/review.js",
   "/js/screens/sessions.js",
   "/js/screens/sign-in.js",

@@ -30,16 +30,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # whatever the database; the API tests run on both, these once, on PostgreSQL, to keep
 # `make test` inside its time.
 ONCE_ON_POSTGRESQL = ("e2e", "once_on_postgresql")
+# What only one database has (SQLite's planner statistics): not run on the other.
+ONLY_ON_SQLITE = ("only_on_sqlite",)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--db") == "postgresql":
-        return
-    once = [item for item in items if any(item.get_closest_marker(m) for m in ONCE_ON_POSTGRESQL)]
-    if once:
-        config.hook.pytest_deselected(items=once)
-        items[:] = [item for item in items if item not in once]
+    other = ONLY_ON_SQLITE if config.getoption("--db") == "postgresql" else ONCE_ON_POSTGRESQL
+    apart = [item for item in items if any(item.get_closest_marker(m) for m in other)]
+    if apart:
+        config.hook.pytest_deselected(items=apart)
+        items[:] = [item for item in items if item not in apart]
 
 
 @pytest.fixture(scope="session")

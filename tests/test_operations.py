@@ -137,14 +137,11 @@ def test_database_errors_never_carry_their_parameters(app: FastAPI) -> None:
     assert "a private note" not in str(raised.value)
 
 
-def test_sqlite_keeps_planner_statistics(
-    app: FastAPI, db: Session, settings: Settings, db_kind: str
-) -> None:
+@pytest.mark.only_on_sqlite
+def test_sqlite_keeps_planner_statistics(app: FastAPI, db: Session, settings: Settings) -> None:
     """SQLite picks its indexes by statistics only ANALYZE writes (PostgreSQL's autovacuum
     keeps its own): the app gathers them as it starts, and the daily purge again as the
     data grows."""
-    if db_kind != "sqlite":
-        pytest.skip("PostgreSQL gathers its statistics itself (autovacuum)")
     organisation = make_organisation(db)
     make_user(db, organisation, Role.coach)
     db.execute(text("DROP TABLE IF EXISTS sqlite_stat1"))

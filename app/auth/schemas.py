@@ -68,3 +68,21 @@ class SsoStatus(BaseModel):
     enabled: bool
     display_name: str
     login_url: str | None
+
+
+class PasswordResetRequest(StrictModel):
+    email: EmailStr
+
+
+class PasswordResetRequested(BaseModel):
+    message: str = Field(description="The same whether or not the address has an account.")
+
+
+class PasswordResetPreview(BaseModel):
+    email: str
+    expires_at: datetime
+
+
+class PasswordResetChoice(StrictModel):
+    # Held to the password policy by the service, which says what is wrong.
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)

@@ -15,7 +15,14 @@ from app.models.booking import (
     CoachBookingRules,
 )
 from app.models.conversation import Comment, Reflection, ReflectionReply
-from app.models.identity import AuthSession, Identity, Invitation, LoginThrottle, User
+from app.models.identity import (
+    AuthSession,
+    Identity,
+    Invitation,
+    LoginThrottle,
+    PasswordReset,
+    User,
+)
 from app.models.organisation import (
     Assignment,
     AssignmentKind,
@@ -79,6 +86,7 @@ __all__ = [
     "Invitation",
     "LearningObjective",
     "LoginThrottle",
+    "PasswordReset",
     "MemberAttribute",
     "Membership",
     "MembershipRole",

@@ -96,6 +96,20 @@ class Invitation(SQLModel, table=True):
     used_at: datetime | None = timestamp_field()
 
 
+class PasswordReset(SQLModel, table=True):
+    """A one-time link to choose a new password, emailed to the account's address: only
+    its hash is kept, and asking again replaces an earlier link (app/auth/password_reset.py)."""
+
+    __tablename__ = "password_reset"
+
+    id: uuid.UUID = id_field()
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=128, unique=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = timestamp_field(nullable=False)
+    used_at: datetime | None = timestamp_field()
+
+
 class LoginThrottle(SQLModel, table=True):
     """Recent failed sign-ins of one account, one address, or one account from one address
     (the only kind that locks), shared by every app process (app/auth/throttle.py)."""

@@ -60,6 +60,16 @@ def _message(settings: Settings, *, to: str, subject: str, body: str) -> EmailMe
     return message
 
 
+def send_password_reset(settings: Settings, *, to: str, url: str) -> None:
+    body = (
+        "Someone asked to choose a new password for your Tandem account.\n\n"
+        f"Choose it here (the link works once, within {settings.password_reset_minutes} "
+        f"minutes; every device signed in as you is signed out):\n{url}\n\n"
+        "If it was not you, ignore this email: your password stays as it is.\n"
+    )
+    send_email(settings, to=to, subject="Choose a new Tandem password", body=body)
+
+
 def send_invitation(settings: Settings, *, to: str, organisation_name: str, url: str) -> None:
     body = (
         f"You have been invited to join {organisation_name} on Tandem.\n\n"

@@ -8,7 +8,7 @@ from app.access import Member, load_scoped, member_named, scoped
 from app.access.relations import STAFF_ROLE
 from app.audit import service as audit
 from app.audit.context import AuditContext
-from app.errors import Conflict, Unprocessable
+from app.errors import Conflict, Unprocessable, naming_field
 from app.models import Assignment, Role
 from app.models.organisation import AssignmentKind
 from app.organisation.schemas import AssignmentCreate
@@ -42,12 +42,17 @@ def create_assignment(
     org_id = lead.organisation_id
     needed = STAFF_ROLE[body.kind]
     if needed not in _roles_in_org(db, org_id, body.staff_user_id):
-        raise Unprocessable(
-            f"staff_user_id: must be a {needed.value} of this organisation.", code="invalid_staff"
+        raise naming_field(
+            Unprocessable,
+            "staff_user_id",
+            f"must be a {needed.value} of this organisation.",
+            code="invalid_staff",
         )
     if Role.practitioner not in _roles_in_org(db, org_id, body.practitioner_user_id):
-        raise Unprocessable(
-            "practitioner_user_id: must be a practitioner of this organisation.",
+        raise naming_field(
+            Unprocessable,
+            "practitioner_user_id",
+            "must be a practitioner of this organisation.",
             code="invalid_practitioner",
         )
     duplicate = db.exec(
@@ -58,7 +63,12 @@ def create_assignment(
         )
     ).first()
     if duplicate is not None:
-        raise Conflict("This assignment already exists.", code="duplicate_assignment")
+        raise naming_field(
+            Conflict,
+            "staff_user_id",
+            f"already assigned to this practitioner as {body.kind.value}.",
+            code="duplicate_assignment",
+        )
     assignment = Assignment(organisation_id=org_id, **body.model_dump())
     db.add(assignment)
     db.flush()

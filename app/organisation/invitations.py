@@ -17,7 +17,7 @@ from app.audit.context import AuditContext
 from app.auth import service as auth_service
 from app.auth.tokens import hash_secret, new_secret
 from app.config import Settings
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, naming_field
 from app.models import Identity, Invitation, Membership, MembershipRole, Role, User
 from app.models.base import utcnow
 from app.organisation.schemas import InvitationIssued, InvitationRead, MemberInvite
@@ -32,7 +32,8 @@ def invite_member(
     check_champion(body.roles, body.is_champion)
     email = auth_service.normalise_email(body.email)
     if member_with_email(db, organisation_id=lead.organisation_id, email=email) is not None:
-        raise Conflict(f"{email} is already a member of this organisation.", code="already_member")
+        message = "already a member of this organisation."
+        raise naming_field(Conflict, "email", message, code="already_member")
     return issue(
         db,
         organisation_id=lead.organisation_id,

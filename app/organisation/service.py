@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.access import Member, load_scoped, roles_by_membership, roles_of, scoped
 from app.audit import service as audit
 from app.audit.context import AuditContext
-from app.errors import Conflict, Unprocessable
+from app.errors import Conflict, Unprocessable, naming_field
 from app.models import Identity, Membership, MembershipRole, Organisation, Role, User
 from app.organisation.attributes import attributes_by_membership
 from app.organisation.departures import end_relations
@@ -108,8 +108,10 @@ def list_members(db: Session, *, member: Member, page: Page) -> list[MemberRead]
 
 def check_champion(roles: Iterable[Role], is_champion: bool) -> None:
     if is_champion and Role.practitioner not in set(roles):
-        raise Unprocessable(
-            "Only a practitioner membership can carry the champion flag.",
+        raise naming_field(
+            Unprocessable,
+            "is_champion",
+            "only a practitioner membership can carry the champion flag.",
             code="champion_needs_practitioner",
         )
 

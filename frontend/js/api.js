@@ -5,13 +5,15 @@
 export const API = "/api/v1";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** A failed request, with the API's error code and a message fit to show. */
+/** A failed request, with the API's error code, a message fit to show, and the parts of
+ * the request it names (`fields`: [{field, message}], from validation errors and others). */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, fields = []) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.fields = fields;
   }
 
   get signedOut() {
@@ -44,16 +46,18 @@ export function sessionEnded() {
 async function errorFrom(response) {
   let code = `http_${response.status}`;
   let message = `The server answered ${response.status} ${response.statusText}.`.trim();
+  let fields = [];
   try {
     const body = await response.json();
     if (body && body.error) {
       code = body.error.code || code;
       message = body.error.message || message;
+      if (Array.isArray(body.error.fields)) fields = body.error.fields;
     }
   } catch {
     // Not JSON (a proxy's error page): keep the status line.
   }
-  return new ApiError(response.status, code, message);
+  return new ApiError(response.status, code, message, fields);
 }
 
 async function send(method, path, body, retryCsrf) {

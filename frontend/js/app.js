@@ -14,8 +14,11 @@ let signingOut = false;
 let currentPath = "/";
 let unfinished = 0;
 
+// Screens reached from another's link, which stays marked while they show.
+const UNDER = { "/assignments": "/members" };
+
 function navLink(path, label, extra = null) {
-  const current = currentPath === path ? "page" : null;
+  const current = (UNDER[currentPath] || currentPath) === path ? "page" : null;
   return h("li", {}, h("a", { class: "nav__link", href: `#${path}`, "aria-current": current }, label, extra));
 }
 
@@ -39,6 +42,7 @@ function renderNav() {
   if (hasRole(currentMembership(), "coach")) items.push(navLink("/availability", "Availability"));
   if (hasRole(currentMembership(), "supervisor", "lead")) items.push(navLink("/team-time", "Team time"));
   if (hasRole(currentMembership(), "coach", "supervisor", "lead")) items.push(navLink("/reports", "Reports"));
+  if (hasRole(currentMembership(), "lead")) items.push(navLink("/members", "Members"));
   items.push(h("li", {}, h("button", { class: "nav__button", type: "button", id: "sign-out", on: { click: signOutClicked } }, "Sign out")));
   replaceChildren(nav, h("ul", { class: "nav__list" }, items));
 }

@@ -17,7 +17,11 @@ const ROUTES = [
   { path: "/time", screen: () => import("./screens/time.js"), who: "member" },
   { path: "/team-time", screen: () => import("./screens/team-time.js"), who: "member" },
   { path: "/reports", screen: () => import("./screens/reports.js"), who: "member" },
+  { path: "/members", screen: () => import("./screens/members.js"), who: "member" },
+  { path: "/assignments", screen: () => import("./screens/assignments.js"), who: "member" },
   { path: "/invitation/:token", screen: () => import("./screens/invitation.js"), who: "anyone" },
+  { path: "/forgot-password", screen: () => import("./screens/forgot-password.js"), who: "guest" },
+  { path: "/reset-password/:token", screen: () => import("./screens/reset-password.js"), who: "anyone" },
 ];
 const NOT_FOUND = { screen: () => import("./screens/not-found.js"), who: "anyone" };
 

@@ -81,6 +81,11 @@ CORE: dict[tuple[str, str], Row] = {
     # An unknown invitation link: nothing to read or accept.
     ("GET", "/api/v1/auth/invitations/{token}"): Row(public(404)),
     ("POST", "/api/v1/auth/invitations/{token}"): Row(public(404)),
+    # Forgotten passwords: `{}` names no address; an unknown link has nothing to read, and
+    # `{}` carries no password to set.
+    ("POST", "/api/v1/auth/password-resets"): Row(public(422)),
+    ("GET", "/api/v1/auth/password-resets/{token}"): Row(public(404)),
+    ("POST", "/api/v1/auth/password-resets/{token}"): Row(public(422)),
     ("GET", "/api/v1/auth/sso"): Row(public(200)),
     ("GET", "/api/v1/auth/oidc/login"): Row(public(404)),  # SSO is not set up here
     ("GET", "/api/v1/auth/oidc/callback"): Row(public(404)),

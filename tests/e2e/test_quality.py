@@ -58,6 +58,8 @@ SCREENS = [
     Screen("home-lead", "lead", "/#/", "Hello, Lee Lead"),
     Screen("upload", "practitioner", "/#/upload", "Upload a recording"),
     Screen("invitation", None, "/#/invitation/a-one-time-token", "Welcome to Tandem"),
+    Screen("forgot-password", None, "/#/forgot-password", "Forgot your password?"),
+    Screen("reset-password", None, "/#/reset-password/a-one-time-token", "Choose a new password"),
     Screen("not-found", None, "/#/no-such-screen", "Page not found"),
     Screen("offline", None, "/", "You are offline"),
     Screen("review-coach", "coach", "/#/recordings/{recording}", "Home visit week 6"),
@@ -70,6 +72,8 @@ SCREENS = [
     Screen("availability", "coach", "/#/availability", "My availability"),
     Screen("time", "practitioner", "/#/time", "My time"),
     Screen("team-time", "supervisor", "/#/team-time", "Team time"),
+    Screen("members", "lead", "/#/members", "Members"),
+    Screen("assignments", "lead", "/#/assignments", "Assignments"),
     # The dashboards, over three months of scores, time and a locality (reports_data.py).
     Screen("reports-fidelity", "lead", "/#/reports?report=fidelity", "Reports"),
     Screen("reports-time", "supervisor", "/#/reports?report=time", "Reports"),

@@ -1,10 +1,16 @@
 """Signing in and out of the PWA with the cookie session."""
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, update
 
-from app.models import Role
+from app.audit.context import SYSTEM
+from app.auth import password_reset
+from app.config import Settings
+from app.models import PasswordReset, Role
+from app.models.base import utcnow
 from tests.e2e.conftest import (
     Team,
     screenshot,
@@ -217,3 +223,46 @@ def test_a_used_or_wrong_invitation_link_says_so(page: Page) -> None:
 
     expect(page.get_by_role("alert")).to_contain_text("This invitation link is not valid")
     expect(page.get_by_label("Choose a password")).to_have_count(0)
+
+
+def test_a_forgotten_password_is_replaced_from_the_emailed_link(
+    page: Page, team: Team, db: Session, settings: Settings
+) -> None:
+    page.goto("/#/sign-in")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forgot your password?")
+    page.get_by_label("Email").fill(team.practitioner.email)
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("status")).to_contain_text("a link to choose a new one is on its way")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "forgot-password")
+    # The email itself (SMTP is not set up for this server): the link the app would send.
+    db.exec(update(PasswordReset).values(created_at=utcnow() - timedelta(minutes=2)))
+    db.commit()
+    link = password_reset.request_reset(
+        db, email=team.practitioner.email, settings=settings, context=SYSTEM
+    )
+    db.commit()
+    assert link is not None
+
+    page.goto("/#/" + link.url.split("/#/", 1)[1])
+    expect(page.get_by_text(f"For {team.practitioner.email}.")).to_be_visible()
+    new_password = "a fresh and long enough password"
+    page.get_by_label("New password").fill(new_password)
+    page.get_by_label("Type it again").fill("not the same at all")
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page.get_by_role("alert")).to_contain_text("The two passwords are not the same.")
+    page.get_by_label("Type it again").fill(new_password)
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password is changed")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "reset-password")
+    page.get_by_role("link", name="Sign in", exact=True).click()
+    page.get_by_label("Email").fill(team.practitioner.email)
+    page.get_by_label("Password").fill(new_password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Pat Practitioner")
+    settled(page)
+    # The link is spent: opened again, it says so and offers a new one.
+    page.goto("/#/" + link.url.split("/#/", 1)[1])
+    expect(page.get_by_role("alert")).to_contain_text("used already")

@@ -24,8 +24,11 @@ from app.review.agreement import (
     deviation_from_gold,
     deviations_from_gold,
     icc_1_1,
+    icc_1_k,
     icc_2_1,
+    icc_2_k,
     icc_3_1,
+    icc_3_k,
     kappa_from_table,
     krippendorff_alpha,
     mean_squares,
@@ -120,8 +123,28 @@ def test_shrout_fleiss_mean_squares_and_intraclass_correlations() -> None:
     }
 
 
+def test_shrout_fleiss_average_of_the_four_judges() -> None:
+    computed = {
+        "ICC(1,4)": icc_1_k(SHROUT_FLEISS),
+        "ICC(2,4)": icc_2_k(SHROUT_FLEISS),
+        "ICC(3,4)": icc_3_k(SHROUT_FLEISS),
+    }
+    assert {name: round(value, 3) for name, value in computed.items()} == {
+        "ICC(1,4)": 0.443,
+        "ICC(2,4)": 0.620,
+        "ICC(3,4)": 0.909,
+    }
+    # ...which round to the two decimals Shrout & Fleiss published.
+    assert {name: round(value, 2) for name, value in computed.items()} == {
+        "ICC(1,4)": 0.44,
+        "ICC(2,4)": 0.62,
+        "ICC(3,4)": 0.91,
+    }
+
+
 @pytest.mark.parametrize(
-    ("metric", "published"), [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)]
+    ("metric", "published"),
+    [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)],
 )
 def test_krippendorff_2011_worked_example(metric: AlphaMetric, published: float) -> None:
     result = krippendorff_alpha(units_of(KRIPPENDORFF_2011), metric=metric)
@@ -222,7 +245,7 @@ def reference_alpha(ratings: RatingMatrix, metric: AlphaMetric) -> float:
     return value
 
 
-@pytest.mark.parametrize("metric", ["nominal", "ordinal", "interval"])
+@pytest.mark.parametrize("metric", ["nominal", "ordinal", "interval", "ratio"])
 def test_alpha_matches_the_krippendorff_package(metric: AlphaMetric) -> None:
     rng = random.Random(f"alpha-{metric}")
     compared = 0
@@ -284,6 +307,30 @@ def test_intraclass_correlations_match_pingouin() -> None:
         assert computed == pytest.approx(expected, abs=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.dropna:DeprecationWarning")
+@pytest.mark.parametrize("seed", range(6))
+def test_average_rater_intraclass_correlations_match_pingouin(seed: int) -> None:
+    rng = random.Random(f"icc-k-{seed}")
+    subjects, raters = rng.randint(5, 30), rng.randint(3, 8)
+    if seed % 2:
+        scores: list[list[float]] = [
+            [rng.randint(1, 5) for _ in range(raters)] for _ in range(subjects)
+        ]
+    else:
+        scores = [[rng.gauss(3, 1) for _ in range(raters)] for _ in range(subjects)]
+    long = pd.DataFrame(
+        [(s, r, score) for s, row in enumerate(scores) for r, score in enumerate(row)],
+        columns=["subject", "rater", "score"],
+    )
+    table = pingouin.intraclass_corr(data=long, targets="subject", raters="rater", ratings="score")
+    # pingouin 0.7 names them ICC(1,k), ICC(A,k) = ICC(2,k) and ICC(C,k) = ICC(3,k).
+    expected = table.set_index("Type").loc[["ICC(1,k)", "ICC(A,k)", "ICC(C,k)"], "ICC"].tolist()
+
+    computed = [icc_1_k(scores), icc_2_k(scores), icc_3_k(scores)]
+
+    assert computed == pytest.approx(expected, abs=1e-9)
+
+
 # Raw agreement and gold standard
 
 
@@ -337,7 +384,8 @@ def test_icc_2_1_counts_a_lenient_rater_and_icc_3_1_does_not() -> None:
         (lambda: pairwise_agreement([[1, None], [2]]), "at least 1 units"),
         (lambda: pairwise_agreement([[1, 2]], tolerance=-1), "tolerance"),
         (lambda: krippendorff_alpha([[1, 2], [3, None]]), "at least 2 units"),
-        (lambda: krippendorff_alpha([[1, 2], [2, 1]], metric="ratio"), "metric"),  # type: ignore[arg-type]
+        (lambda: krippendorff_alpha([[1, 2], [2, 1]], metric="cardinal"), "metric"),  # type: ignore[arg-type]
+        (lambda: krippendorff_alpha([[1, -2], [2, 1]], metric="ratio"), "0 or more"),
         (lambda: cohen_kappa([1, 2], [1], levels=[1, 2]), "scored 2 and 1 units"),
         (lambda: cohen_kappa([1, 2], [1, 3], levels=[1, 2]), "level 3 is not on the scale"),
         (lambda: cohen_kappa([1, 2], [1, 2], levels=[2, 1]), "ascending"),
@@ -350,6 +398,7 @@ def test_icc_2_1_counts_a_lenient_rater_and_icc_3_1_does_not() -> None:
         (lambda: icc_2_1([[1, 2], [3]]), "rectangular"),
         (lambda: icc_2_1([[1, 2], [3, math.nan]]), "complete and finite"),
         (lambda: icc_2_1([[1, 2], [3, None]]), "complete and finite"),  # type: ignore[list-item]
+        (lambda: icc_2_k([[1, 2], [3]]), "rectangular"),
         (lambda: deviation_from_gold({"a": 1}, {"b": 1}), "none of the units"),
     ],
 )
@@ -365,6 +414,9 @@ def test_degenerate_input_is_refused(call: object, message: str) -> None:
         lambda: cohen_kappa([3, 3, 3], [3, 3, 3], levels=[1, 2, 3, 4, 5], weighting="linear"),
         lambda: icc_3_1([[2, 2], [2, 2], [2, 2]]),
         lambda: icc_2_1([[1, 2], [2, 1]]),  # 2 x 2 with no subject or rater effect
+        lambda: icc_1_k([[1, 2], [2, 1], [1, 2]]),  # every subject has the same mean: BMS 0
+        lambda: icc_3_k([[1, 2], [2, 1], [1, 2]]),
+        lambda: krippendorff_alpha([[4, 4], [4, 4, None]], metric="ratio"),
     ],
 )
 def test_no_variation_means_the_coefficient_is_undefined(call: object) -> None:

@@ -20,7 +20,7 @@ from app.review.agreement.ratings import (
     require_units,
 )
 
-AlphaMetric = Literal["nominal", "ordinal", "interval"]
+AlphaMetric = Literal["nominal", "ordinal", "interval", "ratio"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +53,18 @@ def krippendorff_alpha(ratings: RatingMatrix, *, metric: AlphaMetric = "ordinal"
 
     with the metric differences of the paper's table: nominal delta^2 = 0 if c = k else 1;
     interval delta^2 = (c - k)^2; ordinal delta^2 = (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2,
-    which ranks the levels by how often they were used (a level nobody used adds nothing).
-    Computed in exact rational arithmetic.
+    which ranks the levels by how often they were used (a level nobody used adds nothing);
+    ratio delta^2 = ((c - k) / (c + k))^2, for levels measured from an absolute zero, where
+    a difference matters less between large levels (0 when c = k = 0). Computed in exact
+    rational arithmetic.
 
     Raises ValueError when fewer than 2 units are scored by two or more raters (alpha is
-    then 0 or undefined by construction) or the metric is unknown. When every pairable
-    rating is the same level, D_e = 0 and alpha is 0/0: raises UndefinedAgreementError, a
-    ValueError, rather than returning 1 or NaN.
+    then 0 or undefined by construction), the metric is unknown, or the ratio metric meets
+    a negative level. When every pairable rating is the same level, D_e = 0 and alpha is
+    0/0: raises UndefinedAgreementError, a ValueError, rather than returning 1 or NaN.
     """
     if metric not in get_args(AlphaMetric):
-        raise ValueError(f"metric must be nominal, ordinal or interval, got {metric!r}")
+        raise ValueError(f"metric must be nominal, ordinal, interval or ratio, got {metric!r}")
     units = pairable_units(ratings)
     require_units(len(units), at_least=2, what="Krippendorff's alpha (rated twice or more)")
     totals = Counter(level for levels in units for level in levels)
@@ -70,6 +72,8 @@ def krippendorff_alpha(ratings: RatingMatrix, *, metric: AlphaMetric = "ordinal"
         raise UndefinedAgreementError(
             "Krippendorff's alpha is undefined: every pairable rating is the same level"
         )
+    if metric == "ratio" and min(totals) < 0:
+        raise ValueError(f"the ratio metric needs levels of 0 or more, got {min(totals)}")
     delta = _differences(metric, totals)
     n = sum(totals.values())
     coincidences = _coincidences(units)
@@ -106,6 +110,8 @@ def _differences(metric: AlphaMetric, totals: Counter[int]) -> Callable[[int, in
         return lambda c, k: Fraction(int(c != k))
     if metric == "interval":
         return lambda c, k: Fraction((c - k) ** 2)
+    if metric == "ratio":
+        return lambda c, k: Fraction(c - k, c + k) ** 2 if c != k else Fraction()
     return _ordinal_differences(totals)
 
 

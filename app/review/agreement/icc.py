@@ -1,8 +1,10 @@
 """Intraclass correlations of Shrout & Fleiss (1979) for n subjects each scored by k raters.
 
 Shrout, P. E. & Fleiss, J. L. (1979), "Intraclass correlations: uses in assessing rater
-reliability", Psychological Bulletin 86(2): 420-428. All three estimators are ratios of
-the mean squares of the subjects x raters analysis of variance (one observation per cell):
+reliability", Psychological Bulletin 86(2): 420-428. All six estimators, the single-rater
+forms ICC(1,1), ICC(2,1), ICC(3,1) and the average-of-k-raters forms ICC(1,k), ICC(2,k),
+ICC(3,k), are ratios of the mean squares of the subjects x raters analysis of variance
+(one observation per cell):
 
     BMS = k sum_i (mean_i. - mean)^2 / (n - 1)            between subjects (targets)
     JMS = n sum_j (mean_.j - mean)^2 / (k - 1)            between raters (judges)
@@ -96,6 +98,42 @@ def icc_3_1(scores: ScoreMatrix) -> float:
     ms = _mean_squares(scores)
     denominator = ms.between_subjects + (ms.raters - 1) * ms.residual
     return _ratio(ms.between_subjects - ms.residual, denominator)
+
+
+def icc_1_k(scores: ScoreMatrix) -> float:
+    """ICC(1,k): the reliability of the mean of k raters in Case 1 (different random raters).
+
+        ICC(1,k) = (BMS - WMS) / BMS
+
+    Shrout & Fleiss's Spearman-Brown step-up of ICC(1,1) to the mean of the k ratings.
+    Raises as `icc_1_1` does (undefined when BMS = 0: every subject has the same mean).
+    """
+    ms = _mean_squares(scores)
+    return _ratio(ms.between_subjects - ms.within_subjects, ms.between_subjects)
+
+
+def icc_2_k(scores: ScoreMatrix) -> float:
+    """ICC(2,k): the reliability of the mean of k random raters; absolute agreement.
+
+        ICC(2,k) = (BMS - EMS) / (BMS + (JMS - EMS) / n)
+
+    McGraw & Wong (1996) call it ICC(A,k). Raises as `icc_1_1` does.
+    """
+    ms = _mean_squares(scores)
+    denominator = ms.between_subjects + (ms.between_raters - ms.residual) / ms.subjects
+    return _ratio(ms.between_subjects - ms.residual, denominator)
+
+
+def icc_3_k(scores: ScoreMatrix) -> float:
+    """ICC(3,k): the reliability of the mean of these k raters (fixed); consistency.
+
+        ICC(3,k) = (BMS - EMS) / BMS
+
+    McGraw & Wong (1996) call it ICC(C,k); it equals Cronbach's alpha over the raters.
+    Raises as `icc_1_1` does (undefined when BMS = 0).
+    """
+    ms = _mean_squares(scores)
+    return _ratio(ms.between_subjects - ms.residual, ms.between_subjects)
 
 
 def _ratio(numerator: Fraction, denominator: Fraction) -> float:

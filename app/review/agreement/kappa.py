@@ -1,11 +1,18 @@
-"""Cohen's kappa for two raters, unweighted or with linear or quadratic weights."""
+"""Cohen's kappa for two raters, unweighted or with linear or quadratic weights, and for
+every pair of raters when more than two scored the same units."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import combinations
 from typing import Literal
 
-from app.review.agreement.ratings import UndefinedAgreementError, level_ranks, require_units
+from app.review.agreement.ratings import (
+    RatingMatrix,
+    UndefinedAgreementError,
+    level_ranks,
+    require_units,
+)
 
 KappaWeighting = Literal["unweighted", "linear", "quadratic"]
 
@@ -53,6 +60,55 @@ def cohen_kappa(
                 raise ValueError(f"level {level} is not on the scale {list(levels)}")
         table[ranks[level_first]][ranks[level_second]] += 1
     return kappa_from_table(table, weighting=weighting)
+
+
+def pairwise_kappas(
+    ratings: RatingMatrix,
+    *,
+    levels: Sequence[int],
+    weighting: KappaWeighting = "unweighted",
+) -> dict[tuple[int, int], KappaResult]:
+    """`cohen_kappa` of every pair of raters of a units x raters matrix.
+
+    Column r of `ratings` is rater r, None where that rater did not score the unit. The
+    key (a, b), a < b, names the pair by column; each pair is compared on the units both
+    scored. Cohen's kappa is a two-rater statistic, so with m raters this gives the
+    m (m - 1) / 2 values a calibration report shows pair by pair (Fleiss' kappa and
+    Krippendorff's alpha summarise all raters at once).
+
+    A pair that shares fewer than 2 units, or whose kappa is undefined (both gave every
+    shared unit the same level), is left out rather than failing the whole report, as
+    `deviations_from_gold` leaves out raters; callers show it as not computable.
+
+    Raises ValueError when rows differ in length (the column is the rater), on fewer than
+    2 units or 2 raters, and on a bad scale or a level outside it.
+    """
+    columns = _rater_columns(ratings, levels)
+    kappas: dict[tuple[int, int], KappaResult] = {}
+    for a, b in combinations(range(len(columns)), 2):
+        pairs = zip(columns[a], columns[b], strict=True)
+        if sum(x is not None and y is not None for x, y in pairs) < 2:
+            continue
+        try:
+            kappas[a, b] = cohen_kappa(columns[a], columns[b], levels=levels, weighting=weighting)
+        except UndefinedAgreementError:
+            continue
+    return kappas
+
+
+def _rater_columns(ratings: RatingMatrix, levels: Sequence[int]) -> list[tuple[int | None, ...]]:
+    require_units(len(ratings), at_least=2, what="Cohen's kappa")
+    widths = {len(row) for row in ratings}
+    if len(widths) != 1:
+        raise ValueError("every unit needs a column per rater (a rectangular matrix)")
+    (raters,) = widths
+    if raters < 2:
+        raise ValueError(f"Cohen's kappa needs at least 2 raters, got {raters}")
+    ranks = level_ranks(levels)
+    for level in (level for row in ratings for level in row if level is not None):
+        if level not in ranks:
+            raise ValueError(f"level {level} is not on the scale {list(levels)}")
+    return list(zip(*ratings, strict=True))
 
 
 def kappa_from_table(

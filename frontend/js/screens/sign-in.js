@@ -72,6 +72,7 @@ export function render(main, { query }) {
     status,
     sso,
     form,
+    h("p", {}, h("a", { class: "list__link", href: "#/forgot-password" }, "Forgot your password?")),
   );
   showSso(sso);
 }
