@@ -14,7 +14,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def scroll_until_drawn(page: Page, operation: Locator) -> None:
     """Swagger UI draws only the operations in view once a schema has a hundred or more
     (a virtual list): scroll down, as a reader would, until this one is drawn."""
-    expect(page.locator(".opblock").first).to_be_visible()
+    # The first drawing waits for the schema (built on first request, ~160 operations) and
+    # Swagger UI's parsing of it: seconds on a busy machine, more than expect's default 5.
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
     page.evaluate("window.scrollTo(0, 0)")
     for _ in range(100):
         if operation.count():
