@@ -20,6 +20,7 @@ from app.reports.rater_agreement.router import router as agreement_report_router
 from app.reports.router import router as unknown_report_router
 from app.reports.turnaround.router import router as turnaround_report_router
 from app.review.agreement_report.router import router as agreement_router
+from app.review.calibration.router import router as calibration_router
 from app.review.comments_router import router as comments_router
 from app.review.fidelity.router import router as fidelity_router
 from app.review.objectives.router import router as objectives_router
@@ -46,6 +47,7 @@ api_router.include_router(review_settings_router)
 api_router.include_router(fidelity_router)
 api_router.include_router(objectives_router)
 api_router.include_router(agreement_router)
+api_router.include_router(calibration_router)
 api_router.include_router(calendar_router)
 api_router.include_router(booking_router)
 api_router.include_router(availability_router)

@@ -18,19 +18,33 @@ def _configure(connection: Connection) -> None:
     )
 
 
-def run_migrations_online() -> None:
-    connection = context.config.attributes.get("connection")
-    if connection is not None:
+def _migrate(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode copies a table and drops the old one; with foreign keys enforced, that
+        # DROP would cascade to every row referring to it (a programme's rubrics,
+        # recordings, observations...). The pragma only works outside a transaction.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # end the transaction SQLAlchemy began for the pragma
+    try:
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _migrate(connection)
         return
     url = context.config.get_main_option("sqlalchemy.url") or Settings().database_url
     engine = make_engine(url)
     with engine.connect() as connection:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
     engine.dispose()
 
 

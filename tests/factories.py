@@ -35,7 +35,7 @@ from app.models.review import (
 )
 from app.models.rubric import Rubric, RubricCriterion, RubricStatus, RubricVersion
 from app.review.counting import recount
-from app.rubric import scoring
+from app.rubric import in_use, scoring
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -236,6 +236,9 @@ def make_rubric_version(
         )
         for position, fields in enumerate(criteria or ({"code": "A1"}, {"code": "A2"}), start=1)
     )
+    if status == RubricStatus.published:
+        # As publishing does: the programme takes it if it has none or used this rubric.
+        in_use.adopt_on_publish(db, version=version)
     db.commit()
     return version
 

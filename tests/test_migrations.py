@@ -9,7 +9,15 @@ from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
 
 from app.db import make_engine
-from app.models import ReviewSettings, Role, metadata
+from app.models import (
+    Programme,
+    ReviewSettings,
+    Role,
+    Rubric,
+    RubricStatus,
+    RubricVersion,
+    metadata,
+)
 from app.models.base import utcnow
 from tests.factories import (
     make_observation,
@@ -109,3 +117,40 @@ def _counted(engine: Engine) -> set[uuid.UUID]:
             text("SELECT id FROM observation WHERE counts_for_fidelity = :yes"), {"yes": True}
         )
         return {uuid.UUID(str(row[0])) for row in rows}
+
+
+def test_the_programme_rubric_version_migration_keeps_what_the_review_screen_showed(
+    fresh_database_url: Callable[[], str],
+) -> None:
+    """0014 gives each existing programme the version the review screen used to pick: the
+    first of its rubrics by title with a published version, and that version."""
+    url = fresh_database_url()
+    config = alembic_config(url)
+    command.upgrade(config, "head")
+    engine = make_engine(url)
+    try:
+        with Session(engine, expire_on_commit=False) as db:
+            organisation = make_organisation(db)
+            scored, unscored = (make_programme(db, organisation, name) for name in "AB")
+            only_draft = make_rubric_version(db, organisation, scored, status=RubricStatus.draft)
+            first = make_rubric_version(db, organisation, scored, status=RubricStatus.retired)
+            newest = make_rubric_version(db, organisation, scored, rubric=_rubric(db, first))
+            later = make_rubric_version(db, organisation, scored)  # published, later by title
+            make_rubric_version(db, organisation, unscored, status=RubricStatus.draft)
+            for version, title in ((only_draft, "A"), (first, "B"), (later, "C")):
+                rubric = _rubric(db, version)
+                assert rubric is not None
+                rubric.title = title
+                db.add(rubric)
+            db.commit()
+        command.downgrade(config, "0013")
+        command.upgrade(config, "head")
+        with Session(engine) as db:
+            assert db.get(Programme, scored.id).rubric_version_id == newest.id  # type: ignore[union-attr]
+            assert db.get(Programme, unscored.id).rubric_version_id is None  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
+
+
+def _rubric(db: Session, version: RubricVersion) -> Rubric | None:
+    return db.get(Rubric, version.rubric_id)

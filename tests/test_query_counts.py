@@ -31,6 +31,8 @@ from app.models import (
     BookingOccurrence,
     BookingParticipant,
     BookingRecording,
+    CalibrationExercise,
+    CalibrationRater,
     ConsentRecord,
     Invitation,
     MemberAttribute,
@@ -158,6 +160,24 @@ def _audit_event(scene: Scene) -> None:
     )
 
 
+def _programme_with_rubric_in_use(scene: Scene) -> None:
+    """Each programme shows the rubric version it uses: read for the page at once."""
+    programme = make_programme(scene.db, scene.organisation, name=f"P{next(_numbers)}")
+    make_rubric_version(scene.db, scene.organisation, programme)
+
+
+def _audit_action(scene: Scene) -> None:
+    """An event of an action nobody has done before: one more action in the list."""
+    _commit(
+        scene,
+        AuditEvent(
+            organisation_id=scene.organisation.id,
+            action=f"test.action_{next(_numbers)}",
+            resource_type="membership",
+        ),
+    )
+
+
 def _attribute_in_use(scene: Scene) -> None:
     """A member holding an attribute nobody else holds: one more name in use."""
     person = scene.person(Role.practitioner)
@@ -228,6 +248,28 @@ def _objective(scene: Scene) -> None:
         scene,
         ObjectiveEvidence(**linked, kind=EvidenceKind.observation, ref_id=scene.observation.id),
     )
+
+
+def _calibration_exercise(scene: Scene) -> None:
+    """An exercise the coach rates beside a second rater, who has submitted."""
+    db = scene.db
+    recording = make_ready_recording(db, scene.organisation, scene.owner)
+    exercise = CalibrationExercise(
+        organisation_id=scene.organisation.id,
+        title=f"Calibration {next(_numbers)}",
+        recording_id=recording.id,
+        rubric_version_id=scene.version.id,
+        created_by_user_id=scene.lead.id,
+    )
+    db.add(exercise)
+    db.flush()
+    other = scene.person(Role.coach)
+    submitted = make_observation(
+        db, recording, other, scene.version, LEVELS, submitted_at=utcnow(), rater_role="calibration"
+    )
+    seat = {"organisation_id": scene.organisation.id, "exercise_id": exercise.id}
+    db.add(CalibrationRater(**seat, rater_user_id=scene.coach.id))
+    _commit(scene, CalibrationRater(**seat, rater_user_id=other.id, observation_id=submitted.id))
 
 
 def _allocated_practitioner(scene: Scene) -> None:
@@ -363,9 +405,9 @@ CASES: dict[str, Case] = {
         "lead", lambda s: assign(s.db, s.organisation, s.coach, s.person(Role.practitioner))
     ),
     ORG + "/audit-events": Case("lead", _audit_event),
-    ORG + "/programmes": Case(
-        "owner", lambda s: make_programme(s.db, s.organisation, name=f"P{next(_numbers)}")
-    ),
+    ORG + "/calibration-exercises": Case("coach", _calibration_exercise),
+    ORG + "/audit-actions": Case("lead", _audit_action),
+    ORG + "/programmes": Case("owner", _programme_with_rubric_in_use),
     ORG + "/rubrics": Case(
         "coach", lambda s: make_rubric_version(s.db, s.organisation, s.programme)
     ),

@@ -65,6 +65,8 @@ def test_seed_demo_creates_the_contract_organisation_once(
     assert rubric["programme_id"] == programme["id"]
     version = client.get(f"{base}/rubrics/{rubric['id']}/versions/1", headers=lead).json()
     assert version["status"] == "published"
+    # The demo programme scores against it: a coach can review straight away.
+    assert programme["rubric_version_id"] == version["id"]
     assert version["fidelity_threshold_percent"] == 80
     assert [level["label"] for level in version["scale"]] == [
         "Not yet",

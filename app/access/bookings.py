@@ -20,13 +20,13 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
 from app.access import relations
-from app.access.members import Member, MemberDep, Principal
+from app.access.members import Member, MemberDep, Principal, member_of, require_not_guest
 from app.access.scoping import load_visible
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.error_docs import answers
 from app.errors import Forbidden, NotFound
-from app.models import Booking, BookingParticipant, Role
+from app.models import Booking, BookingParticipant, Role, User
 
 ORGANISER_ROLES = (Role.coach, Role.supervisor, Role.lead)
 
@@ -98,16 +98,30 @@ class BookingAccess:
 def booking_access(
     db: Session, *, user: CurrentUser, booking_id: uuid.UUID, organisation_id: uuid.UUID
 ) -> BookingAccess:
-    """The booking of this organisation as the caller may see it, or 404."""
-    member, booking = load_visible(
-        db, Booking, user=user, row_id=booking_id, rule=visible, label="Booking"
-    )
+    """The booking of this organisation as the caller may see it, or 404 (403 for a guest
+    reviewer, who is refused everything of the organisation but recordings)."""
+    try:
+        member, booking = load_visible(
+            db, Booking, user=user, row_id=booking_id, rule=visible, label="Booking"
+        )
+    except NotFound:
+        # Asked only on the way out: a guest takes part in no booking.
+        _refuse_guest(db, user=user, organisation_id=organisation_id)
+        raise
     if booking.organisation_id != organisation_id:
         raise NotFound("Booking not found.")
     statement = select(BookingParticipant.user_id).where(
         col(BookingParticipant.booking_id) == booking.id
     )
     return BookingAccess(member, booking, frozenset(db.exec(statement)))
+
+
+def _refuse_guest(db: Session, *, user: User, organisation_id: uuid.UUID) -> None:
+    try:
+        member = member_of(db, user=user, organisation_id=organisation_id)
+    except NotFound:
+        return
+    require_not_guest(member)
 
 
 def require_manage(access: BookingAccess) -> None:
@@ -137,6 +151,7 @@ def require_confirm(access: BookingAccess) -> None:
 # but not do this gets 403, before the body is read.
 
 
+@answers(403)
 def _booking(
     organisation_id: uuid.UUID, booking_id: uuid.UUID, user: CurrentUser, db: SessionDep
 ) -> BookingAccess:

@@ -153,8 +153,24 @@ def require_role(member: Member, *roles: Role) -> None:
         raise Forbidden(f"Only a {needed} of this organisation may do this.")
 
 
+def require_not_guest(member: Member) -> None:
+    """A guest reviewer sees the recordings granted to them and nothing else of the
+    organisation: its settings, members, programmes, reports, bookings and time are not
+    theirs to read, though they know the organisation (a 403, not a 404)."""
+    if member.has(Role.guest):
+        raise Forbidden(
+            "A guest reviewer sees only the recordings shared with them.",
+            code="guest_not_permitted",
+        )
+
+
+@answers(403)
 def current_member(organisation_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> Member:
-    return member_of(db, user=user, organisation_id=organisation_id)
+    """The caller as a member of the organisation in the path, for routes about the
+    organisation as a whole: guest reviewers are refused (see `require_not_guest`)."""
+    member = member_of(db, user=user, organisation_id=organisation_id)
+    require_not_guest(member)
+    return member
 
 
 MemberDep = Annotated[Member, Depends(current_member)]

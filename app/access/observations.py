@@ -9,6 +9,9 @@ granted access; the practitioner, for the observations that are feedback to them
 primary rater's, and second raters' only where the programme counts them as feedback).
 Supervisors see fidelity figures, never observations (evidence describes the family).
 
+Calibration observations (scoring a master recording in a calibration exercise) are seen
+by their rater and by leads only.
+
 Blind double coding: a rater with a draft on the recording, a second rater, or a coach of
 a double-coded recording sees no other rater's observation of it until they submit their
 own. It applies to leads too, so a lead acting as second rater is blind like anyone else.
@@ -22,7 +25,7 @@ from fastapi import Depends
 from sqlalchemy import ColumnElement, and_, not_, or_, true, union_all
 from sqlmodel import Session, col, select
 
-from app.access import relations
+from app.access import calibration, relations
 from app.access.members import Member, Principal
 from app.access.recordings import (
     RecordingAccess,
@@ -55,11 +58,17 @@ def _audience(member: Member) -> ColumnElement[bool]:
     if member.has(Role.lead):
         return true()
     recording = col(Observation.recording_id)
-    return or_(
-        and_(col(Observation.practitioner_user_id) == member.user_id, is_feedback()),
-        col(Observation.practitioner_user_id).in_(relations.coached(member)),
-        recording.in_(relations.second_rated(member)),
-        recording.in_(relations.granted(member)),
+    return and_(
+        # Calibration scores are for the lead who runs the exercise (raters read theirs
+        # against gold in its results), not feedback to anyone.
+        col(Observation.rater_role) != RaterRole.calibration,
+        or_(
+            and_(col(Observation.practitioner_user_id) == member.user_id, is_feedback()),
+            col(Observation.practitioner_user_id).in_(relations.coached(member)),
+            recording.in_(relations.second_rated(member)),
+            # Guest reviewers watch and comment; they never see observations.
+            recording.in_(relations.granted(member, roles=relations.RATER_ROLES)),
+        ),
     )
 
 
@@ -104,8 +113,9 @@ def visible(member: Member) -> ColumnElement[bool]:
 
 def require_observations(access: RecordingAccess) -> None:
     """Observations of a recording are for the people who review it and for leads;
-    supervisors follow figures, never evidence."""
-    if not (access.may_view_media or access.may_manage):
+    supervisors follow figures, never evidence, and guest reviewers only watch and
+    comment."""
+    if access.is_guest or not (access.may_view_media or access.may_manage):
         raise Forbidden(
             "Only the practitioner, their coaches, the recording's raters and leads see its "
             "observations; supervisors see fidelity figures.",
@@ -138,6 +148,9 @@ ScoringDep = Annotated[RecordingAccess, Depends(_scoring)]
 
 def require_still_rater(db: Session, *, member: Member, observation: Observation) -> None:
     """A rater unassigned (or who lost their role) while drafting no longer scores it."""
+    if observation.rater_role == RaterRole.calibration:
+        calibration.require_still_calibrating(db, member=member, observation=observation)
+        return
     try:
         access = access_to(db, member=member, recording_id=observation.recording_id)
     except NotFound:

@@ -4,8 +4,11 @@
   assigned coaches and supervisors, its second raters, people a lead granted access, and
   leads, who manage it (consent, grants, second raters, retention).
 - Media and poster frame (they show the family): the practitioner, their assigned
-  coaches, its second raters and people granted access. Leads watch only through a
+  coaches, its second raters, people granted access and the raters of a calibration
+  exercise on it. Leads watch only through a
   grant; supervisors never.
+- A guest reviewer (an external expert) knows only the recordings granted to them, and
+  only until the grant expires (relations.py): their media, poster and conversation.
 - The conversation (comments): the people who may watch the media; a rater who has not
   submitted yet sees only their own threads (`conversation.py`).
 - An erased recording (consent withdrawn, retention) stays a tombstone for its
@@ -43,6 +46,7 @@ class Relations:
     supervisor: ColumnElement[bool]
     second_rater: ColumnElement[bool]
     granted: ColumnElement[bool]
+    calibrating: ColumnElement[bool]
     blind: ColumnElement[bool]
 
 
@@ -63,14 +67,18 @@ def _relations(member: Principal) -> Relations:
         supervisor=and_(live, owner_id.in_(relations.supervised(member))),
         second_rater=second_rater,
         granted=and_(live, recording_id.in_(relations.granted(member))),
-        blind=and_(
-            potential_rater, recording_id.not_in(relations.rated_by(member, submitted=True))
+        calibrating=and_(live, recording_id.in_(relations.calibrating(member))),
+        blind=or_(
+            and_(potential_rater, recording_id.not_in(relations.rated_by(member, submitted=True))),
+            # A calibration's raters stay blind until it closes, submitted or not: they are
+            # measured against a gold standard that may be an observation of this recording.
+            recording_id.in_(relations.calibrating(member, open_only=True)),
         ),
     )
 
 
 def _media(rel: Relations) -> ColumnElement[bool]:
-    return or_(rel.owner, rel.coach, rel.second_rater, rel.granted)
+    return or_(rel.owner, rel.coach, rel.second_rater, rel.granted, rel.calibrating)
 
 
 def _details(member: Principal, rel: Relations) -> ColumnElement[bool]:
@@ -106,15 +114,28 @@ class RecordingAccess:
     supervises_owner: bool
     is_second_rater: bool
     is_granted: bool
+    is_calibrating: bool
     is_blind: bool
 
     @property
     def may_view_media(self) -> bool:
-        return self.is_owner or self.coaches_owner or self.is_second_rater or self.is_granted
+        return (
+            self.is_owner
+            or self.coaches_owner
+            or self.is_second_rater
+            or self.is_granted
+            or self.is_calibrating
+        )
 
     @property
     def may_manage(self) -> bool:
         return self.member.has(Role.lead)
+
+    @property
+    def is_guest(self) -> bool:
+        """A guest reviewer: the media, poster and conversation of a recording granted to
+        them, nothing more (no observations, reflection or consent)."""
+        return self.member.has(Role.guest)
 
 
 def access_to(db: Session, *, member: Member, recording_id: uuid.UUID) -> RecordingAccess:
@@ -130,7 +151,7 @@ def access_to(db: Session, *, member: Member, recording_id: uuid.UUID) -> Record
 @lru_cache(maxsize=64)
 def _access_statement(
     roles: frozenset[Role],
-) -> Select[Recording, bool, bool, bool, bool, bool, bool]:
+) -> Select[Recording, bool, bool, bool, bool, bool, bool, bool]:
     """`access_to`'s query for members holding `roles` (see `MemberTemplate`)."""
     member = MemberTemplate(roles)
     rel = _relations(member)
@@ -141,6 +162,7 @@ def _access_statement(
         rel.supervisor.label("supervisor"),
         rel.second_rater.label("second_rater"),
         rel.granted.label("granted"),
+        rel.calibrating.label("calibrating"),
         rel.blind.label("blind"),
     ).where(
         col(Recording.id) == bindparam("recording_id"),

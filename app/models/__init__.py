@@ -14,6 +14,11 @@ from app.models.booking import (
     CalendarFeed,
     CoachBookingRules,
 )
+from app.models.calibration import (
+    CalibrationExercise,
+    CalibrationRater,
+    CalibrationStatus,
+)
 from app.models.conversation import Comment, Reflection, ReflectionReply
 from app.models.identity import (
     AuthSession,
@@ -61,6 +66,9 @@ from app.models.ringfenced import (
 from app.models.rubric import Rubric, RubricCriterion, RubricStatus, RubricVersion
 
 __all__ = [
+    "CalibrationExercise",
+    "CalibrationRater",
+    "CalibrationStatus",
     "AllocationPeriod",
     "AvailabilityException",
     "AvailabilityWindow",

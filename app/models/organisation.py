@@ -5,7 +5,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, id_field, organisation_field
@@ -16,6 +16,9 @@ class Role(enum.StrEnum):
     coach = "coach"
     supervisor = "supervisor"
     lead = "lead"
+    # An external expert a lead lets review chosen recordings until a date: a guest
+    # membership holds no other role (app/organisation/service.py).
+    guest = "guest"
 
 
 class AssignmentKind(enum.StrEnum):
@@ -109,3 +112,21 @@ class Programme(SQLModel, table=True):
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=4000)
     created_at: datetime = created_at_field()
+    # The published rubric version this programme's recordings are scored against
+    # (app/rubric/in_use.py decides it). SET NULL rather than RESTRICT: nothing deletes a
+    # version but the cascade from its rubric's programme or organisation, which RESTRICT
+    # would block; a programme left without one simply adopts the next version published.
+    # use_alter: programme -> rubric_version -> rubric -> programme is a cycle.
+    rubric_version_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            Uuid(),
+            ForeignKey(
+                "rubric_version.id",
+                ondelete="SET NULL",
+                use_alter=True,
+                name="fk_programme_rubric_version_id_rubric_version",
+            ),
+            nullable=True,
+        ),
+    )

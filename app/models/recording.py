@@ -125,7 +125,8 @@ class Upload(SQLModel, table=True):
 
 class RecordingAccessGrant(SQLModel, table=True):
     """Someone a lead allowed to see one recording's media. It counts only while they hold a
-    role that may receive grants (coach or lead), and ends when they leave."""
+    role that may receive grants (coach, lead or guest) and until it expires, and ends when
+    they leave."""
 
     __tablename__ = "recording_access_grant"
     __table_args__ = (UniqueConstraint("recording_id", "user_id"),)
@@ -140,4 +141,7 @@ class RecordingAccessGrant(SQLModel, table=True):
     # Why the lead gave access; required when leads grant themselves, and shown to the
     # practitioner whose recording it is.
     reason: str = Field(default="", max_length=500)
+    # From this moment the grant counts as none (app/access/relations.py); always set for
+    # a guest, optional for coaches and leads.
+    expires_at: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()

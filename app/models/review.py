@@ -20,6 +20,8 @@ class ObservationStatus(enum.StrEnum):
 class RaterRole(enum.StrEnum):
     primary = "primary"
     second = "second"
+    # Scoring a master recording in a calibration exercise (app/models/calibration.py).
+    calibration = "calibration"
 
 
 class ObjectiveStatus(enum.StrEnum):
@@ -171,6 +173,9 @@ class ReviewSettings(SQLModel, table=True):
     certification_passes: int = Field(default=3)
     recertification_days: int = Field(default=365)
     objective_ready_window: int = Field(default=2)
+    # Raters whose exact agreement in a month (with peers, or with gold standards) falls
+    # below this percentage are flagged for recalibration; None: nobody is flagged.
+    recalibration_below_percent: float | None = Field(default=None)
     # Null until a lead first changes the defaults.
     updated_at: datetime | None = timestamp_field()
     updated_by_user_id: uuid.UUID | None = Field(

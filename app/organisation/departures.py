@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, or_
 
 from app.access import Member, scoped
-from app.access.relations import RATER_ROLES, STAFF_ROLE
+from app.access.relations import GRANTEE_ROLES, RATER_ROLES, STAFF_ROLE
 from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.models import Assignment, RecordingAccessGrant, Role, SecondRaterAssignment
@@ -33,15 +33,20 @@ def _assignments_ended(
 def _rater_rows_ended(
     db: Session, organisation_id: uuid.UUID, user_id: uuid.UUID, roles: frozenset[Role]
 ) -> list[RecordingAccessGrant | SecondRaterAssignment]:
-    if roles.intersection(RATER_ROLES):
-        return []
-    grants = scoped(RecordingAccessGrant, organisation_id).where(
-        RecordingAccessGrant.user_id == user_id
-    )
-    second = scoped(SecondRaterAssignment, organisation_id).where(
-        SecondRaterAssignment.rater_user_id == user_id
-    )
-    return [*db.exec(grants), *db.exec(second)]
+    ended: list[RecordingAccessGrant | SecondRaterAssignment] = []
+    if not roles.intersection(GRANTEE_ROLES):
+        grants = scoped(RecordingAccessGrant, organisation_id).where(
+            RecordingAccessGrant.user_id == user_id
+        )
+        grants_ended: list[RecordingAccessGrant] = list(db.exec(grants))
+        ended.extend(grants_ended)
+    if not roles.intersection(RATER_ROLES):
+        second = scoped(SecondRaterAssignment, organisation_id).where(
+            SecondRaterAssignment.rater_user_id == user_id
+        )
+        second_ended: list[SecondRaterAssignment] = list(db.exec(second))
+        ended.extend(second_ended)
+    return ended
 
 
 def end_relations(

@@ -21,7 +21,7 @@ from app.errors import Conflict, NotFound, naming_field
 from app.models import Identity, Invitation, Membership, MembershipRole, Role, User
 from app.models.base import utcnow
 from app.organisation.schemas import InvitationIssued, InvitationRead, MemberInvite
-from app.organisation.service import check_champion
+from app.organisation.service import check_roles
 from app.schemas import Page
 
 
@@ -29,7 +29,7 @@ def invite_member(
     db: Session, *, lead: Member, body: MemberInvite, context: AuditContext, settings: Settings
 ) -> InvitationIssued:
     """Invite an email with the roles chosen; inviting again replaces the pending link."""
-    check_champion(body.roles, body.is_champion)
+    check_roles(body.roles, body.is_champion)
     email = auth_service.normalise_email(body.email)
     if member_with_email(db, organisation_id=lead.organisation_id, email=email) is not None:
         message = "already a member of this organisation."

@@ -159,12 +159,16 @@ class AssignmentRead(BaseModel):
 
 
 class AuditEventRead(BaseModel):
-    id: uuid.UUID
-    action: str
-    resource_type: str
-    resource_id: str | None
+    """An event of the audit trail; its fields in this order are the CSV's columns."""
+
+    created_at: datetime
     actor_user_id: uuid.UUID | None
+    actor_email: str | None = Field(description="Who acted (none for the system's own work).")
+    actor_name: str | None
+    action: str
+    resource_type: str = Field(description="The kind of target: recording, membership...")
+    resource_id: str | None
+    details: dict[str, Any] = Field(description="What changed; in CSV, as JSON text.")
     ip_address: str | None
     request_id: str | None
-    details: dict[str, Any]
-    created_at: datetime
+    id: uuid.UUID

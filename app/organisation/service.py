@@ -106,6 +106,21 @@ def list_members(db: Session, *, member: Member, page: Page) -> list[MemberRead]
     return member_reads(db, list(db.exec(page.of(statement))))
 
 
+def check_roles(roles: Iterable[Role], is_champion: bool) -> None:
+    """A guest reviewer is only that: an external expert who sees the recordings shared
+    with them, never also staff or practitioner (one role would open the organisation to
+    them). The champion flag belongs to practitioners."""
+    held = set(roles)
+    if Role.guest in held and len(held) > 1:
+        raise naming_field(
+            Unprocessable,
+            "roles",
+            "a guest reviewer holds no other role.",
+            code="guest_holds_no_other_role",
+        )
+    check_champion(held, is_champion)
+
+
 def check_champion(roles: Iterable[Role], is_champion: bool) -> None:
     if is_champion and Role.practitioner not in set(roles):
         raise naming_field(
@@ -135,12 +150,19 @@ def _lead_count(db: Session, organisation_id: uuid.UUID) -> int:
     return len(db.exec(statement).all())
 
 
-def _refuse_removing_last_lead(db: Session, membership: Membership) -> None:
+def _refuse_removing_last_lead(
+    db: Session, membership: Membership, *, field: str | None = None
+) -> None:
+    """`field`: the part of the request that would take the lead away (their `roles`), to
+    name in the answer; none when the whole membership is being removed."""
     if (
         Role.lead in roles_of(db, membership.id)
         and _lead_count(db, membership.organisation_id) <= 1
     ):
-        raise Conflict("An organisation needs at least one lead.", code="last_lead")
+        message = "An organisation needs at least one lead."
+        if field is None:
+            raise Conflict(message, code="last_lead")
+        raise naming_field(Conflict, field, message, code="last_lead")
 
 
 def update_member(
@@ -158,9 +180,9 @@ def update_member(
     before = roles_of(db, membership.id)
     new_roles = set(roles) if roles is not None else set(before)
     champion = membership.is_champion if is_champion is None else is_champion
-    check_champion(new_roles, champion)
+    check_roles(new_roles, champion)
     if Role.lead in before and Role.lead not in new_roles:
-        _refuse_removing_last_lead(db, membership)
+        _refuse_removing_last_lead(db, membership, field="roles")
     membership.is_champion = champion
     db.add(membership)
     _replace_roles(db, membership, new_roles)

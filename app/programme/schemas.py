@@ -19,6 +19,16 @@ class ProgrammeUpdate(StrictModel):
 
     name: Annotated[str, Field(min_length=1, max_length=200)] = left_out()
     description: Annotated[str, Field(max_length=4000)] = left_out()
+    rubric_version_id: uuid.UUID = left_out()
+
+
+class RubricInUse(BaseModel):
+    """The rubric version a programme's recordings are scored against."""
+
+    rubric_version_id: uuid.UUID
+    rubric_id: uuid.UUID
+    rubric_title: str
+    version: int
 
 
 class ProgrammeRead(BaseModel):
@@ -26,3 +36,7 @@ class ProgrammeRead(BaseModel):
     name: str
     description: str
     created_at: datetime
+    rubric_version_id: uuid.UUID | None = Field(
+        description="The published rubric version new observations are scored against."
+    )
+    rubric_in_use: RubricInUse | None

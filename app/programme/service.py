@@ -10,6 +10,7 @@ from app.audit.context import AuditContext
 from app.errors import Conflict
 from app.models import Programme
 from app.programme.schemas import ProgrammeCreate, ProgrammeUpdate
+from app.rubric import in_use
 from app.schemas import Page
 
 
@@ -64,7 +65,10 @@ def update_programme(
     programme = get_programme(db, member=lead, programme_id=programme_id)
     if body.name is not None and body.name != programme.name:
         _refuse_duplicate_name(db, lead.organisation_id, body.name)
-    for field, value in body.model_dump(exclude_unset=True).items():
+    changes = body.model_dump(exclude_unset=True)
+    if "rubric_version_id" in body.model_fields_set:
+        in_use.choose(db, programme=programme, rubric_version_id=changes.pop("rubric_version_id"))
+    for field, value in changes.items():
         setattr(programme, field, value)
     db.add(programme)
     audit.record(
@@ -75,5 +79,9 @@ def update_programme(
         organisation_id=lead.organisation_id,
         actor_user_id=lead.user.id,
         context=context,
+        details={
+            "changed": sorted(body.model_fields_set),
+            "rubric_version_id": str(programme.rubric_version_id),
+        },
     )
     return programme

@@ -1,25 +1,42 @@
-"""Access grants: a lead lets one more person (a coach or a lead) watch one recording.
+"""Access grants: a lead lets one more person (a coach, a lead or a guest reviewer) watch
+one recording, until a date if they choose; for a guest the date is required.
 
 A lead who grants themselves access must say why; the grant, its reason and who made it
 are audited and shown to the practitioner with the recording. A grant counts only while
-its holder is a coach or a lead of the organisation (app/access/relations.py), and it is
-removed when they lose those roles or leave (app/organisation/service.py).
+its holder holds a role that may receive one and until it expires
+(app/access/relations.py), and it is removed when they lose those roles or leave
+(app/organisation/departures.py). Granting the same person again sets new terms (a later
+or earlier end, a new reason): that is how a lead extends a guest's access.
+
+A guest reviewer is someone from outside the organisation, so the family's consent must
+cover showing the recording beyond their coaching: only the scope "coaching_and_training"
+does; a recording consented for coaching only is refused (409 naming `consent`).
 """
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from app.access import Member, member_named, scoped
 from app.access.recordings import RecordingAccess, require_manager
-from app.access.relations import RATER_ROLES
+from app.access.relations import GRANTEE_ROLES, unexpired_grant
 from app.audit import service as audit
 from app.audit.context import AuditContext
-from app.errors import Conflict, NotFound, Unprocessable
-from app.models import RecordingAccessGrant, Role
+from app.errors import Conflict, NotFound, Unprocessable, naming_field
+from app.models import ConsentRecord, Recording, RecordingAccessGrant, Role
+from app.models.base import utcnow
+from app.models.recording import ConsentScope
 from app.recording.schemas import AccessGrantCreate, AccessGrantRead
 from app.schemas import Page
+
+LONGEST_GRANT = timedelta(days=365)
+"""How far ahead a grant may end: a guest is asked back for a review, not for good."""
+
+GUEST_CONSENT_SCOPES = frozenset({ConsentScope.coaching_and_training})
+"""Consent that covers showing a recording to an expert from outside the organisation:
+"coaching" is consent for the practitioner's own coaching only."""
 
 
 def find_grant(
@@ -34,39 +51,89 @@ def find_grant(
 
 def _grantee(db: Session, *, lead: Member, user_id: uuid.UUID) -> Member:
     grantee = member_named(db, organisation_id=lead.organisation_id, user_id=user_id)
-    if not grantee.has(*RATER_ROLES):
-        raise Unprocessable(
-            "user_id: must be a coach or lead of this organisation.", code="invalid_user"
+    if not grantee.has(*GRANTEE_ROLES):
+        raise naming_field(
+            Unprocessable,
+            "user_id",
+            "must be a coach, lead or guest reviewer of this organisation.",
+            code="invalid_user",
         )
     return grantee
 
 
+def _check_expiry(grantee: Member, expires_at: datetime | None) -> None:
+    if expires_at is None:
+        if grantee.has(Role.guest):
+            raise naming_field(
+                Unprocessable,
+                "expires_at",
+                "a guest reviewer's access needs an end date.",
+                code="expiry_required",
+            )
+        return
+    now = utcnow()
+    if expires_at <= now:
+        raise naming_field(
+            Unprocessable, "expires_at", "must be in the future.", code="expiry_in_past"
+        )
+    if expires_at > now + LONGEST_GRANT:
+        raise naming_field(
+            Unprocessable,
+            "expires_at",
+            "must be at most 365 days from now.",
+            code="expiry_too_far",
+        )
+
+
+def _check_consent(db: Session, *, grantee: Member, recording: Recording) -> None:
+    if not grantee.has(Role.guest):
+        return
+    consent = db.exec(
+        select(ConsentRecord).where(ConsentRecord.recording_id == recording.id)
+    ).first()
+    scope = consent.scope if consent is not None and consent.withdrawn_at is None else None
+    if scope not in GUEST_CONSENT_SCOPES:
+        raise naming_field(
+            Conflict,
+            "consent",
+            "the family's consent does not cover showing this recording to a guest "
+            "reviewer: only consent for coaching and training does.",
+            code="consent_excludes_guests",
+        )
+
+
 def grant_access(
     db: Session, *, access: RecordingAccess, body: AccessGrantCreate, context: AuditContext
-) -> RecordingAccessGrant:
-    """Let one more person see this recording's media. Leads only."""
+) -> tuple[RecordingAccessGrant, bool]:
+    """Let one more person see this recording's media, or set new terms for the grant they
+    hold (an extended end, a new reason); whether the grant is new. Leads only."""
     require_manager(access)
     lead, recording = access.member, access.recording
     grantee = _grantee(db, lead=lead, user_id=body.user_id)
     reason = body.reason.strip()
     if grantee.user_id == lead.user_id and not reason:
-        raise Unprocessable(
-            "reason: say why you need to watch this recording; the practitioner is shown it.",
+        raise naming_field(
+            Unprocessable,
+            "reason",
+            "say why you need to watch this recording; the practitioner is shown it.",
             code="reason_required",
         )
-    if find_grant(db, recording_id=recording.id, user_id=body.user_id) is not None:
-        raise Conflict("This person already has access to the recording.", code="duplicate_grant")
-    grant = RecordingAccessGrant(
-        organisation_id=lead.organisation_id,
-        recording_id=recording.id,
-        user_id=body.user_id,
-        granted_by_user_id=lead.user_id,
-        reason=reason,
-    )
+    _check_expiry(grantee, body.expires_at)
+    _check_consent(db, grantee=grantee, recording=recording)
+    grant = find_grant(db, recording_id=recording.id, user_id=body.user_id)
+    created = grant is None
+    if grant is None:
+        grant = RecordingAccessGrant(
+            organisation_id=lead.organisation_id, recording_id=recording.id, user_id=body.user_id
+        )
+    grant.granted_by_user_id = lead.user_id
+    grant.reason = reason
+    grant.expires_at = body.expires_at
     db.add(grant)
     db.flush()
-    _audit_grant(db, lead, grant, "recording.access_granted", context)
-    return grant
+    action = "recording.access_granted" if created else "recording.access_changed"
+    _audit_grant(db, lead, grant, action, context)
+    return grant, created
 
 
 def list_grants(db: Session, *, access: RecordingAccess, page: Page) -> list[RecordingAccessGrant]:
@@ -95,15 +162,15 @@ def revoke_access(
 def grants_shown(
     db: Session, *, member: Member, recordings: Sequence[tuple[uuid.UUID, uuid.UUID]]
 ) -> dict[uuid.UUID, list[AccessGrantRead]]:
-    """Grants on these (recording id, owner id) pairs, for those the member owns or
-    manages, in one query: the practitioner sees who was let in and why."""
+    """Grants that still count on these (recording id, owner id) pairs, for those the
+    member owns or manages, in one query: the practitioner sees who may watch and why."""
     shown = [rid for rid, owner in recordings if owner == member.user_id or member.has(Role.lead)]
     result: dict[uuid.UUID, list[AccessGrantRead]] = {rid: [] for rid in shown}
     if not shown:
         return result
     statement = (
         select(RecordingAccessGrant)
-        .where(col(RecordingAccessGrant.recording_id).in_(shown))
+        .where(col(RecordingAccessGrant.recording_id).in_(shown), unexpired_grant())
         .order_by(col(RecordingAccessGrant.created_at))
     )
     for grant in db.exec(statement):
@@ -111,6 +178,27 @@ def grants_shown(
             AccessGrantRead.model_validate(grant, from_attributes=True)
         )
     return result
+
+
+def own_grant_expiries(
+    db: Session, *, member: Member, recording_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """When this member's own grants on these recordings end, for those that still count
+    and have an end, in one query: a guest reviewer is shown until when they may watch."""
+    if not recording_ids or not member.has(*GRANTEE_ROLES):
+        return {}
+    statement = select(RecordingAccessGrant.recording_id, RecordingAccessGrant.expires_at).where(
+        RecordingAccessGrant.organisation_id == member.organisation_id,
+        RecordingAccessGrant.user_id == member.user_id,
+        col(RecordingAccessGrant.recording_id).in_(recording_ids),
+        col(RecordingAccessGrant.expires_at).is_not(None),
+        unexpired_grant(),
+    )
+    return {
+        recording_id: expires_at
+        for recording_id, expires_at in db.exec(statement)
+        if expires_at is not None
+    }
 
 
 def _audit_grant(
@@ -128,5 +216,6 @@ def _audit_grant(
             "user_id": str(grant.user_id),
             "self_granted": grant.user_id == lead.user_id,
             "reason": grant.reason,
+            "expires_at": grant.expires_at.isoformat() if grant.expires_at else None,
         },
     )

@@ -204,14 +204,25 @@ def list_access_grants(
     "/{recording_id}/access-grants",
     response_model=AccessGrantRead,
     status_code=201,
-    responses=error_responses(409),
+    responses={
+        200: {"model": AccessGrantRead, "description": "The person's grant, with new terms."},
+        **error_responses(409),
+    },
 )
 def grant_access(
-    access: RecordingManagerDep, body: AccessGrantCreate, context: AuditContextDep, db: SessionDep
+    access: RecordingManagerDep,
+    body: AccessGrantCreate,
+    context: AuditContextDep,
+    db: SessionDep,
+    response: Response,
 ) -> AccessGrantRead:
-    """Let a coach or lead see this recording's media (leads). A lead granting themselves
-    access gives a reason, which the practitioner is shown."""
-    grant = grants.grant_access(db, access=access, body=body, context=context)
+    """Let a coach, lead or guest reviewer see this recording's media (leads), until
+    `expires_at` if given (a guest's must be). A lead granting themselves access gives a
+    reason, which the practitioner is shown. Granting someone who holds a grant already
+    sets its new end and reason (200): that is how access is extended."""
+    grant, created = grants.grant_access(db, access=access, body=body, context=context)
+    if not created:
+        response.status_code = 200
     return AccessGrantRead.model_validate(grant, from_attributes=True)
 
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, ValidationError
 
 from app.errors import Unprocessable
 from app.models.recording import ConsentMethod, ConsentScope
@@ -59,9 +59,16 @@ class ConsentRead(BaseModel):
 
 
 class AccessGrantCreate(StrictModel):
+    """A grant, or new terms for the person's grant if they hold one already."""
+
     user_id: uuid.UUID
     # Required when a lead grants themselves access: the practitioner is shown it.
     reason: str = Field(default="", max_length=500)
+    expires_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the access ends: required for a guest reviewer, optional for "
+        "coaches and leads; in the future and at most 365 days ahead.",
+    )
 
 
 class AccessGrantRead(BaseModel):
@@ -70,6 +77,8 @@ class AccessGrantRead(BaseModel):
     user_id: uuid.UUID
     granted_by_user_id: uuid.UUID | None
     reason: str
+    # After this moment the grant counts as none (null: until a lead removes it).
+    expires_at: datetime | None
     created_at: datetime
 
 
@@ -104,6 +113,9 @@ class RecordingRead(BaseModel):
     # Who else a lead let watch the media, and why: shown to the practitioner and leads
     # (None for everyone else).
     access_grants: list[AccessGrantRead] | None = None
+    # When the caller's own access grant to this recording ends (None: they hold no grant,
+    # or one without an end). A guest reviewer's access ends then.
+    grant_expires_at: datetime | None = None
 
 
 class ConsentWithdrawal(BaseModel):

@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.organisation import RetentionBasis
-from app.recording.grants import grants_shown
+from app.recording.grants import grants_shown, own_grant_expiries
 from app.recording.schemas import AccessGrantRead, ConsentRead, RecordingIntent, RecordingRead
 
 API_PREFIX = "/api/v1/recordings"
@@ -164,6 +164,7 @@ def recording_reads(
     grants = grants_shown(
         db, member=member, recordings=[(row.id, row.owner_user_id) for row in recordings]
     )
+    expiries = own_grant_expiries(db, member=member, recording_ids=ids)
     return [
         _read(
             row,
@@ -171,6 +172,7 @@ def recording_reads(
             consents.get(row.id),
             may_view_media=row.id in viewable,
             access_grants=grants.get(row.id),
+            grant_expires_at=expiries.get(row.id),
         )
         for row in recordings
     ]
@@ -183,6 +185,7 @@ def _read(
     *,
     may_view_media: bool,
     access_grants: list[AccessGrantRead] | None,
+    grant_expires_at: datetime | None,
 ) -> RecordingRead:
     playable = may_view_media and recording.status == RecordingStatus.ready
     base = f"{API_PREFIX}/{recording.id}"
@@ -202,6 +205,7 @@ def _read(
         media_url=f"{base}/media" if playable else None,
         poster_url=f"{base}/poster" if playable and recording.poster_key else None,
         access_grants=access_grants,
+        grant_expires_at=grant_expires_at,
     )
 
 

@@ -3,6 +3,7 @@ rows come (never the whole file in memory)."""
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -31,10 +32,18 @@ def csv_response(
     """Every row as CSV. The rows may be a generator reading the database as it goes;
     a failure part way aborts the response, so a cut file is never sent as complete."""
     name = f"{report}-report-{first_day.isoformat()}-to-{last_day.isoformat()}.csv"
+    return csv_download(rows, model=model, filename=name)
+
+
+def csv_download(
+    rows: Iterable[BaseModel], *, model: type[BaseModel], filename: str
+) -> StreamingResponse:
+    """Every row as CSV, saved as `filename` (what `csv_response` sends, for lists that
+    are not reports over days)."""
     return StreamingResponse(
         _lines(rows, tuple(model.model_fields)),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -66,10 +75,12 @@ def _drain(buffer: io.StringIO) -> str:
 
 def _cell(value: object) -> str:
     """A value as the JSON answer writes it (times, enums, ids alike): null empty,
-    booleans true and false."""
+    booleans true and false, objects and lists as JSON text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     text = str(value)
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text

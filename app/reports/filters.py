@@ -57,7 +57,9 @@ async def _report_filters(
 ReportFiltersDep = Annotated[ReportFilters, Depends(_report_filters)]
 
 
-def refuse_unknown_parameters(request: Request) -> None:
+def refuse_unknown_parameters(request: Request, *, of: str = "this report") -> None:
+    """422 for a query parameter the route does not declare (`of`: what the message calls
+    the list it filters)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
@@ -65,7 +67,7 @@ def refuse_unknown_parameters(request: Request) -> None:
     unknown = sorted(set(request.query_params) - known)
     if unknown:
         raise Unprocessable(
-            f"{unknown[0]}: not a filter of this report; it takes {', '.join(sorted(known))}.",
+            f"{unknown[0]}: not a filter of {of}; it takes {', '.join(sorted(known))}.",
             code="unknown_filter",
         )
 

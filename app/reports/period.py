@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.errors import Unprocessable
+from app.errors import Unprocessable, naming_field
 
 MAX_RANGE_DAYS = 731
 """A report covers at most two years (any two calendar years, leap day included)."""
@@ -29,19 +29,20 @@ class DateRange:
     @property
     def starts_at(self) -> datetime:
         """The instant the first day begins (local midnight, whatever the offset)."""
-        return _midnight(self.first, self.zone)
+        return local_midnight(self.first, self.zone)
 
     @property
     def ends_at(self) -> datetime:
         """The instant after the last day (the next local midnight): a day of a clock
         change is 23 or 25 hours long, and belongs to the range whole."""
-        return _midnight(self.last + timedelta(days=1), self.zone)
+        return local_midnight(self.last + timedelta(days=1), self.zone)
 
     def has_ended(self, now: datetime) -> bool:
         return now >= self.ends_at
 
 
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The instant `day` begins in `zone` (UTC)."""
     return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
@@ -75,19 +76,30 @@ def trend_range(first: date | None, last: date | None, zone: ZoneInfo) -> DateRa
 
 
 def checked_range(first: date, last: date, zone: ZoneInfo) -> DateRange:
-    for name, day in (("from", first), ("to", last)):
-        if not EARLIEST <= day <= LATEST:
-            raise Unprocessable(
-                f"{name}: must be a day from {EARLIEST.isoformat()} to {LATEST.isoformat()}.",
-                code="invalid_period",
-            )
-    if last < first:
-        raise Unprocessable("to: must not be before from.", code="invalid_period")
+    check_days(first, last)
     if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise Unprocessable(
-            f"to: a report covers at most {MAX_RANGE_DAYS} days.", code="period_too_long"
+        raise naming_field(
+            Unprocessable,
+            "to",
+            f"a report covers at most {MAX_RANGE_DAYS} days.",
+            code="period_too_long",
         )
     return DateRange(first, last, zone)
+
+
+def check_days(first: date | None, last: date | None) -> None:
+    """Each day given within EARLIEST to LATEST and `to` not before `from`, or 422 naming
+    the wrong end. Either may be left out: a list narrowed by days may be open-ended."""
+    for name, day in (("from", first), ("to", last)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise naming_field(
+                Unprocessable,
+                name,
+                f"must be a day from {EARLIEST.isoformat()} to {LATEST.isoformat()}.",
+                code="invalid_period",
+            )
+    if first is not None and last is not None and last < first:
+        raise naming_field(Unprocessable, "to", "must not be before from.", code="invalid_period")
 
 
 def month_end(day: date) -> date:

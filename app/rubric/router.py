@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 from sqlmodel import Session
 
 from app.access import LeadDep, MemberDep
@@ -15,16 +15,18 @@ from app.models import Rubric, RubricCriterion, RubricVersion
 from app.request_guard import reads_own_body
 from app.routing import TandemRoute
 from app.rubric import exchange, reads, service
+from app.rubric.imports import CsvImportDep, JsonImportDep
 from app.rubric.schemas import (
     CriterionRead,
     RubricContentInput,
     RubricCreate,
+    RubricPreview,
     RubricRead,
     RubricVersionRead,
     ScaleLevel,
     VersionSummary,
 )
-from app.rubric.uploads import MAX_REQUEST_BYTES, file_request_body, uploaded_text
+from app.rubric.uploads import MAX_REQUEST_BYTES, file_request_body
 from app.schemas import PageDep
 
 router = APIRouter(
@@ -33,15 +35,6 @@ router = APIRouter(
 
 VersionNumber = Annotated[
     int, Path(ge=1, le=1_000_000, description="The version number (1, 2, ...).")
-]
-CsvText = Annotated[str, Depends(uploaded_text("text/csv", "text/plain"))]
-JsonText = Annotated[str, Depends(uploaded_text("application/json"))]
-ScaleLabels = Annotated[
-    list[str], Query(description="The scale's labels, lowest level first; one per level column.")
-]
-Threshold = Annotated[
-    float | None,
-    Query(ge=0, le=100, description="Fidelity threshold; the organisation's default if omitted."),
 ]
 
 
@@ -102,32 +95,43 @@ def create_rubric(
     responses=error_responses(409, 415),
 )
 @reads_own_body(MAX_REQUEST_BYTES)
-def import_csv(
-    lead: LeadDep,
-    csv_text: CsvText,
-    db: SessionDep,
-    context: AuditContextDep,
-    programme_id: uuid.UUID,
-    title: Annotated[str, Query(min_length=1, max_length=200)],
-    scale_labels: ScaleLabels,
-    fidelity_threshold_percent: Threshold = None,
-) -> RubricRead:
+def import_csv(upload: CsvImportDep, db: SessionDep, context: AuditContextDep) -> RubricRead:
     """Create a rubric from CSV, one row per criterion; version 1 is a draft (leads).
 
     Columns: section, code, title, guidance, weight, min_level, na_allowed (yes/no), then one
     level_N column per scale level. Every problem is reported at once, with its line.
     """
-    rubric = exchange.import_csv(
+    rubric = exchange.create(
         db,
-        lead=lead,
-        programme_id=programme_id,
-        title=title,
-        csv_text=csv_text,
-        scale_labels=scale_labels,
-        fidelity_threshold_percent=fidelity_threshold_percent,
+        lead=upload.lead,
+        programme_id=upload.programme_id,
+        title=upload.title,
+        content=upload.content,
+        source="csv",
         context=context,
     )
     return _rubric_read(db, [rubric])[0]
+
+
+@router.post(
+    "/import/csv/preview",
+    response_model=RubricPreview,
+    openapi_extra=file_request_body("text/csv", "text/plain"),
+    responses=error_responses(409, 415),
+)
+@reads_own_body(MAX_REQUEST_BYTES)
+def preview_csv(upload: CsvImportDep, db: SessionDep) -> RubricPreview:
+    """What importing this CSV file would create, with the same checks; saves nothing (leads).
+
+    Every problem is reported at once, with its line, exactly as the import reports it.
+    """
+    return exchange.preview(
+        db,
+        lead=upload.lead,
+        programme_id=upload.programme_id,
+        title=upload.title,
+        content=upload.content,
+    )
 
 
 @router.post(
@@ -138,19 +142,37 @@ def import_csv(
     responses=error_responses(409, 415),
 )
 @reads_own_body(MAX_REQUEST_BYTES)
-def import_json(
-    lead: LeadDep,
-    json_text: JsonText,
-    db: SessionDep,
-    context: AuditContextDep,
-    programme_id: uuid.UUID,
-    title: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-) -> RubricRead:
+def import_json(upload: JsonImportDep, db: SessionDep, context: AuditContextDep) -> RubricRead:
     """Create a rubric from an exported JSON document; version 1 is a draft (leads)."""
-    rubric = exchange.import_json(
-        db, lead=lead, programme_id=programme_id, json_text=json_text, title=title, context=context
+    rubric = exchange.create(
+        db,
+        lead=upload.lead,
+        programme_id=upload.programme_id,
+        title=upload.title,
+        content=upload.content,
+        source="json",
+        context=context,
     )
     return _rubric_read(db, [rubric])[0]
+
+
+@router.post(
+    "/import/json/preview",
+    response_model=RubricPreview,
+    openapi_extra=file_request_body("application/json"),
+    responses=error_responses(409, 415),
+)
+@reads_own_body(MAX_REQUEST_BYTES)
+def preview_json(upload: JsonImportDep, db: SessionDep) -> RubricPreview:
+    """What importing this JSON document would create, with the same checks; saves nothing
+    (leads)."""
+    return exchange.preview(
+        db,
+        lead=upload.lead,
+        programme_id=upload.programme_id,
+        title=upload.title,
+        content=upload.content,
+    )
 
 
 @router.get("/{rubric_id}", response_model=RubricRead)
@@ -214,7 +236,8 @@ def publish_version(
     db: SessionDep,
     context: AuditContextDep,
 ) -> RubricVersionRead:
-    """Publish a draft; it never changes again, and the version published before is retired."""
+    """Publish a draft; it never changes again, the version published before is retired, and
+    a programme that used that version (or none) now uses this one (leads)."""
     row = service.publish_version(
         db, lead=lead, rubric_id=rubric_id, version=version, context=context
     )
@@ -233,7 +256,8 @@ def retire_version(
     db: SessionDep,
     context: AuditContextDep,
 ) -> RubricVersionRead:
-    """Retire a published version: no new observations use it (leads)."""
+    """Retire a published version: no new observations use it; refused (409) while a
+    programme scores against it (leads)."""
     row = service.retire_version(
         db, lead=lead, rubric_id=rubric_id, version=version, context=context
     )

@@ -58,6 +58,13 @@ class RubricDocument(RubricContent):
     title: str = Field(min_length=1, max_length=200)
 
 
+class RubricPreview(RubricContent):
+    """What an import would create, shown before anything is saved."""
+
+    title: str
+    sections: list[str]
+
+
 class CriterionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -10,10 +10,10 @@ from sqlmodel import Session
 from app.access import Member, load_scoped, scoped
 from app.audit import service as audit
 from app.audit.context import SYSTEM, AuditContext
-from app.errors import Conflict
+from app.errors import Conflict, naming_field
 from app.models import Programme, Rubric, RubricCriterion, RubricStatus, RubricVersion
 from app.models.base import utcnow
-from app.rubric import formats
+from app.rubric import formats, in_use
 from app.rubric.reads import content_of, criteria_of, get_rubric, get_version, latest_version
 from app.rubric.schemas import RubricContent, RubricContentInput, RubricCreate
 from app.rubric.validation import check_content, publishable_problems, raise_if_problems
@@ -55,17 +55,9 @@ def create_rubric(
     source: str = "json",
 ) -> tuple[Rubric, RubricVersion]:
     """A new rubric with version 1 as a draft."""
-    check_content(content)
-    load_scoped(
-        db, Programme, organisation_id=organisation_id, row_id=programme_id, label="Programme"
+    check_new_rubric(
+        db, organisation_id=organisation_id, programme_id=programme_id, title=title, content=content
     )
-    duplicate = scoped(Rubric, organisation_id).where(
-        Rubric.programme_id == programme_id, Rubric.title == title
-    )
-    if db.exec(duplicate).first() is not None:
-        raise Conflict(
-            f"This programme already has a rubric called {title!r}.", code="duplicate_title"
-        )
     rubric = Rubric(
         organisation_id=organisation_id,
         programme_id=programme_id,
@@ -77,6 +69,31 @@ def create_rubric(
     version = _add_version(db, rubric=rubric, number=1, content=content)
     _audit(db, "rubric.created", version, actor_user_id, context, source=source)
     return rubric, version
+
+
+def check_new_rubric(
+    db: Session,
+    *,
+    organisation_id: uuid.UUID,
+    programme_id: uuid.UUID,
+    title: str,
+    content: RubricContent,
+) -> None:
+    """Everything creating a rubric checks, writing nothing: imports and their previews."""
+    check_content(content)
+    load_scoped(
+        db, Programme, organisation_id=organisation_id, row_id=programme_id, label="Programme"
+    )
+    duplicate = scoped(Rubric, organisation_id).where(
+        Rubric.programme_id == programme_id, Rubric.title == title
+    )
+    if db.exec(duplicate).first() is not None:
+        raise naming_field(
+            Conflict,
+            "title",
+            f"This programme already has a rubric called {title!r}.",
+            code="duplicate_title",
+        )
 
 
 def update_draft(
@@ -113,7 +130,8 @@ def update_draft(
 def publish_version(
     db: Session, *, lead: Member, rubric_id: uuid.UUID, version: int, context: AuditContext = SYSTEM
 ) -> RubricVersion:
-    """Publish a draft; the version published before it is retired."""
+    """Publish a draft; the version published before it is retired, and a programme that
+    used that one (or none) now uses this one (app/rubric/in_use.py)."""
     _, row = get_version(db, member=lead, rubric_id=rubric_id, version=version, for_update=True)
     return _publish(db, version=row, actor_user_id=lead.user.id, context=context)
 
@@ -135,7 +153,9 @@ def _publish(
     version.updated_at = now
     db.add(version)
     db.flush()
-    _audit(db, "rubric.published", version, actor_user_id, context)
+    adopted_by = in_use.adopt_on_publish(db, version=version)
+    moved = {"programme_id": str(adopted_by.id)} if adopted_by is not None else {}
+    _audit(db, "rubric.published", version, actor_user_id, context, **moved)
     return version
 
 
@@ -149,6 +169,7 @@ def retire_version(
             f"Only a published version can be retired; this one is {row.status}.",
             code="not_published",
         )
+    in_use.refuse_retiring_in_use(db, version=row)
     return _retire(db, row, lead.user.id, context)
 
 

@@ -8,12 +8,14 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** A failed request, with the API's error code, a message fit to show, and the parts of
  * the request it names (`fields`: [{field, message}], from validation errors and others). */
 export class ApiError extends Error {
-  constructor(status, code, message, fields = []) {
+  constructor(status, code, message, fields = [], problems = []) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.fields = fields;
+    // Every problem of an uploaded file ({line, field, message}), as imports list them.
+    this.problems = problems;
   }
 
   get signedOut() {
@@ -47,29 +49,33 @@ async function errorFrom(response) {
   let code = `http_${response.status}`;
   let message = `The server answered ${response.status} ${response.statusText}.`.trim();
   let fields = [];
+  let problems = [];
   try {
     const body = await response.json();
     if (body && body.error) {
       code = body.error.code || code;
       message = body.error.message || message;
       if (Array.isArray(body.error.fields)) fields = body.error.fields;
+      if (Array.isArray(body.error.problems)) problems = body.error.problems;
     }
   } catch {
     // Not JSON (a proxy's error page): keep the status line.
   }
-  return new ApiError(response.status, code, message, fields);
+  return new ApiError(response.status, code, message, fields, problems);
 }
 
 async function send(method, path, body, retryCsrf) {
   const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  // A Blob (a chosen file) goes as it is, with its own type; anything else as JSON.
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers["Content-Type"] = raw ? body.type : "application/json";
   if (!SAFE_METHODS.has(method) && session) headers["X-CSRF-Token"] = session.csrf_token;
   let response;
   try {
     response = await fetch(API + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || raw ? body : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
     });
@@ -107,6 +113,8 @@ export const api = {
   /** Every item of a list, page after page. */
   getAll,
   post: (path, body) => send("POST", path, body, true),
+  /** A file as the raw request body, sent with `type` (text/csv, application/json...). */
+  postFile: (path, file, type) => send("POST", path, new Blob([file], { type }), true),
   put: (path, body) => send("PUT", path, body, true),
   patch: (path, body) => send("PATCH", path, body, true),
   delete: (path) => send("DELETE", path, undefined, true),

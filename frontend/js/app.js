@@ -15,10 +15,15 @@ let currentPath = "/";
 let unfinished = 0;
 
 // Screens reached from another's link, which stays marked while they show.
-const UNDER = { "/assignments": "/members" };
+const UNDER = { "/assignments": "/members", "/settings": "/members", "/audit": "/members", "/programmes": "/members" };
+// A programme's and a rubric's own screens sit under Programmes.
+const underProgrammes = (path) => path.replace(/^\/(programmes|rubrics)\/.+$/, "/programmes");
+// Leads reach Calibration from Members; coaches from their home.
+const underCalibration = (path) => path.replace(/^\/calibration(\/.+)?$/, hasRole(currentMembership(), "lead") ? "/members" : "/");
 
 function navLink(path, label, extra = null) {
-  const current = (UNDER[currentPath] || currentPath) === path ? "page" : null;
+  const shown = underCalibration(underProgrammes(currentPath));
+  const current = (UNDER[shown] || shown) === path ? "page" : null;
   return h("li", {}, h("a", { class: "nav__link", href: `#${path}`, "aria-current": current }, label, extra));
 }
 
@@ -37,7 +42,8 @@ function renderNav() {
     items.push(navLink("/upload", "Upload", badge));
   }
   if (hasRole(currentMembership(), "practitioner", "coach")) items.push(navLink("/objectives", "Objectives"));
-  if (currentMembership()) items.push(navLink("/sessions", "Sessions"));
+  // A guest reviewer has no sessions: home lists the recordings shared with them.
+  if (currentMembership() && !hasRole(currentMembership(), "guest")) items.push(navLink("/sessions", "Sessions"));
   if (hasRole(currentMembership(), "practitioner")) items.push(navLink("/time", "My time"));
   if (hasRole(currentMembership(), "coach")) items.push(navLink("/availability", "Availability"));
   if (hasRole(currentMembership(), "supervisor", "lead")) items.push(navLink("/team-time", "Team time"));

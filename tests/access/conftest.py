@@ -68,6 +68,8 @@ ROLES: Mapping[str, tuple[Role, ...]] = {
     "other_supervisor": (Role.supervisor,),
     "lead": (Role.lead,),
     "guest": (Role.coach,),
+    # A guest reviewer (an external expert): the lead's grant on the recording, until a date.
+    "expert": (Role.guest,),
 }
 NO_SUCH_INVITATION = "no-such-invitation-token"
 

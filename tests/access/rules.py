@@ -21,6 +21,7 @@ ACTORS: Final = (
     "other_supervisor",
     "lead",
     "guest",
+    "expert",
     "foreign_lead",
     "anonymous",
 )
@@ -72,7 +73,10 @@ UPLOADER_ONLY: Final = members({"owner"})
 
 # The recording and everything about it: hidden (404) from other_practitioner,
 # other_coach and other_supervisor; a part its viewer may not see is a 403.
-REVIEWERS: Final = frozenset({"owner", "coach", "rater_blind", "rater_done", "guest"})
+# "guest" is a coach the lead granted access; "expert" a guest reviewer (role guest) with
+# an unexpired grant: the media, poster and conversation, and nothing else.
+EXPERT: Final = "expert"
+REVIEWERS: Final = frozenset({"owner", "coach", "rater_blind", "rater_done", "guest", EXPERT})
 SEES_RECORDING: Final = REVIEWERS | {"supervisor", "lead"}
 
 RECORDING_DETAILS: Final = members(SEES_RECORDING)
@@ -84,7 +88,7 @@ CONSENT_WITHDRAWAL: Final = members({"owner", "lead"}, forbidden=SEES_RECORDING 
 CONVERSATION: Final = members(REVIEWERS, forbidden={"supervisor", "lead"})
 THREAD: Final = members(REVIEWERS - {"rater_blind"}, forbidden={"supervisor", "lead"})
 COMMENT_AUTHOR: Final = members(
-    {"coach"}, forbidden={"owner", "rater_done", "guest", "supervisor", "lead"}
+    {"coach"}, forbidden={"owner", "rater_done", "guest", EXPERT, "supervisor", "lead"}
 )
 
 # Reflections: the owner, and the owner's coaches once shared; nobody else knows of one.
@@ -94,7 +98,10 @@ OWNER_WRITES: Final = members({"owner"}, forbidden=SEES_RECORDING - {"owner"})
 
 # Observations (the coach's submitted primary one unless a row says otherwise).
 SCORERS: Final = frozenset({"coach", "rater_blind", "rater_done"})
-OBSERVATION_LIST: Final = members(SEES_RECORDING - {"supervisor"}, forbidden={"supervisor"})
+# Guest reviewers watch and comment; observations are not theirs (403: they see the recording).
+OBSERVATION_LIST: Final = members(
+    SEES_RECORDING - {"supervisor", EXPERT}, forbidden={"supervisor", EXPERT}
+)
 OBSERVATION_CREATE: Final = members(SCORERS, forbidden=SEES_RECORDING - SCORERS)
 OBSERVATION_SEEN_BY: Final = frozenset({"owner", "coach", "rater_done", "guest", "lead"})
 OBSERVATION_READ: Final = members(OBSERVATION_SEEN_BY)
@@ -112,6 +119,18 @@ OBJECTIVE_WRITE: Final = members({"owner", "coach", "lead"}, forbidden={"supervi
 # After the relationship changes (test_matrix.py), these people relate to the recording
 # exactly as other_supervisor does.
 CHANGED: Final = frozenset({"coach", "rater_blind", "rater_done", "guest"})
+
+
+ORGANISATION_PATH: Final = "/api/v1/organisations/{organisation_id}"
+
+
+def for_guests(path: str, rule: Rule) -> Rule:
+    """A guest reviewer knows the organisation but nothing in it: every route under it
+    answers them 403, whatever it answers other members (a booking, a coach's diary or
+    someone's time included). Elsewhere the rule as written."""
+    if not path.startswith(ORGANISATION_PATH):
+        return rule
+    return MappingProxyType({**rule, EXPERT: 403})
 
 
 def after_changes(rule: Rule, actor: str) -> Expected:

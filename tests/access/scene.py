@@ -7,7 +7,7 @@ same relation to it as to the recording under test.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
@@ -38,6 +38,7 @@ from tests.factories import (
 )
 
 CRITERION = "A1"
+GUEST_TERM = timedelta(days=30)  # how long the expert's grant has still to run
 LEVELS: dict[str, int | None] = {"A1": 3, "A2": 4}
 
 
@@ -72,6 +73,7 @@ def build_scene(db: Session, cast: Cast) -> Scene:
     blind_rater = make_second_rater(db, recording, cast["rater_blind"])
     make_second_rater(db, recording, cast["rater_done"])
     grant_by_lead(db, recording, cast["guest"], cast["lead"])
+    grant_by_lead(db, recording, cast["expert"], cast["lead"], expires_at=utcnow() + GUEST_TERM)
     return Scene(
         recording=recording,
         coach_observation=submitted(db, recording, cast["coach"], cast.version, "primary"),
@@ -96,13 +98,21 @@ def consent_of(recording: Recording) -> dict[str, Any]:
     }
 
 
-def grant_by_lead(db: Session, recording: Recording, grantee: User, lead: User) -> None:
+def grant_by_lead(
+    db: Session,
+    recording: Recording,
+    grantee: User,
+    lead: User,
+    *,
+    expires_at: datetime | None = None,
+) -> None:
     db.add(
         RecordingAccessGrant(
             organisation_id=recording.organisation_id,
             recording_id=recording.id,
             user_id=grantee.id,
             granted_by_user_id=lead.id,
+            expires_at=expires_at,
         )
     )
     db.commit()

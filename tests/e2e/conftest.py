@@ -241,6 +241,7 @@ def upload_ready_recording(
     owner: User,
     media: Path,
     title: str = "Home visit week 6",
+    consent_scope: str = "coaching",
 ) -> str:
     """Upload `media` as `owner` with the plain form upload and wait until it is ready."""
     client, csrf = api_session(playwright, base_url, owner)
@@ -251,7 +252,7 @@ def upload_ready_recording(
             multipart={
                 "title": title,
                 "consent": "obtained",
-                "consent_scope": "coaching",
+                "consent_scope": consent_scope,
                 "file": {
                     "name": media.name,
                     "mimeType": "video/webm",

@@ -74,6 +74,9 @@ SCREENS = [
     Screen("team-time", "supervisor", "/#/team-time", "Team time"),
     Screen("members", "lead", "/#/members", "Members"),
     Screen("assignments", "lead", "/#/assignments", "Assignments"),
+    Screen("programmes", "lead", "/#/programmes", "Programmes"),
+    Screen("settings", "lead", "/#/settings", "Organisation settings"),
+    Screen("audit", "lead", "/#/audit", "Audit trail"),
     # The dashboards, over three months of scores, time and a locality (reports_data.py).
     Screen("reports-fidelity", "lead", "/#/reports?report=fidelity", "Reports"),
     Screen("reports-time", "supervisor", "/#/reports?report=time", "Reports"),

@@ -18,6 +18,8 @@ from app.models import (
     Booking,
     BookingOccurrence,
     BookingParticipant,
+    CalibrationExercise,
+    CalibrationRater,
     Invitation,
     Organisation,
     Recording,
@@ -71,6 +73,29 @@ def _observation(db: Session, victim: VictimOrganisation) -> uuid.UUID:
     return make_observation(db, recording, victim.coach, version, levels, submitted_at=utcnow()).id
 
 
+def _calibration_exercise(db: Session, victim: VictimOrganisation) -> uuid.UUID:
+    programme = make_programme(db, victim.organisation, name=f"Calibrated {uuid.uuid4()}")
+    version = make_rubric_version(db, victim.organisation, programme)
+    exercise_id = _saved(
+        db,
+        CalibrationExercise(
+            organisation_id=victim.organisation.id,
+            title="Calibration",
+            recording_id=_recording(db, victim).id,
+            rubric_version_id=version.id,
+        ),
+    )
+    _saved(
+        db,
+        CalibrationRater(
+            organisation_id=victim.organisation.id,
+            exercise_id=exercise_id,
+            rater_user_id=victim.coach.id,
+        ),
+    )
+    return exercise_id
+
+
 RESOURCE_BUILDERS: dict[str, Builder] = {
     "organisation_id": lambda db, victim: victim.organisation.id,
     "membership_id": lambda db, victim: membership_id(db, victim.organisation, victim.coach),
@@ -87,6 +112,7 @@ RESOURCE_BUILDERS: dict[str, Builder] = {
     "second_rater_id": lambda db, victim: (
         make_second_rater(db, _recording(db, victim), victim.coach).id
     ),
+    "exercise_id": lambda db, victim: _calibration_exercise(db, victim),
     "objective_id": lambda db, victim: (
         make_objective(db, victim.organisation, victim.practitioner).id
     ),

@@ -50,6 +50,9 @@ def test_last_lead_cannot_be_removed_or_demoted(client: TestClient, db: Session)
     demoted = client.patch(url, json={"roles": ["coach"]}, headers=headers)
     assert demoted.status_code == 409
     assert demoted.json()["error"]["code"] == "last_lead"
+    # The roles asked for are what would take the last lead away: the answer names them,
+    # so the screen shows it beside the roles.
+    assert [problem["field"] for problem in demoted.json()["error"]["fields"]] == ["roles"]
 
 
 def test_removing_a_member_removes_their_assignments_and_access(

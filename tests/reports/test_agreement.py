@@ -403,4 +403,7 @@ FIELDS = (
     *FIGURES[:6],
     "earlier_exact_agreement_percent",
     "drifting",
+    "gold_pairs",
+    "gold_exact_agreement_percent",
+    "needs_recalibration",
 )

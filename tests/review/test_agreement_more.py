@@ -18,6 +18,8 @@ from app.review.agreement import (
     cohen_kappa,
     fleiss_kappa,
     fleiss_kappa_from_counts,
+    icc_1_1,
+    icc_1_1_unequal,
     pairwise_kappas,
 )
 
@@ -195,3 +197,28 @@ def test_a_level_off_the_scale_is_refused_even_where_no_pair_compares_it() -> No
     # Rater 2 scored one unit only, so no pair uses its 9; the matrix is still wrong.
     with pytest.raises(ValueError, match="level 9 is not on the scale"):
         pairwise_kappas([[1, 2, N], [2, 1, 9], [1, 1, N]], levels=LEVELS)
+
+
+# ICC(1,1) when units have different numbers of ratings
+
+
+def test_unequal_icc_equals_icc_1_1_when_every_unit_has_as_many_ratings() -> None:
+    shrout_fleiss = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9]]
+
+    assert icc_1_1_unequal(shrout_fleiss) == pytest.approx(icc_1_1(shrout_fleiss), abs=1e-12)
+
+
+def test_unequal_icc_by_hand() -> None:
+    # Units [1, 2], [3, 3, 4], [5, 5], [2, 1, 1, 2]: N = 11, a = 4, grand mean 29/11.
+    # BMS = 20.3788 / 3 = 6.7929; WMS = 2.1667 / 7 = 0.3095; n0 = (11 - 33/11) / 3 = 8/3.
+    # ICC = (6.7929 - 0.3095) / (6.7929 + (5/3) 0.3095) = 0.8871.
+    units = [[1, 2], [3, 3, 4], [5, 5], [2, 1, 1, 2], [4]]  # the last, rated once, is left out
+
+    assert round(icc_1_1_unequal(units), 4) == 0.8871
+
+
+def test_unequal_icc_needs_two_units_rated_twice() -> None:
+    with pytest.raises(ValueError, match="at least 2"):
+        icc_1_1_unequal([[1, 2], [3]])
+    with pytest.raises(UndefinedAgreementError):
+        icc_1_1_unequal([[3, 3], [3, 3, 3]])

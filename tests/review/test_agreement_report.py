@@ -71,11 +71,17 @@ def test_overall_agreement_over_the_double_coded_recordings(cast: Cast) -> None:
     assert overall["exact_agreement"]["value"] == pytest.approx(9 / 13)
     assert overall["adjacent_agreement"]["value"] == pytest.approx(1.0)
     units = [[5, 4], [4, 4], [3, 3], [3, 3], [2, 3], [5, 5], [2, 2, 1], [5, 5, 5], [4, 4], [4]]
-    alpha = agreement.krippendorff_alpha(units, metric="ordinal").value
-    assert overall["krippendorff_alpha_ordinal"]["value"] == pytest.approx(alpha)
-    first_two = [[5, 4], [4, 4], [3, 3], [3, 3], [2, 3], [5, 5], [2, 2], [5, 5], [4, 4]]
-    assert overall["icc_2_1"]["value"] == pytest.approx(agreement.icc_2_1(first_two))
-    assert overall["icc_3_1"]["value"] == pytest.approx(agreement.icc_3_1(first_two))
+    for metric in ("nominal", "ordinal", "interval", "ratio"):
+        alpha = agreement.krippendorff_alpha(units, metric=metric).value
+        assert overall[f"krippendorff_alpha_{metric}"]["value"] == pytest.approx(alpha)
+    # Every rating counts, the third of a unit too: not the first two only.
+    rated = [unit for unit in units if len(unit) >= 2]
+    every_rating = agreement.icc_1_1_unequal(rated)
+    assert overall["icc_1_1"]["value"] == pytest.approx(every_rating)
+    assert every_rating != pytest.approx(agreement.icc_1_1([unit[:2] for unit in rated]))
+    # Units have two or three ratings: Fleiss' kappa needs as many for each, and says so.
+    assert overall["fleiss_kappa"]["value"] is None
+    assert "same number of raters" in overall["fleiss_kappa"]["reason"]
 
 
 def _pair(block: dict[str, Any], cast: Cast, a: str, b: str) -> dict[str, Any]:
@@ -93,7 +99,7 @@ def test_kappa_and_icc_per_pair_of_raters(cast: Cast) -> None:
     coach = [5, 4, 3, 3, 2, 5, 2, 5]
     second = [4, 4, 3, 3, 3, 5, 2, 5]
     assert pair["units"] == 8
-    for weighting in ("linear", "quadratic"):
+    for weighting in ("unweighted", "linear", "quadratic"):
         expected = agreement.cohen_kappa(coach, second, levels=[1, 2, 3, 4, 5], weighting=weighting)
         assert pair[f"kappa_{weighting}"]["value"] == pytest.approx(expected.value)
     scores = [[float(x), float(y)] for x, y in zip(coach, second, strict=True)]

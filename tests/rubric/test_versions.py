@@ -105,11 +105,23 @@ def test_next_version_copies_the_latest_and_publishing_it_retires_the_old_one(
     ]
 
 
+def use_another_rubric(client: TestClient, org: RubricOrg) -> None:
+    """The programme moves to a newly published rubric, so its first one may be retired."""
+    other = create(client, org, title="Other")
+    published = client.post(f"{org.base}/{other['id']}/versions/1/publish", headers=org.lead)
+    programme = f"/api/v1/organisations/{org.organisation.id}/programmes/{org.programme.id}"
+    chosen = client.patch(
+        programme, json={"rubric_version_id": published.json()["id"]}, headers=org.lead
+    )
+    assert chosen.status_code == 200, chosen.text
+
+
 def test_retire(client: TestClient, org: RubricOrg) -> None:
     rubric = create(client, org)
     base = f"{org.base}/{rubric['id']}/versions"
     assert client.post(f"{base}/1/retire", headers=org.lead).status_code == 409
     client.post(f"{base}/1/publish", headers=org.lead)
+    use_another_rubric(client, org)
     retired = client.post(f"{base}/1/retire", headers=org.lead)
     assert retired.status_code == 200
     assert retired.json()["status"] == "retired"
@@ -137,13 +149,18 @@ def test_lifecycle_is_audited(client: TestClient, org: RubricOrg, db: Session) -
     client.post(f"{base}/1/publish", headers=org.lead)
     client.post(base, headers=org.lead)
     client.post(f"{base}/2/publish", headers=org.lead)
+    use_another_rubric(client, org)
     client.post(f"{base}/2/retire", headers=org.lead)
-    events = db.exec(
-        select(AuditEvent)
-        .where(AuditEvent.organisation_id == org.organisation.id)
-        .where(col(AuditEvent.action).startswith("rubric."))
-        .order_by(col(AuditEvent.created_at))
-    ).all()
+    events = [
+        event
+        for event in db.exec(
+            select(AuditEvent)
+            .where(AuditEvent.organisation_id == org.organisation.id)
+            .where(col(AuditEvent.action).startswith("rubric."))
+            .order_by(col(AuditEvent.created_at))
+        )
+        if event.details["rubric_id"] == rubric["id"]
+    ]
     assert [(e.action, e.details["version"]) for e in events] == [
         ("rubric.created", 1),
         ("rubric.published", 1),

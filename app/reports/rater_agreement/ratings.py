@@ -66,6 +66,7 @@ def _coded_observations(query: AgreementQuery) -> CTE:
         col(Observation.recording_id).label("recording_id"),
         col(Observation.rater_user_id).label("rater_user_id"),
         submitted_at.label("submitted_at"),
+        col(Observation.is_gold_standard).label("is_gold_standard"),
         months.c.month,
         col(RubricVersion.rubric_id).label("rubric_id"),
     ]

@@ -54,6 +54,17 @@ class AgreementRow(BaseModel):
         "earlier_exact_agreement_percent. Few pairs make this noisy: read it with "
         "score_pairs."
     )
+    gold_pairs: int = Field(
+        description="Score pairs whose other side is a gold-standard observation."
+    )
+    gold_exact_agreement_percent: float | None = Field(
+        description="Of those, the share on the gold level; null without gold pairs."
+    )
+    needs_recalibration: bool = Field(
+        description="A rater's month below the programme's recalibration threshold "
+        "(review settings), in exact agreement with other raters or with gold. Always "
+        "false on all-raters rows and where the programme sets no threshold."
+    )
 
 
 class AgreementReport(BaseModel):

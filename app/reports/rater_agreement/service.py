@@ -73,6 +73,10 @@ def _row(found: Row[Any]) -> AgreementRow:
     values = found._mapping
     pairs, earlier_pairs = values["score_pairs"], values["earlier_pairs"]
     everyone = values["rater_user_id"] is None
+    gold_pairs = int(values["gold_pairs"] or 0)
+    gold_percent = rounded(100 * values["gold_exact_pairs"], gold_pairs, 1) if gold_pairs else None
+    exact = rounded(100 * values["exact_pairs"], pairs, 1)
+    threshold = values["recalibration_below_percent"]
     return AgreementRow(
         rubric_id=values["rubric_id"],
         rubric_title=values["rubric_title"],
@@ -81,7 +85,7 @@ def _row(found: Row[Any]) -> AgreementRow:
         rater_name=values["rater_name"],
         recordings_compared=values["recordings_compared"],
         score_pairs=pairs,
-        exact_agreement_percent=rounded(100 * values["exact_pairs"], pairs, 1),
+        exact_agreement_percent=exact,
         adjacent_agreement_percent=rounded(100 * values["adjacent_pairs"], pairs, 1),
         mean_signed_difference=None if everyone else rounded(values["signed_total"], pairs, 2),
         mean_absolute_difference=rounded(values["absolute_total"], pairs, 2),
@@ -91,4 +95,9 @@ def _row(found: Row[Any]) -> AgreementRow:
             else None
         ),
         drifting=bool(values["drifting"]),
+        gold_pairs=gold_pairs,
+        gold_exact_agreement_percent=gold_percent,
+        needs_recalibration=not everyone
+        and threshold is not None
+        and (exact < threshold or (gold_percent is not None and gold_percent < threshold)),
     )

@@ -5,6 +5,7 @@ themselves on recording and criterion, rater to other rater, are the score pairs
 rater's pairs are counted in the month they submitted; for all raters each pair counts
 once, in the month its later observation was submitted. A window over each rater's months
 pools their earlier months, against which a month's exact agreement may show drift.
+Pairs whose other side is a gold-standard observation also count as agreement with gold.
 """
 
 from typing import Any
@@ -30,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import Label
 from sqlmodel import col
 
-from app.models import Rubric, User
+from app.models import ReviewSettings, Rubric, User
 from app.reports.rater_agreement.ratings import AgreementQuery, ratings
 from app.reports.rater_agreement.schemas import DRIFT_POINTS
 
@@ -63,9 +64,13 @@ def agreement_statement(query: AgreementQuery) -> Select[Any]:
             c.earlier_exact_pairs,
             c.earlier_pairs,
             type_coerce(drifting, Boolean).label("drifting"),
+            c.gold_pairs,
+            c.gold_exact_pairs,
+            col(ReviewSettings.recalibration_below_percent).label("recalibration_below_percent"),
         )
         .select_from(monthly)
         .join(Rubric, col(Rubric.id) == c.rubric_id)
+        .outerjoin(ReviewSettings, col(ReviewSettings.programme_id) == col(Rubric.programme_id))
         .outerjoin(User, col(User.id) == c.rater_user_id)
         .order_by(
             title,
@@ -103,6 +108,7 @@ def _pairs(ratings: CTE) -> CTE:
             mine.c.recording_id,
             (mine.c.level - other.c.level).label("difference"),
             case((later, 1), else_=0).label("is_later"),
+            case((other.c.is_gold_standard, 1), else_=0).label("against_gold"),
         )
         .select_from(mine)
         .join(
@@ -131,6 +137,10 @@ def _monthly(pairs: CTE) -> Subquery:
             func.sum(case((func.abs(difference) <= 1, 1), else_=0)).label("adjacent_pairs"),
             func.sum(difference).label("signed_total"),
             func.sum(func.abs(difference)).label("absolute_total"),
+            func.sum(pairs.c.against_gold).label("gold_pairs"),
+            func.sum(case((and_(pairs.c.against_gold == 1, difference == 0), 1), else_=0)).label(
+                "gold_exact_pairs"
+            ),
         ]
 
     by_rater = select(pairs.c.rubric_id, pairs.c.month, pairs.c.rater_user_id, *figures()).group_by(

@@ -8,7 +8,8 @@ two or more raters. The modules, each documenting its formulas and sources:
   every pair of raters of a larger panel;
 - `fleiss`: Fleiss' kappa, nominal agreement of any fixed number of raters per unit;
 - `icc`: Shrout & Fleiss intraclass correlations, single-rater ICC(1,1), ICC(2,1),
-  ICC(3,1) and average-of-k-raters ICC(1,k), ICC(2,k), ICC(3,k);
+  ICC(3,1) and average-of-k-raters ICC(1,k), ICC(2,k), ICC(3,k), and ICC(1,1) for units
+  scored by different numbers of raters;
 - `alpha`: Krippendorff's alpha (nominal, ordinal, interval, ratio), any raters, missing
   values;
 - `gold`: each rater's deviation from gold-standard levels.
@@ -31,6 +32,7 @@ from app.review.agreement.gold import (
 from app.review.agreement.icc import (
     MeanSquares,
     icc_1_1,
+    icc_1_1_unequal,
     icc_1_k,
     icc_2_1,
     icc_2_k,
@@ -66,6 +68,7 @@ __all__ = [
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "icc_1_1",
+    "icc_1_1_unequal",
     "icc_1_k",
     "icc_2_1",
     "icc_2_k",

@@ -136,6 +136,43 @@ def icc_3_k(scores: ScoreMatrix) -> float:
     return _ratio(ms.between_subjects - ms.residual, ms.between_subjects)
 
 
+def icc_1_1_unequal(units: Iterable[Iterable[float]]) -> float:
+    """ICC(1,1) of units each scored by its own raters, as many as it got (two or more).
+
+    Double coding gives each recording its own set of raters, the case ICC(1,1) models,
+    and some recordings more ratings than others. The one-way analysis of variance with
+    unequal group sizes (Snedecor & Cochran, Statistical Methods, 8th ed., 1989, 13.9;
+    Donner (1986), "A review of inference procedures for the intraclass correlation
+    coefficient in the one-way random effects model", International Statistical Review
+    54(1): 67-82) replaces k by the weighted mean group size n0:
+
+        N = sum_i n_i,   BMS = sum_i n_i (mean_i - mean)^2 / (a - 1),
+        WMS = sum_i sum_j (x_ij - mean_i)^2 / (N - a),
+        n0 = (N - sum_i n_i^2 / N) / (a - 1)
+        ICC(1,1) = (BMS - WMS) / (BMS + (n0 - 1) WMS)
+
+    over the a units with two ratings or more (the others are left out). With every unit
+    scored by k raters, n0 = k and this is `icc_1_1`.
+
+    Raises ValueError with fewer than 2 such units; UndefinedAgreementError when the
+    denominator is zero.
+    """
+    groups = [[Fraction(score) for score in unit] for unit in units]
+    groups = [group for group in groups if len(group) >= 2]
+    require_units(len(groups), at_least=2, what="an intraclass correlation")
+    count = sum(len(group) for group in groups)
+    grand_mean = _total(score for group in groups for score in group) / count
+    means = [_total(group) / len(group) for group in groups]
+    between = _total(
+        len(group) * (mean - grand_mean) ** 2 for group, mean in zip(groups, means, strict=True)
+    ) / (len(groups) - 1)
+    within = _total(
+        (score - mean) ** 2 for group, mean in zip(groups, means, strict=True) for score in group
+    ) / (count - len(groups))
+    n0 = (count - Fraction(sum(len(group) ** 2 for group in groups), count)) / (len(groups) - 1)
+    return _ratio(between - within, between + (n0 - 1) * within)
+
+
 def _ratio(numerator: Fraction, denominator: Fraction) -> float:
     if denominator == 0:
         raise UndefinedAgreementError(

@@ -1,9 +1,10 @@
 """Turning gathered levels into the report, through app/review/agreement (pure maths).
 
-Overall ICC needs a complete subjects x raters matrix, which sparse double coding rarely
-gives for named raters; it is computed over each unit's first and second submitted
-ratings (the two coders as positions). Per rater pair, kappa and ICC use the units both
-scored.
+Every rating of a unit counts. Sparse double coding rarely gives the complete subjects x
+raters matrix the two-way ICCs need, and each recording has its own raters: overall, the
+one-way ICC(1,1) for unequal numbers of ratings, Krippendorff's alpha (any raters, missing
+values) and Fleiss' kappa (when every unit has as many ratings). Per rater pair, kappa
+and the two-way ICCs use the units both scored.
 """
 
 import uuid
@@ -41,22 +42,23 @@ def block(levels: Levels, scale: list[int]) -> AgreementBlock:
     present = _present(levels)
     raters = sorted({rater for by_rater in present.values() for rater in by_rater}, key=str)
     matrix = [[by_rater.get(rater) for rater in raters] for by_rater in present.values()]
-    first_two = [
-        [float(v) for v in list(by_rater.values())[:2]]
-        for by_rater in present.values()
-        if len(by_rater) >= 2
-    ]
-    proportions = _proportions(matrix)
+    rated = [list(by_rater.values()) for by_rater in present.values() if len(by_rater) >= 2]
+    exact, adjacent = proportions(matrix)
+
+    def alpha(metric: agreement.AlphaMetric) -> Statistic:
+        return statistic(lambda: agreement.krippendorff_alpha(matrix, metric=metric).value)
+
     return AgreementBlock(
-        units=len(first_two),
+        units=len(rated),
         raters=len(raters),
-        exact_agreement=proportions[0],
-        adjacent_agreement=proportions[1],
-        krippendorff_alpha_ordinal=statistic(
-            lambda: agreement.krippendorff_alpha(matrix, metric="ordinal").value
-        ),
-        icc_2_1=statistic(lambda: agreement.icc_2_1(first_two)),
-        icc_3_1=statistic(lambda: agreement.icc_3_1(first_two)),
+        exact_agreement=exact,
+        adjacent_agreement=adjacent,
+        krippendorff_alpha_nominal=alpha("nominal"),
+        krippendorff_alpha_ordinal=alpha("ordinal"),
+        krippendorff_alpha_interval=alpha("interval"),
+        krippendorff_alpha_ratio=alpha("ratio"),
+        fleiss_kappa=statistic(lambda: agreement.fleiss_kappa(rated, categories=scale).value),
+        icc_1_1=statistic(lambda: agreement.icc_1_1_unequal(rated)),
         rater_pairs=[
             pair
             for a, b in combinations(raters, 2)
@@ -65,7 +67,8 @@ def block(levels: Levels, scale: list[int]) -> AgreementBlock:
     )
 
 
-def _proportions(matrix: list[list[int | None]]) -> tuple[Statistic, Statistic]:
+def proportions(matrix: list[list[int | None]]) -> tuple[Statistic, Statistic]:
+    """Exact and adjacent agreement over every pair of ratings of a unit, or why not."""
     try:
         result = agreement.pairwise_agreement(matrix)
     except ValueError as error:
@@ -83,13 +86,16 @@ def _pair(
     first = [x for x, _ in shared]
     second = [y for _, y in shared]
     scores = [[float(x), float(y)] for x, y in shared]
-    exact, adjacent = _proportions([[x, y] for x, y in shared])
+    exact, adjacent = proportions([[x, y] for x, y in shared])
     return RaterPair(
         rater_a_user_id=a,
         rater_b_user_id=b,
         units=len(shared),
         exact_agreement=exact,
         adjacent_agreement=adjacent,
+        kappa_unweighted=statistic(
+            lambda: agreement.cohen_kappa(first, second, levels=scale).value
+        ),
         kappa_linear=statistic(
             lambda: agreement.cohen_kappa(first, second, levels=scale, weighting="linear").value
         ),

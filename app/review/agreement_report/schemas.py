@@ -13,14 +13,20 @@ class Statistic(BaseModel):
     )
 
 
-class RaterPair(BaseModel):
+class PairAgreement(BaseModel):
+    """Two raters over the units both scored (calibration exercises give this alone)."""
+
     rater_a_user_id: uuid.UUID
     rater_b_user_id: uuid.UUID
     units: int
     exact_agreement: Statistic
     adjacent_agreement: Statistic
+    kappa_unweighted: Statistic
     kappa_linear: Statistic
     kappa_quadratic: Statistic
+
+
+class RaterPair(PairAgreement):
     icc_2_1: Statistic
     icc_3_1: Statistic
 
@@ -30,11 +36,18 @@ class AgreementBlock(BaseModel):
     raters: int
     exact_agreement: Statistic
     adjacent_agreement: Statistic
+    krippendorff_alpha_nominal: Statistic
     krippendorff_alpha_ordinal: Statistic
-    icc_2_1: Statistic = Field(
-        description="Over units' first and second submitted ratings (the two coders)."
+    krippendorff_alpha_interval: Statistic
+    krippendorff_alpha_ratio: Statistic
+    fleiss_kappa: Statistic = Field(
+        description="Every rating; defined when every unit has the same number of ratings."
     )
-    icc_3_1: Statistic
+    icc_1_1: Statistic = Field(
+        description="One-way ICC(1,1) over every rating of every unit: each recording is "
+        "scored by its own raters (Shrout & Fleiss case 1), units with more ratings weighted "
+        "by the unequal-groups analysis of variance. Rater pairs give ICC(2,1) and ICC(3,1)."
+    )
     rater_pairs: list[RaterPair]
 
 

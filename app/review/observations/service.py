@@ -16,6 +16,7 @@ from app.models import Observation, ObservationScore, Recording, Rubric
 from app.models.base import utcnow
 from app.models.review import ObservationStatus, RaterRole
 from app.review import counting
+from app.review.calibration import setup as calibration_setup
 from app.review.observations import double_coding, validation
 from app.review.observations.schemas import (
     ObservationCreate,
@@ -23,6 +24,7 @@ from app.review.observations.schemas import (
     ScoreInput,
 )
 from app.review.observations.validation import VersionCriteria, load_version
+from app.rubric import in_use
 
 
 def scores_of(db: Session, observation: Observation) -> list[ObservationScore]:
@@ -43,7 +45,8 @@ def rubric_of(db: Session, observation: Observation) -> VersionCriteria:
 def create_observation(
     db: Session, *, access: RecordingAccess, body: ObservationCreate, context: AuditContext
 ) -> Observation:
-    """A draft by the caller; raters score independently, one observation per rubric version."""
+    """A draft by the caller, scored against the programme's rubric version in use; raters
+    score independently, one observation per rubric version."""
     member, recording = access.member, access.recording
     require_may_score(access)
     validation.require_scorable(recording)
@@ -52,6 +55,7 @@ def create_observation(
     )
     validation.require_published(rubric.version)
     programme_id = _programme_for(db, rubric=rubric, recording=recording)
+    in_use.require_in_use(db, programme_id=programme_id, version=rubric.version)
     _refuse_duplicate(db, member=member, recording=recording, rubric=rubric)
     validation.check_scores(body.scores, rubric=rubric, recording=recording)
     second = access.is_second_rater
@@ -152,7 +156,10 @@ def submit(
     audit_observation(
         db, "observation.submitted", observation, member, context, **verdict(observation)
     )
-    double_coding.apply_rule(db, observation=observation, context=context)
+    if observation.rater_role == RaterRole.calibration:
+        calibration_setup.after_submit(db, observation=observation, context=context)
+    else:
+        double_coding.apply_rule(db, observation=observation, context=context)
     return observation
 
 

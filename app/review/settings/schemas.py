@@ -10,7 +10,8 @@ from app.schemas import JsonBool, JsonFloat, JsonInt, StrictModel
 
 class ReviewSettingsUpdate(StrictModel):
     """Every field is optional; the ones left out (or sent as null) keep their value, but
-    for double_coding_every_nth."""
+    for the two rules that null switches off (double_coding_every_nth,
+    recalibration_below_percent)."""
 
     double_coding_every_nth: JsonInt | None = Field(
         default=None,
@@ -36,6 +37,14 @@ class ReviewSettingsUpdate(StrictModel):
     certification_passes: JsonInt | None = Field(default=None, ge=1, le=50)
     recertification_days: JsonInt | None = Field(default=None, ge=1, le=3650)
     objective_ready_window: JsonInt | None = Field(default=None, ge=1, le=50)
+    recalibration_below_percent: JsonFloat | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Flag a rater for recalibration in a month when their exact agreement "
+        "with other raters, or with gold standards, is below this percentage. Null turns "
+        "the flag off.",
+    )
 
 
 class ReviewSettingsRead(BaseModel):
@@ -63,6 +72,10 @@ class ReviewSettingsRead(BaseModel):
     objective_ready_window: int = Field(
         description="An objective is ready to mark achieved when its criteria reached their "
         "target level in each of the last N submitted observations."
+    )
+    recalibration_below_percent: float | None = Field(
+        description="Raters below this exact agreement in a month are flagged for "
+        "recalibration in the agreement report; null: nobody is flagged."
     )
     updated_at: datetime | None
     updated_by_user_id: uuid.UUID | None

@@ -13,6 +13,8 @@ from app.models.base import utcnow
 from app.review import counting
 from app.review.settings.schemas import ReviewSettingsUpdate
 
+SWITCHED_OFF_BY_NULL = frozenset({"double_coding_every_nth", "recalibration_below_percent"})
+
 DEFAULTS = ReviewSettings(organisation_id=uuid.UUID(int=0), programme_id=uuid.UUID(int=0))
 
 
@@ -56,8 +58,8 @@ def update_settings(
     row = settings_for(db, organisation_id=lead.organisation_id, programme_id=programme_id)
     changes = body.model_dump(exclude_unset=True)
     for field, value in changes.items():
-        if value is None and field != "double_coding_every_nth":
-            continue  # null means "keep" for the others; only the rule can be switched off
+        if value is None and field not in SWITCHED_OFF_BY_NULL:
+            continue  # null means "keep" for the others
         setattr(row, field, value)
     row.updated_at = utcnow()
     row.updated_by_user_id = lead.user.id

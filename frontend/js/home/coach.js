@@ -5,6 +5,7 @@ import { h } from "../dom.js";
 import { displayName } from "../me.js";
 import { asList, fill, listOrEmpty, recordingItem, section } from "./section.js";
 import { coachWeek } from "./sessions.js";
+import { exerciseItem } from "../calibration/item.js";
 
 /** The practitioners assigned to this person as `kind` (coach or supervisor), with names. */
 export async function assignedPractitioners(membership, me, kind) {
@@ -28,6 +29,23 @@ export function practitionerList(people, emptyText) {
   );
 }
 
+/** Open calibration exercises this coach has still to score; no section when there are none
+ * (nor when they cannot be loaded: the exercise screen says why). */
+function calibrationSection(membership, me) {
+  const part = section("Calibration exercises to score");
+  part.element.hidden = true;
+  api.getAll(`/organisations/${membership.organisation_id}/calibration-exercises`).then((exercises) => {
+    const open = exercises.filter((exercise) => exercise.status === "open" && exercise.i_am_rater && !exercise.raters.some((rater) => rater.submitted && rater.user_id === me.id));
+    if (!open.length) {
+      part.element.remove();
+      return;
+    }
+    part.show(listOrEmpty(open.map(exerciseItem), ""));
+    part.element.hidden = false;
+  }).catch(() => part.element.remove());
+  return part.element;
+}
+
 export function coachSections(membership, me) {
   const waiting = section("Recordings waiting for review");
   const mine = section("My practitioners");
@@ -44,5 +62,5 @@ export function coachSections(membership, me) {
     const ready = all.filter((r) => r.status === "ready" && names.has(r.owner_user_id) && !reviewed.has(r.id));
     return listOrEmpty(ready.map((r) => recordingItem(r, names.get(r.owner_user_id))), "Nothing is waiting for you. New recordings from your practitioners appear here.");
   });
-  return [waiting.element, coachWeek(membership, me), mine.element];
+  return [waiting.element, calibrationSection(membership, me), coachWeek(membership, me), mine.element];
 }

@@ -19,7 +19,7 @@ export function leadSections(membership) {
     const members = await api.getAll(`/organisations/${membership.organisation_id}/members`);
     const count = (role) => members.filter((m) => m.roles.includes(role)).length;
     return h("ul", { class: "list" },
-      [["practitioner", "Practitioners"], ["coach", "Coaches"], ["supervisor", "Supervisors"], ["lead", "Leads"]].map(([role, label]) =>
+      [["practitioner", "Practitioners"], ["coach", "Coaches"], ["supervisor", "Supervisors"], ["lead", "Leads"], ["guest", "Guest reviewers"]].map(([role, label]) =>
         h("li", { class: "list__item" }, h("span", {}, label), h("span", { class: "list__title" }, String(count(role))))),
     );
   });

@@ -1,11 +1,13 @@
-// What the lead's organisation screens (Members, Assignments) share: the links between
-// them, the way to the form on a phone, people in alphabetical order, buttons in lists.
+// What the lead's organisation screens (Members, Assignments, Programmes, Settings, Audit trail)
+// share: the links between them, the way to the form on a phone, people in alphabetical
+// order, buttons in lists.
 import { h } from "../dom.js";
 import { displayName } from "../me.js";
 
-/** Members and Assignments, one beside the other. */
+/** The lead's organisation screens, side by side (reached from Members in the main
+ * navigation, which stays short on a phone). */
 export function organisationNav(current) {
-  const links = [["/members", "Members"], ["/assignments", "Assignments"]];
+  const links = [["/members", "Members"], ["/assignments", "Assignments"], ["/programmes", "Programmes"], ["/settings", "Settings"], ["/audit", "Audit trail"], ["/calibration", "Calibration"]];
   return h("nav", { class: "sub-nav", "aria-label": "Organisation" },
     h("ul", { class: "sub-nav__list" }, links.map(([path, label]) =>
       h("li", {}, h("a", { class: "sub-nav__link", href: `#${path}`, "aria-current": path === current ? "page" : null }, label)))));

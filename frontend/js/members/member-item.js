@@ -8,9 +8,6 @@ import { issuedNotice } from "./invite.js";
 import { actionButton } from "./layout.js";
 import { championChoice, chosenRoles, roleChoices, roleTags } from "./roles.js";
 
-// Removing the last lead names no field (a member's removal can do it too): here it is
-// about the roles being changed.
-const UPDATE_ERRORS = { last_lead: "roles" };
 
 function show(status, box) {
   replaceChildren(status, box);
@@ -41,7 +38,7 @@ function editForm(member, { base, name, onSaved, onClose }) {
       const saved = await api.patch(`${base}/members/${member.membership_id}`, { roles, is_champion: form.elements.is_champion.checked });
       onSaved(saved);
     } catch (error) {
-      showApiError(form, status, error, { byCode: UPDATE_ERRORS, title: "The changes were not saved" });
+      showApiError(form, status, error, { title: "The changes were not saved" });
     } finally {
       save.disabled = false;
     }

@@ -6,6 +6,13 @@ export const ROLE_LABELS = {
   coach: "Coach",
   supervisor: "Supervisor",
   lead: "Implementation lead",
+  // An external expert who sees only the recordings a lead shares with them, until a date;
+  // the API refuses it beside any other role.
+  guest: "Guest reviewer",
+};
+
+const ROLE_HINTS = {
+  guest: "Only the recordings you share with them, until a date you choose. Give no other role with it.",
 };
 
 const CHAMPION_HINT = "For practitioners only: an experienced practitioner who promotes the programme and shares expertise.";
@@ -14,10 +21,12 @@ const CHAMPION_HINT = "For practitioners only: an experienced practitioner who p
 export function roleChoices(prefix, checked = []) {
   return h("fieldset", { "data-field": "roles" },
     h("legend", {}, "Roles"),
-    Object.entries(ROLE_LABELS).map(([role, label]) =>
+    Object.entries(ROLE_LABELS).map(([role, label]) => [
       h("label", { class: "choice" },
-        h("input", { type: "checkbox", name: "roles", value: role, id: `${prefix}-role-${role}`, checked: checked.includes(role) }),
-        h("span", {}, label))),
+        h("input", { type: "checkbox", name: "roles", value: role, id: `${prefix}-role-${role}`, checked: checked.includes(role), "aria-describedby": ROLE_HINTS[role] ? `${prefix}-role-${role}-hint` : null }),
+        h("span", {}, label)),
+      ROLE_HINTS[role] ? h("span", { class: "hint", id: `${prefix}-role-${role}-hint` }, ROLE_HINTS[role]) : null,
+    ]),
   );
 }
 

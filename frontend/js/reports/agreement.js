@@ -1,5 +1,6 @@
 // Agreement between raters over time: exact agreement per month for all raters and for
-// each rater, to see a rater drifting from the others before their scores mislead.
+// each rater (with each other and with gold standards), to see a rater drifting from the
+// others before their scores mislead, and who is below the programme's threshold.
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { chart, percentText, rowsTable } from "./chart.js";
@@ -23,9 +24,10 @@ function rubricChart(title, rows) {
   const all = series.get("All raters") || new Map();
   const latest = months[months.length - 1];
   const drifting = rows.filter((row) => row.drifting && row.rater_name).map((row) => `${row.rater_name} (${monthName(row.month)})`);
+  const recalibrate = [...new Set(rows.filter((row) => row.needs_recalibration).map((row) => row.rater_name))];
   return chart({
     title: `${title}: exact agreement per month`,
-    summary: `All raters agreed exactly on ${percentText(all.get(latest))} of score pairs in ${monthName(latest)}.${drifting.length ? ` Drifting: ${drifting.join(", ")}.` : " No rater is drifting."}`,
+    summary: `All raters agreed exactly on ${percentText(all.get(latest))} of score pairs in ${monthName(latest)}.${drifting.length ? ` Drifting: ${drifting.join(", ")}.` : " No rater is drifting."}${recalibrate.length ? ` Below the programme's threshold, to recalibrate: ${recalibrate.join(", ")}.` : ""}`,
     labels: months.map(monthName),
     xTitle: "Month",
     lines: [...series.entries()].map(([name, byMonth]) => ({ label: name, values: months.map((month) => byMonth.get(month) ?? null) })),
@@ -54,7 +56,9 @@ export async function render({ organisationId, filters }) {
       ["Exact", (row) => percentText(row.exact_agreement_percent)],
       ["Within one level", (row) => percentText(row.adjacent_agreement_percent)],
       ["Bias (levels)", (row) => (row.mean_signed_difference === null ? "–" : String(row.mean_signed_difference))],
+      ["With gold", (row) => (row.gold_pairs ? percentText(row.gold_exact_agreement_percent) : "–")],
       ["Drifting", (row) => (row.drifting ? "Yes" : "No")],
+      ["Recalibrate", (row) => (row.needs_recalibration ? "Yes" : "No")],
     ], report.rows),
     h("div", { class: "actions" }, csvLink(organisationId, "agreement", filters)),
   ];

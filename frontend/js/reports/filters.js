@@ -9,10 +9,11 @@ import { navigate } from "../router.js";
 // The filters every report takes (the API's names), and what the form calls them.
 export const FILTERS = ["from", "to", "programme_id", "supervisor_user_id", "coach_user_id"];
 
-/** The filters in the URL that the API should get: only known names with a value. */
-export function chosenFilters(query) {
+/** The filters in the URL that the API should get: only known names (`names`, the
+ * reports' by default) with a value. */
+export function chosenFilters(query, names = FILTERS) {
   const chosen = new URLSearchParams();
-  for (const name of FILTERS) {
+  for (const name of names) {
     const value = query.get(name);
     if (value) chosen.set(name, value);
   }

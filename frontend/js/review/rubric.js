@@ -1,5 +1,5 @@
-// The rubric a recording is scored against: the published version of its programme's rubric,
-// or the version an observation used. Versions never change, so one fetch each per screen.
+// The rubric a recording is scored against: the version its programme uses, or the version
+// an observation used. Versions never change, so one fetch each per screen.
 import { api } from "../api.js";
 
 const versions = new Map();
@@ -17,14 +17,18 @@ async function loadVersion(organisationId, rubricId, number) {
   return versions.get(key);
 }
 
-/** The published version to score this recording against, or null when there is none. */
+/**
+ * The version to score this recording against: the one its programme uses (the lead
+ * chooses it on the programme's screen), or null when there is none. A recording with no
+ * programme takes the first programme, by name, that uses a version (as the API accepts).
+ */
 export async function publishedVersionFor(recording) {
-  const rubrics = await rubricsOf(recording.organisation_id, recording.programme_id);
-  for (const rubric of rubrics) {
-    const published = rubric.versions.find((version) => version.status === "published");
-    if (published) return loadVersion(recording.organisation_id, rubric.id, published.version);
-  }
-  return null;
+  const organisationId = recording.organisation_id;
+  const base = `/organisations/${organisationId}/programmes`;
+  const programmes = recording.programme_id ? [await api.get(`${base}/${recording.programme_id}`)] : await api.getAll(base);
+  const using = programmes.find((programme) => programme.rubric_in_use);
+  if (!using) return null;
+  return loadVersion(organisationId, using.rubric_in_use.rubric_id, using.rubric_in_use.version);
 }
 
 /** A version by its id (an observation's), published or since retired. */

@@ -1,6 +1,7 @@
 // Home: what matters now for each role the person holds in the chosen organisation.
 import { append, alertBox, h } from "../dom.js";
 import { coachSections } from "../home/coach.js";
+import { guestSections } from "../home/guest.js";
 import { leadSections, supervisorSections, timeAndReports } from "../home/oversight.js";
 import { practitionerSections } from "../home/practitioner.js";
 import { chooseOrganisation, currentMe, currentMembership, displayName, hasRole } from "../me.js";
@@ -25,7 +26,7 @@ function organisationSwitcher(me, membership) {
 }
 
 function roleWords(roles) {
-  const names = { practitioner: "practitioner", coach: "coach", supervisor: "supervisor", lead: "implementation lead" };
+  const names = { practitioner: "practitioner", coach: "coach", supervisor: "supervisor", lead: "implementation lead", guest: "guest reviewer" };
   return roles.map((role) => names[role] || role).join(", ");
 }
 
@@ -49,5 +50,6 @@ export function render(main) {
   if (hasRole(membership, "supervisor")) sections.push(...supervisorSections(membership, me));
   if (hasRole(membership, "lead")) sections.push(...leadSections(membership));
   if (hasRole(membership, "supervisor", "lead")) sections.push(...timeAndReports(membership));
+  if (hasRole(membership, "guest")) sections.push(...guestSections(membership));
   append(main, h("div", { class: "grid grid--two" }, sections));
 }

@@ -1,18 +1,24 @@
 // Review a recording: the player with its comment timeline and, beside it on wide screens or
 // in tabs on a phone, the comments, the rubric scoring (coach) or the submitted observation
-// (practitioner), the reflection and the learning objectives.
+// (practitioner), the reflection and the learning objectives. A guest reviewer gets the
+// player and the comments only; a lead also gets who can see the recording and its second
+// raters, in panels that stay shut until opened.
 import { api, ApiError } from "../api.js";
 import { alertBox, append, h, replaceChildren } from "../dom.js";
 import { formatDate, formatDuration } from "../format.js";
 import { currentMe, displayName, hasRole } from "../me.js";
+import { createAccessPanel } from "../review/access-panel.js";
 import { createComments } from "../review/comments.js";
+import { createConsentPanel } from "../review/consent-panel.js";
 import { createObjectivesPanel } from "../review/objectives-panel.js";
 import { createPlayer } from "../review/player.js";
 import { createReflectionPanel } from "../review/reflection.js";
 import { publishedVersionFor } from "../review/rubric.js";
 import { createScorePanel } from "../review/score-panel.js";
+import { createSecondRatersPanel } from "../review/second-raters-panel.js";
 import { installShortcuts } from "../review/shortcuts.js";
 import { tabbedPanels } from "../review/tabs.js";
+import { navigate } from "../router.js";
 
 export const title = "Review";
 
@@ -66,12 +72,39 @@ function watchWithReason(recording, me) {
   return form;
 }
 
+// The lead's panels: who can see the recording, and its second raters.
+async function managePanels(recording, me) {
+  const base = `/organisations/${recording.organisation_id}`;
+  try {
+    const [members, organisation] = await Promise.all([api.getAll(`${base}/members`), api.get(base)]);
+    return h("div", { class: "stack review__manage" },
+      createAccessPanel({ recording, members, zone: organisation.time_zone, me }),
+      createSecondRatersPanel({ recording, members }),
+      consentPanel(recording));
+  } catch (error) {
+    return alertBox("error", "Who can see this recording could not be loaded", error.message);
+  }
+}
+
+// The practitioner and leads see the family's consent and may withdraw it; the screen
+// then shows the recording as it now is (erased).
+function consentPanel(recording) {
+  return createConsentPanel({ recording, onWithdrawn: () => navigate(`/recordings/${recording.id}`) });
+}
+
+function erasedMessage(recording) {
+  const withdrawn = recording.consent && recording.consent.withdrawn_at;
+  return withdrawn
+    ? `The family withdrew consent on ${formatDate(withdrawn)}: the video and its poster frame were erased. The record of the session stays.`
+    : "This recording's video was erased. The record of the session stays.";
+}
+
 function notReviewable(main, heading, message) {
   append(main, h("h1", {}, heading), alertBox("info", null, message),
     h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, "Go to your home screen")));
 }
 
-export async function render(main, { params }) {
+export async function render(main, { params, query }) {
   let recording;
   try {
     recording = await api.get(`/recordings/${encodeURIComponent(params.id)}`);
@@ -85,15 +118,23 @@ export async function render(main, { params }) {
   const me = currentMe();
   const membership = me.memberships.find((m) => m.organisation_id === recording.organisation_id);
   const isOwner = recording.owner_user_id === me.id;
+  if (recording.status === "deleted") {
+    notReviewable(main, recording.title, erasedMessage(recording));
+    return null;
+  }
   if (recording.status !== "ready") {
     notReviewable(main, recording.title, `This recording is ${recording.status}. It can be reviewed once it is ready.`);
     return null;
   }
   if (!recording.can_view_media) {
     notReviewable(main, recording.title, "You can see that this recording exists, but only the practitioner, their coaches and people a lead grants access may play and review it.");
-    if (hasRole(membership, "lead")) main.querySelector(".actions").before(watchWithReason(recording, me));
+    if (hasRole(membership, "lead")) {
+      main.querySelector(".actions").before(watchWithReason(recording, me));
+      append(main, await managePanels(recording, me));
+    }
     return null;
   }
+  if (hasRole(membership, "guest")) return renderForGuest(main, recording, me);
   main.classList.add("page--wide");
   // The heading and the player show at once; the panels follow with the names and rubric.
   const lede = h("p", { class: "lede" }, [formatDate(recording.recorded_at || recording.created_at), formatDuration(recording.duration_seconds)].filter(Boolean).join(" · "));
@@ -112,7 +153,14 @@ export async function render(main, { params }) {
     const notice = grantsNotice(recording.access_grants || [], names);
     if (notice) lede.after(notice);
   }
-  const mayScore = !isOwner && hasRole(membership, "coach");
+  // A calibration exercise's rater (a lead may be one) scores here too, blind.
+  const calibration = query && query.get("calibration");
+  const mayScore = !isOwner && (hasRole(membership, "coach") || Boolean(calibration));
+  if (calibration) {
+    lede.after(alertBox("info", "Calibration exercise",
+      "Score every criterion on your own: other raters' scores and comments stay hidden until the exercise closes. ",
+      h("a", { href: `#/calibration/${encodeURIComponent(calibration)}` }, "Back to the exercise")));
+  }
 
   const comments = createComments({ recording, player, criteria: version ? version.criteria : [], me });
   const score = createScorePanel({ recording, version, me, names, mayScore });
@@ -135,10 +183,32 @@ export async function render(main, { params }) {
   append(mainColumn, shortcuts.element, commentsPanel);
   append(layout, tabs.tablist, h("div", { class: "review__col review__col--side" }, sidePanels));
   layout.removeAttribute("aria-busy");
+  if (hasRole(membership, "lead")) append(main, await managePanels(recording, me));
+  else if (isOwner) append(main, h("div", { class: "stack review__manage" }, consentPanel(recording)));
   comments.load();
   score.load();
   reflection.load();
   objectives.load();
+  return () => {
+    main.classList.remove("page--wide");
+    shortcuts.remove();
+    player.destroy();
+  };
+}
+
+// A guest reviewer (an external expert) watches and comments: the organisation's rubric,
+// observations, reflection and objectives are not theirs to see.
+function renderForGuest(main, recording, me) {
+  main.classList.add("page--wide");
+  const player = createPlayer(recording);
+  const lede = h("p", { class: "lede" }, [formatDate(recording.recorded_at || recording.created_at), formatDuration(recording.duration_seconds)].filter(Boolean).join(" · "));
+  const comments = createComments({ recording, player, criteria: [], me });
+  const shortcuts = installShortcuts({ player, comment: () => comments.start() });
+  append(main, h("h1", {}, recording.title), lede,
+    h("div", { class: "review review--guest" },
+      h("div", { class: "review__col review__col--main" }, player.element, shortcuts.element,
+        h("section", { class: "tab-panel", "aria-label": "Comments" }, comments.element))));
+  comments.load();
   return () => {
     main.classList.remove("page--wide");
     shortcuts.remove();
