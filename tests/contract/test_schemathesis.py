@@ -19,6 +19,7 @@ authorization; tests/access checks who may see what, route by route) and respons
 import tempfile
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
@@ -78,6 +79,8 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 SCHEMA = schemathesis.openapi.from_dict(_document(), config=CONFIG)
+# Fuzzing runs once, on PostgreSQL (the stricter database: NUL bytes, integer ranges).
+pytestmark = pytest.mark.once_on_postgresql
 # tus chunks are bytes, sent as they are.
 schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
 

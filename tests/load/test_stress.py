@@ -26,6 +26,9 @@ from tests.recording.conftest import bearer_for
 from tests.support.event_loop import run_apart
 from tests.support.live_server import LIVE_SERVER_SECRET, live_server
 
+# Stress runs once, on PostgreSQL.
+pytestmark = pytest.mark.once_on_postgresql
+
 SIMULTANEOUS = 300
 # The bound the issue sets on any one answer under this load.
 SLOWEST_ALLOWED_SECONDS = 10.0

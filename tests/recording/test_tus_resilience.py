@@ -40,7 +40,8 @@ from tests.support.media import make_video
 from tests.support.ports import free_port
 from tests.support.processes import running_process
 
-pytestmark = both_backends
+# Servers killed and connections cut (faults under load): once, on PostgreSQL.
+pytestmark = [both_backends, pytest.mark.once_on_postgresql]
 
 T = TypeVar("T")
 MIB = 1024 * 1024
