@@ -81,6 +81,8 @@ def blind_recordings(member: Principal) -> relations.Ids:
     may_rate = union_all(
         relations.rated_by(member),
         relations.second_rated(member),
+        # Raters of an open calibration exercise, before they have begun scoring too.
+        relations.calibrating(member, open_only=True),
         select(col(Recording.id)).where(
             col(Recording.owner_user_id).in_(relations.coached(member)),
             col(Recording.id).in_(relations.double_coded()),

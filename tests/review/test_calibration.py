@@ -503,3 +503,34 @@ def test_who_sees_an_exercise(scene: Scene, db: Session) -> None:
         ).status_code
         == 200
     )
+
+
+def test_a_lead_who_rates_sees_no_observation_of_the_recording_before_scoring(
+    scene: Scene, db: Session
+) -> None:
+    version = scene.rubric(criteria=2, levels=(1, 2, 3))
+    gold = make_observation(
+        db, scene.recording, scene.own_coach, version, {"C1": 3, "C2": 2}, submitted_at=utcnow()
+    )
+    rating_lead = make_user(db, scene.organisation, Role.lead)
+    scene.raters = [rating_lead, scene.raters[0]]
+    exercise_id = scene.create(version, gold_observation_id=str(gold.id)).json()["id"]
+    observations = f"{API}/recordings/{scene.recording.id}/observations"
+
+    # Leads see every submitted observation, but not one of a recording they rate blind,
+    # even before they begin: the gold would tell them the answers.
+    assert scene.client.get(observations, headers=scene.auth(rating_lead)).json() == []
+    assert (
+        scene.client.get(
+            f"{API}/observations/{gold.id}", headers=scene.auth(rating_lead)
+        ).status_code
+        == 404
+    )
+    assert [
+        o["id"] for o in scene.client.get(observations, headers=scene.auth(scene.lead)).json()
+    ] == [str(gold.id)]
+
+    for rater, levels in ((rating_lead, [3, 2]), (scene.raters[1], [2, 2])):
+        assert scene.score(exercise_id, rater, levels).status_code == 200
+    seen = scene.client.get(observations, headers=scene.auth(rating_lead)).json()
+    assert str(gold.id) in {o["id"] for o in seen}
