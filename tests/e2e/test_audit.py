@@ -133,6 +133,8 @@ def test_a_lead_filters_the_trail_and_downloads_what_it_shows(
     expect(page.get_by_label("Action")).to_have_value("recording.media_viewed")
     expect(page.get_by_label("From")).to_have_value("2026-03-01")
     expect(page.get_by_label("To")).to_have_value("2026-03-15")
+    # The filters are restored before the events arrive: wait for the one row.
+    expect(events(page)).to_have_count(1)
     assert cells(page) == shown
 
     with page.expect_download() as downloading:
