@@ -8,6 +8,7 @@ from app.auth.router import router as auth_router
 from app.booking.availability_router import router as availability_router
 from app.booking.calendar_router import router as calendar_router
 from app.booking.router import router as booking_router
+from app.notifications.router import router as notifications_router
 from app.organisation.router import me_router
 from app.organisation.router import router as organisation_router
 from app.programme.router import router as programme_router
@@ -52,6 +53,7 @@ api_router.include_router(calendar_router)
 api_router.include_router(booking_router)
 api_router.include_router(availability_router)
 api_router.include_router(ringfenced_router)
+api_router.include_router(notifications_router)
 api_router.include_router(turnaround_report_router)
 api_router.include_router(agreement_report_router)
 api_router.include_router(coverage_report_router)

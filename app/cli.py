@@ -1,4 +1,5 @@
-"""Command line: `python -m app seed-demo | purge | create-organisation`."""
+"""Command line: `python -m app seed-demo | purge | create-organisation | send-digests |
+generate-vapid-keys`."""
 
 import argparse
 import json
@@ -76,6 +77,28 @@ def _create_organisation(settings: Settings, arguments: argparse.Namespace) -> i
     return 0
 
 
+def _send_digests(settings: Settings) -> int:
+    from app.notifications.digest import send_digests
+
+    run = send_digests(settings)
+    if not run.smtp_configured:
+        print("send-digests: SMTP is not configured (TANDEM_SMTP_HOST): nothing sent.")
+        return 0
+    print(f"Digests sent: {run.sent}.")
+    return 0
+
+
+def _generate_vapid_keys() -> int:
+    from app.notifications.push import generate_key_pair
+
+    public, private = generate_key_pair()
+    print("# Web Push keys: keep the private one secret, and both for good (a new pair")
+    print("# makes every browser subscribe again).")
+    print(f"TANDEM_VAPID_PUBLIC_KEY={public}")
+    print(f"TANDEM_VAPID_PRIVATE_KEY={private}")
+    return 0
+
+
 Handler = Callable[[Settings, argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Handler, str]] = {
     "seed-demo": (
@@ -89,6 +112,14 @@ COMMANDS: dict[str, tuple[Handler, str]] = {
     "create-organisation": (
         _create_organisation,
         "create an organisation and invite its first lead (running it again sends a new link)",
+    ),
+    "send-digests": (
+        lambda settings, _: _send_digests(settings),
+        "email each person their new unread notifications, at most once a day (run daily)",
+    ),
+    "generate-vapid-keys": (
+        lambda settings, _: _generate_vapid_keys(),
+        "print a new key pair for Web Push (TANDEM_VAPID_PUBLIC_KEY, TANDEM_VAPID_PRIVATE_KEY)",
     ),
 }
 

@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_from: str = "tandem@localhost"
 
+    # Web Push (app/notifications/push.py): off unless both keys are set; `python -m app
+    # generate-vapid-keys` makes a pair. The subject (mailto: or https:) tells push
+    # services whom to contact; by default the sender address of email.
+    vapid_public_key: str | None = None
+    vapid_private_key: str | None = None
+    vapid_subject: str | None = None
+
     cors_origins: list[str] = []
 
     storage_backend: Literal["disk", "s3"] = "disk"
@@ -98,6 +105,26 @@ class Settings(BaseSettings):
             )
         if self.env == "production" and len(self.secret_key) < 32:
             raise ValueError("TANDEM_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @model_validator(mode="after")
+    def _vapid_keys_are_a_pair(self) -> "Settings":
+        if bool(self.vapid_public_key) != bool(self.vapid_private_key):
+            raise ValueError(
+                "TANDEM_VAPID_PUBLIC_KEY and TANDEM_VAPID_PRIVATE_KEY are set together, or neither"
+            )
+        if self.vapid_private_key:
+            from app.notifications.push import public_key_of
+
+            try:
+                matches = public_key_of(self.vapid_private_key) == self.vapid_public_key
+            except ValueError:
+                matches = False
+            if not matches:
+                raise ValueError(
+                    "TANDEM_VAPID_PUBLIC_KEY is not the public key of TANDEM_VAPID_PRIVATE_KEY "
+                    "(python -m app generate-vapid-keys makes a pair)"
+                )
         return self
 
     @model_validator(mode="after")

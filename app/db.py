@@ -12,6 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 from starlette.concurrency import run_in_threadpool
 
+from app.config import Settings
+
 logger = logging.getLogger("tandem.db")
 
 # How long SQLite waits for another writer before giving up (then 503, app/errors.py).
@@ -63,6 +65,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.close()
 
 
+# The app's settings ride on a session, for work a service leaves until after the commit
+# (Web Push, app/notifications/push.py) without every service taking them.
+SETTINGS_INFO = "tandem.settings"
+
+
+def settings_of(session: Session) -> Settings | None:
+    """The settings a session was opened with; None outside a request unless given."""
+    settings = session.info.get(SETTINGS_INFO)
+    return settings if isinstance(settings, Settings) else None
+
+
 # The request's session, for the route's worker thread to commit (app/routing.py).
 _request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
 
@@ -75,7 +88,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     the route's thread, one thread at a time. A plain (sync) route commits in its own
     thread (`commit_request_session`), so here only closing is left."""
     async with request.app.state.admission.turn():
-        session = Session(request.app.state.engine, expire_on_commit=False)
+        session = Session(
+            request.app.state.engine,
+            expire_on_commit=False,
+            info={SETTINGS_INFO: request.app.state.settings},
+        )
         _request_session.set(session)
         try:
             yield session

@@ -109,6 +109,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
                 "Tus-Max-Size",
                 "Tus-Checksum-Algorithm",
                 "Tandem-Chunk-Size",
+                "Tandem-Recording-Id",
                 # Players on another origin read these to seek within recordings.
                 "Accept-Ranges",
                 "Content-Range",

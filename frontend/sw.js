@@ -1,10 +1,12 @@
 // Tandem's service worker. It keeps the app's own files (the shell) in a cache named by
-// version, answers navigations from the network with the offline page as the fallback, and
-// leaves everything else alone: API answers, recordings and anything personal are never
-// cached (they go straight to the network, as if there were no worker).
+// version and answers navigations from the network; with no network, the app itself opens
+// from the cache (so a practitioner records and queues a session with no signal) and any
+// other page shows the offline page. It leaves everything else alone: API answers,
+// recordings and anything personal are never cached (they go straight to the network, as
+// if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "bd075ec47ccd93b1";
+const VERSION = "144470b546b5ffdd";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",
@@ -19,6 +21,8 @@ const SHELL = [
   "/js/calibration/item.js",
   "/js/calibration/results.js",
   "/js/calibration/setup-form.js",
+  "/js/confirm-dialog.js",
+  "/js/connection.js",
   "/js/dom.js",
   "/js/format.js",
   "/js/forms.js",
@@ -36,10 +40,15 @@ const SHELL = [
   "/js/members/layout.js",
   "/js/members/member-item.js",
   "/js/members/roles.js",
+  "/js/notifications/count.js",
+  "/js/notifications/push.js",
   "/js/objectives/view.js",
   "/js/offline.js",
   "/js/programmes/details-form.js",
   "/js/programmes/review-settings.js",
+  "/js/recordings/filters.js",
+  "/js/recordings/item.js",
+  "/js/recordings/seen.js",
   "/js/reports/agreement.js",
   "/js/reports/chart.js",
   "/js/reports/coverage.js",
@@ -51,6 +60,7 @@ const SHELL = [
   "/js/review/access-panel.js",
   "/js/review/comments.js",
   "/js/review/consent-panel.js",
+  "/js/review/evidence-link.js",
   "/js/review/fidelity.js",
   "/js/review/objectives-panel.js",
   "/js/review/observation-view.js",
@@ -62,6 +72,7 @@ const SHELL = [
   "/js/review/second-raters-panel.js",
   "/js/review/shortcuts.js",
   "/js/review/tabs.js",
+  "/js/review/timeline.js",
   "/js/router.js",
   "/js/rubrics/compare-view.js",
   "/js/rubrics/compare.js",
@@ -78,9 +89,11 @@ const SHELL = [
   "/js/screens/invitation.js",
   "/js/screens/members.js",
   "/js/screens/not-found.js",
+  "/js/screens/notifications.js",
   "/js/screens/objectives.js",
   "/js/screens/programme.js",
   "/js/screens/programmes.js",
+  "/js/screens/recordings.js",
   "/js/screens/reports.js",
   "/js/screens/reset-password.js",
   "/js/screens/review.js",
@@ -98,14 +111,17 @@ const SHELL = [
   "/js/sessions/time-table.js",
   "/js/settings/fields.js",
   "/js/updates.js",
-  "/js/uploads/captures.js",
   "/js/uploads/failures.js",
+  "/js/uploads/items.js",
   "/js/uploads/media.js",
+  "/js/uploads/on-home.js",
   "/js/uploads/processing.js",
   "/js/uploads/queue.js",
   "/js/uploads/record-panel.js",
   "/js/uploads/recorder.js",
   "/js/uploads/resume-records.js",
+  "/js/uploads/states.js",
+  "/js/uploads/stored-queue.js",
   "/js/uploads/tus.js",
   "/js/uploads/view.js",
   "/js/zoned.js",
@@ -120,6 +136,9 @@ const SHELL = [
 const CACHE_PREFIX = "tandem-shell-";
 const CACHE = `${CACHE_PREFIX}${VERSION}`;
 const OFFLINE_PAGE = "/offline.html";
+const APP_PAGE = "/index.html";
+// The app is one page (its screens are #/ routes): these addresses open it.
+const APP_PATHS = new Set(["/", APP_PAGE]);
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -160,13 +179,57 @@ self.addEventListener("fetch", (event) => {
   // The API (sign-in redirects included) goes straight to the network, untouched.
   if (url.origin === self.location.origin && url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
-    // "no-cache": ask the server every time (never a stale page from the HTTP cache), and
-    // show the offline page when it cannot be reached.
+    // "no-cache": ask the server every time (never a stale page from the HTTP cache); when
+    // it cannot be reached, the app from the cache, or the offline page for anything else.
     const fresh = new Request(request, { cache: "no-cache" });
-    event.respondWith(fetch(fresh).catch(() => caches.match(OFFLINE_PAGE)));
+    const fallback = url.origin === self.location.origin && APP_PATHS.has(url.pathname) ? APP_PAGE : OFFLINE_PAGE;
+    event.respondWith(
+      fetch(fresh).catch(() => caches.match(fallback).then((page) => page || caches.match(OFFLINE_PAGE))),
+    );
     return;
   }
   if (isShell(url)) {
     event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));
   }
+});
+
+// Web Push (notifications): the server's payload says only what kind of thing happened
+// ({title, body, url}); show it, and tell open pages to fetch their unread count again.
+self.addEventListener("push", (event) => {
+  let message = { title: "Tandem", body: "You have new notifications in Tandem.", url: "/#/notifications" };
+  try {
+    message = { ...message, ...(event.data ? event.data.json() : {}) };
+  } catch {
+    // Not JSON: the general message above.
+  }
+  event.waitUntil(
+    Promise.all([
+      self.registration.showNotification(message.title, {
+        body: message.body,
+        icon: "/icons/icon-192.png",
+        tag: "tandem-notifications",
+        data: { url: message.url },
+      }),
+      self.clients
+        .matchAll({ type: "window" })
+        .then((pages) => pages.forEach((page) => page.postMessage({ type: "notifications-changed" }))),
+    ]),
+  );
+});
+
+// Opening a push's notification: an open Tandem page goes to the notifications, or a new one opens.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/#/notifications", self.location.origin);
+  if (target.origin !== self.location.origin) return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((pages) => {
+      const page = pages.find((candidate) => new URL(candidate.url).origin === self.location.origin);
+      if (page) {
+        // navigate() works only on pages this worker controls: otherwise a new window.
+        return page.focus().then((focused) => focused.navigate(target.href)).catch(() => self.clients.openWindow(target.href));
+      }
+      return self.clients.openWindow(target.href);
+    }),
+  );
 });

@@ -36,6 +36,8 @@ from app.models import (
     ConsentRecord,
     Invitation,
     MemberAttribute,
+    Notification,
+    NotificationKind,
     ObjectiveCriterion,
     ObjectiveEvidence,
     ObjectiveProgressNote,
@@ -44,6 +46,7 @@ from app.models import (
     Organisation,
     Programme,
     Recording,
+    RecordingSeen,
     ReflectionReply,
     Role,
     RubricCriterion,
@@ -57,6 +60,7 @@ from tests.access.scene import LEVELS, comment_thread, consent_of, shared_reflec
 from tests.factories import (
     assign,
     grant_recording_access,
+    make_comment,
     make_objective,
     make_observation,
     make_organisation,
@@ -193,6 +197,33 @@ def _attribute_in_use(scene: Scene) -> None:
     )
 
 
+def _notification(scene: Scene) -> None:
+    """The owner's, of each kind in turn: each kind's resource and title are read in one
+    batch, and what the rule lets them see in the page's one statement."""
+    number = next(_numbers)
+    about: dict[str, object]
+    if number % 3 == 0:
+        objective = make_objective(scene.db, scene.organisation, scene.owner, f"O{number}")
+        kind, about = NotificationKind.objective_updated, {"objective_id": objective.id}
+    elif number % 3 == 1:
+        comment = make_comment(scene.db, scene.recording, scene.person(Role.coach))
+        kind, about = NotificationKind.comment, {"comment_id": comment.id}
+    else:
+        kind, about = NotificationKind.feedback_submitted, {"observation_id": scene.observation.id}
+    if kind != NotificationKind.objective_updated:
+        about["recording_id"] = scene.recording.id
+    _commit(
+        scene,
+        Notification(
+            organisation_id=scene.organisation.id,
+            recipient_user_id=scene.owner.id,
+            actor_user_id=scene.coach.id,
+            kind=kind,
+            **about,
+        ),
+    )
+
+
 def _reflection_reply(scene: Scene) -> None:
     _commit(
         scene,
@@ -230,6 +261,27 @@ def _coached_practitioner_reviewed(scene: Scene) -> None:
     practitioner = scene.person(Role.practitioner)
     assign(scene.db, scene.organisation, scene.coach, practitioner)
     scene.reviewed_recording(practitioner, scene.coach)
+
+
+def _coached_recording_with_comments(scene: Scene) -> None:
+    """A recording of a practitioner the coach coaches with another coach, reviewed,
+    double-coded, with a thread the coach has read and one added since."""
+    db, number = scene.db, next(_numbers)
+    practitioner = scene.person(Role.practitioner)
+    assign(db, scene.organisation, scene.coach, practitioner)
+    assign(db, scene.organisation, scene.person(Role.coach), practitioner)
+    recording = scene.reviewed_recording(practitioner, scene.person(Role.coach))
+    comment_thread(db, recording, scene.person(Role.coach), practitioner)
+    if number % 2:
+        make_second_rater(db, recording, scene.person(Role.coach))
+        seen = RecordingSeen(
+            user_id=scene.coach.id,
+            recording_id=recording.id,
+            organisation_id=scene.organisation.id,
+            seen_at=utcnow(),
+        )
+        _commit(scene, seen)
+    make_comment(db, recording, practitioner)
 
 
 def _objective(scene: Scene) -> None:
@@ -414,9 +466,11 @@ CASES: dict[str, Case] = {
     ORG + "/observations": Case("coach", _coached_practitioner_reviewed),
     ORG + "/fidelity": Case("lead", _coached_practitioner_reviewed),
     ORG + "/objectives": Case("coach", _objective),
+    # The coach: each recording names its practitioner and coaches and counts the coach's
+    # unread comments (some read, under the blind rule of a double-coded recording).
     "/api/v1/recordings": Case(
-        "lead",
-        lambda s: s.reviewed_recording(s.person(Role.practitioner), s.person(Role.coach)),
+        "coach",
+        _coached_recording_with_comments,
         query=lambda s: {"organisation_id": s.organisation.id},
     ),
     RECORDING + "/access-grants": Case(
@@ -430,6 +484,7 @@ CASES: dict[str, Case] = {
         "lead", lambda s: make_second_rater(s.db, s.recording, s.person(Role.coach))
     ),
     "/api/v1/reflections/{reflection_id}/replies": Case("owner", _reflection_reply),
+    "/api/v1/notifications": Case("owner", _notification),
     "/api/v1/observations/{observation_id}/revisions": Case("coach", _revision),
     ORG + "/bookings": Case("coach", _booking),
     ORG + "/coaches/{coach_user_id}/availability/exceptions": Case("coach", _day_away),

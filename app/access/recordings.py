@@ -204,6 +204,13 @@ def _viewable_statement(roles: frozenset[Role]) -> Select[uuid.UUID]:
     )
 
 
+def names_people(member: Member) -> bool:
+    """Whether recordings name their practitioner and coaches to this member: everyone who
+    may see a recording's details, except a guest reviewer (an outside expert), who knows
+    the recording, not the team."""
+    return bool(member.roles - {Role.guest})
+
+
 def require_media(access: RecordingAccess) -> None:
     if not access.may_view_media:
         raise Forbidden(
@@ -258,3 +265,13 @@ async def _managed_recording(access: RecordingAccessDep) -> RecordingAccess:
 
 RecordingManagerDep = Annotated[RecordingAccess, Depends(_managed_recording)]
 """A recording a lead manages (grants, second raters): refused before the body is read."""
+
+
+@answers(403)
+async def _conversation_recording(access: RecordingAccessDep) -> RecordingAccess:
+    require_conversation(access)
+    return access
+
+
+RecordingConversationDep = Annotated[RecordingAccess, Depends(_conversation_recording)]
+"""A recording whose conversation the caller takes part in (403 for others who see it)."""

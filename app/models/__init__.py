@@ -19,7 +19,7 @@ from app.models.calibration import (
     CalibrationRater,
     CalibrationStatus,
 )
-from app.models.conversation import Comment, Reflection, ReflectionReply
+from app.models.conversation import Comment, RecordingSeen, Reflection, ReflectionReply
 from app.models.identity import (
     AuthSession,
     Identity,
@@ -27,6 +27,12 @@ from app.models.identity import (
     LoginThrottle,
     PasswordReset,
     User,
+)
+from app.models.notification import (
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    PushSubscription,
 )
 from app.models.organisation import (
     Assignment,
@@ -96,6 +102,10 @@ __all__ = [
     "LoginThrottle",
     "PasswordReset",
     "MemberAttribute",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "PushSubscription",
     "Membership",
     "MembershipRole",
     "ObjectiveCriterion",
@@ -108,6 +118,7 @@ __all__ = [
     "Programme",
     "Recording",
     "RecordingAccessGrant",
+    "RecordingSeen",
     "RecordingStatus",
     "Reflection",
     "ReflectionReply",

@@ -73,3 +73,19 @@ class ReflectionReply(SQLModel, table=True):
     )
     body: str = Field(max_length=4000)
     created_at: datetime = created_at_field()
+
+
+class RecordingSeen(SQLModel, table=True):
+    """When a person last opened a recording's conversation: comments by others made after
+    it are unread for them (all of them, without a row)."""
+
+    __tablename__ = "recording_seen"
+
+    # One marker per person and recording, moved forward each time they open it; the key
+    # (person first) also serves the lists, which read one person's markers for a page.
+    user_id: uuid.UUID = Field(primary_key=True, foreign_key="user_account.id", ondelete="CASCADE")
+    recording_id: uuid.UUID = Field(
+        primary_key=True, foreign_key="recording.id", index=True, ondelete="CASCADE"
+    )
+    organisation_id: uuid.UUID = organisation_field()
+    seen_at: datetime = timestamp_field(nullable=False)

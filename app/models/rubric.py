@@ -48,6 +48,8 @@ class RubricVersion(SQLModel, table=True):
     # Ordered list of {"level": int, "label": str}, consecutive levels (0-3, 1-5...).
     scale: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     fidelity_threshold_percent: float
+    # How the weighted percent is computed (app/rubric/scoring.py, ScoringFormula).
+    scoring_formula: str = Field(default="percent_of_maximum", max_length=30)
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
     published_at: datetime | None = timestamp_field()

@@ -80,3 +80,22 @@ def send_invitation(settings: Settings, *, to: str, organisation_name: str, url:
     send_email(
         settings, to=to, subject=f"Your invitation to {organisation_name} on Tandem", body=body
     )
+
+
+def digest_message(
+    settings: Settings, *, to: str, subject: str, items: Sequence[str], base_url: str
+) -> EmailMessage:
+    """The daily digest (app/notifications/digest.py says what it may carry)."""
+    body = "\n".join(
+        [
+            "Waiting for you in Tandem:",
+            "",
+            *items,
+            "",
+            f"All your notifications: {base_url}/#/notifications",
+            "",
+            "You get this email at most once a day, when something new is waiting. To stop it,",
+            f"turn off the daily email under Notifications in Tandem: {base_url}/#/notifications",
+        ]
+    )
+    return _message(settings, to=to, subject=subject, body=body)

@@ -1,4 +1,4 @@
-"""Erasing media: on consent withdrawal, rejection, retention and abandoned uploads.
+"""Erasing media: on consent withdrawal, deletion, rejection, retention and abandoned uploads.
 
 Erasure works by key prefix, so it also removes what a crashed process left half-made
 (a poster written after a withdrawal, a stray tail object). Every step is idempotent:
@@ -84,5 +84,34 @@ def withdraw_consent(
         actor_user_id=access.member.user.id,
         context=context,
         details={"reason": reason} if reason else {},
+    )
+    return recording
+
+
+def delete_recording(
+    db: Session, storage: Storage, *, access: RecordingAccess, context: AuditContext
+) -> Recording:
+    """The practitioner (or a lead) deletes a recording: its media are erased now, as on a
+    withdrawal, and the record of the session stays, marked deleted, with its scores,
+    comments and reflections. Consent itself is not withdrawn by this."""
+    require_owner_or_lead(access)
+    recording = access.recording
+    if recording.status == RecordingStatus.deleted:
+        raise Conflict("This recording is already deleted.", code="already_deleted")
+    recording.status = RecordingStatus.deleted
+    recording.deleted_at = utcnow()
+    recording.deleted_reason = "deleted"
+    db.add(recording)
+    db.flush()
+    erase_now(db, storage, recording)
+    audit.record(
+        db,
+        action="recording.deleted",
+        resource_type="recording",
+        resource_id=recording.id,
+        organisation_id=recording.organisation_id,
+        actor_user_id=access.member.user.id,
+        context=context,
+        details={"by": "owner" if access.is_owner else "lead"},
     )
     return recording

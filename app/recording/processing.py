@@ -9,7 +9,7 @@ idempotent and claims its recording with a lease, so `process_pending` (run by
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -18,8 +18,10 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.config import Settings
-from app.models import Recording, RecordingStatus, Upload
+from app.db import SETTINGS_INFO
+from app.models import NotificationKind, Recording, RecordingStatus, Upload
 from app.models.base import utcnow
+from app.notifications.service import notify
 from app.recording.erasure import erase_recording_media
 from app.recording.media import MediaInfo, NotMedia, poster_jpeg, probe, sha256_and_size, sniff
 from app.recording.user_data import metadata_boxes, without_metadata
@@ -57,7 +59,7 @@ def process_recording(
     if recording is None:
         return  # another process has it, or it is no longer waiting
     try:
-        _process(engine, storage, recording)
+        _process(engine, storage, settings, recording)
     except Exception:
         logger.exception("processing recording %s failed; it will be retried", recording_id)
         with Session(engine) as db:
@@ -69,9 +71,9 @@ def process_recording(
             db.commit()
 
 
-def _process(engine: Engine, storage: Storage, recording: Recording) -> None:
+def _process(engine: Engine, storage: Storage, settings: Settings, recording: Recording) -> None:
     if not recording.size_bytes:
-        _reject(engine, storage, recording, "The file is empty.", sha256=None, size=0)
+        _reject(engine, storage, settings, recording, "The file is empty.", sha256=None, size=0)
         return
     removed = _remove_user_data(storage, recording)
     with storage.open(recording.storage_key) as file:
@@ -83,7 +85,7 @@ def _process(engine: Engine, storage: Storage, recording: Recording) -> None:
         with storage.open(recording.storage_key) as file:
             info = probe(file, family)
     except NotMedia as error:
-        _reject(engine, storage, recording, str(error), sha256=sha256, size=size)
+        _reject(engine, storage, settings, recording, str(error), sha256=sha256, size=size)
         return
     poster_key = _store_poster(storage, recording) if info.has_video else None
     _mark_ready(
@@ -124,8 +126,16 @@ def _store_poster(storage: Storage, recording: Recording) -> str | None:
     return key
 
 
-def _finish(engine: Engine, recording_id: uuid.UUID, values: Mapping[str, object]) -> bool:
-    """Write the outcome unless the recording left processing meanwhile (consent withdrawn)."""
+def _finish(
+    engine: Engine,
+    recording_id: uuid.UUID,
+    values: Mapping[str, object],
+    *,
+    settings: Settings | None = None,
+    then: Callable[[Session], object] | None = None,
+) -> bool:
+    """Write the outcome unless the recording left processing meanwhile (consent withdrawn);
+    `then` runs in the same transaction when it was written."""
     statement = (
         update(Recording)
         .where(
@@ -133,8 +143,10 @@ def _finish(engine: Engine, recording_id: uuid.UUID, values: Mapping[str, object
         )
         .values(processed_at=utcnow(), **values)
     )
-    with Session(engine) as db:
+    with Session(engine, info={SETTINGS_INFO: settings} if settings else None) as db:
         done: bool = db.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+        if done and then is not None:
+            then(db)
         db.commit()
     return done
 
@@ -161,6 +173,7 @@ def _mark_ready(
 def _reject(
     engine: Engine,
     storage: Storage,
+    settings: Settings,
     recording: Recording,
     reason: str,
     *,
@@ -175,8 +188,20 @@ def _reject(
         "size_bytes": size,
         "media_erased_at": utcnow(),
     }
-    if _finish(engine, recording.id, values):
+    if _finish(engine, recording.id, values, settings=settings, then=_notify_rejected(recording)):
         _audit(engine, recording, "recording.rejected", {"reason": reason})
+
+
+def _notify_rejected(recording: Recording) -> Callable[[Session], object]:
+    """The uploader hears of it, in the transaction that rejects it."""
+
+    def then(db: Session) -> object:
+        rejected = db.get(Recording, recording.id)
+        assert rejected is not None
+        kind = NotificationKind.upload_rejected
+        return notify(db, kind=kind, about=rejected, actor_user_id=None)
+
+    return then
 
 
 def _audit(engine: Engine, recording: Recording, action: str, details: dict[str, object]) -> None:

@@ -1,32 +1,39 @@
 """Recordings: list, plain upload, details, media, poster, consent and second raters."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 
 from app.access import member_of
-from app.access.recordings import RecordingAccessDep, RecordingManagerDep, recording_access
+from app.access.recordings import (
+    RecordingAccessDep,
+    RecordingConversationDep,
+    RecordingManagerDep,
+    recording_access,
+)
 from app.audit.context import AuditContextDep
 from app.auth.deps import CurrentUser
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.error_docs import error_responses
-from app.models import RecordingStatus, User
-from app.recording import erasure, grants, playback, service
+from app.models import User
+from app.recording import erasure, grants, playback, service, unread
 from app.recording.deps import StreamingUser, processing_task
+from app.recording.filters import RecordingFiltersDep
 from app.recording.form_upload import receive_form
 from app.recording.schemas import (
     AccessGrantCreate,
     AccessGrantRead,
     ConsentWithdrawal,
     RecordingRead,
+    SeenRead,
 )
 from app.recording.streaming import blocking
 from app.request_guard import reads_own_body
 from app.routing import TandemRoute
-from app.schemas import NOT_BLANK, PageDep, PageOffset
+from app.schemas import NOT_BLANK, PageDep
 from app.storage import StorageDep
 
 router = APIRouter(prefix="/recordings", tags=["recordings"], route_class=TandemRoute)
@@ -84,17 +91,16 @@ def list_recordings(
     organisation_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
-    owner_user_id: uuid.UUID | None = None,
-    status: RecordingStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: PageOffset = 0,
+    filters: RecordingFiltersDep,
+    page: PageDep,
 ) -> list[RecordingRead]:
-    """Recordings of an organisation the caller may see: their own, those of the
-    practitioners they coach or supervise, those shared with them; leads see all."""
+    """Recordings of an organisation the caller may see, newest first: their own, those of
+    the practitioners they coach or supervise, those shared with them; leads see all.
+    Narrowed by `status`, `practitioner_user_id`, `programme_id`, the days recorded on
+    (`from`, `to`, both included, in the organisation's calendar) and `search` (words in the
+    title). Each names its practitioner and coaches and counts the caller's unread comments."""
     member = member_of(db, user=user, organisation_id=organisation_id)
-    return service.list_recordings(
-        db, member=member, owner_user_id=owner_user_id, status=status, limit=limit, offset=offset
-    )
+    return service.list_recordings(db, member=member, filters=filters, page=page)
 
 
 @router.post(
@@ -171,6 +177,13 @@ def read_poster(
     )
 
 
+@router.put("/{recording_id}/seen", response_model=SeenRead)
+def mark_seen(access: RecordingConversationDep, db: SessionDep) -> SeenRead:
+    """The caller has read the recording's conversation up to now: its comments stop
+    counting as unread for them (the review screen calls this when it opens)."""
+    return SeenRead(recording_id=access.recording.id, seen_at=unread.mark_seen(db, access=access))
+
+
 @router.post(
     "/{recording_id}/consent/withdraw", response_model=RecordingRead, responses=error_responses(409)
 )
@@ -184,6 +197,16 @@ def withdraw_consent(
     """The family withdrew consent: the media are erased now; the record stays (owner or
     lead)."""
     erasure.withdraw_consent(db, storage, access=access, reason=body.reason, context=context)
+    return service.access_read(db, access)
+
+
+@router.delete("/{recording_id}", response_model=RecordingRead, responses=error_responses(409))
+def delete_recording(
+    access: RecordingAccessDep, context: AuditContextDep, db: SessionDep, storage: StorageDep
+) -> RecordingRead:
+    """Delete a recording: the media are erased now; the record of the session stays,
+    marked deleted (owner or lead)."""
+    erasure.delete_recording(db, storage, access=access, context=context)
     return service.access_read(db, access)
 
 

@@ -82,6 +82,11 @@ class AccessGrantRead(BaseModel):
     created_at: datetime
 
 
+class PersonName(BaseModel):
+    user_id: uuid.UUID
+    name: str
+
+
 class RecordingRead(BaseModel):
     id: uuid.UUID
     organisation_id: uuid.UUID
@@ -106,6 +111,12 @@ class RecordingRead(BaseModel):
     created_at: datetime
     uploaded_at: datetime | None
     retention_until: datetime | None
+    deleted_at: datetime | None = None
+    deleted_reason: str | None = Field(
+        default=None,
+        description="Why the media were erased: `consent_withdrawn`, `deleted` (by the "
+        "practitioner or a lead) or `retention`.",
+    )
     # Whether this caller may play the media and see the poster frame.
     can_view_media: bool
     media_url: str | None
@@ -116,6 +127,24 @@ class RecordingRead(BaseModel):
     # When the caller's own access grant to this recording ends (None: they hold no grant,
     # or one without an end). A guest reviewer's access ends then.
     grant_expires_at: datetime | None = None
+    practitioner_name: str | None = Field(
+        default=None, description="Whose recording it is (not told to guest reviewers)."
+    )
+    coaches: list[PersonName] | None = Field(
+        default=None,
+        description="The practitioner's coaches, alphabetically (not told to guest reviewers).",
+    )
+    unread_comments: int | None = Field(
+        default=None,
+        description="Comments by others the caller may read and has not seen since they last "
+        "opened the recording (PUT .../seen); null when they take no part in its conversation.",
+    )
+
+
+class SeenRead(BaseModel):
+    recording_id: uuid.UUID
+    # Comments by others made after this moment are unread for the caller.
+    seen_at: datetime
 
 
 class ConsentWithdrawal(BaseModel):

@@ -12,6 +12,7 @@ from app.access.recordings import (
     RecordingAccess,
     details_rule,
     media_viewable,
+    names_people,
 )
 from app.audit import service as audit
 from app.audit.context import SYSTEM, AuditContext
@@ -28,8 +29,12 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.organisation import RetentionBasis
+from app.recording.filters import RecordingFilters, conditions
 from app.recording.grants import grants_shown, own_grant_expiries
+from app.recording.people import People, people_of
 from app.recording.schemas import AccessGrantRead, ConsentRead, RecordingIntent, RecordingRead
+from app.recording.unread import unread_counts
+from app.schemas import Page
 
 API_PREFIX = "/api/v1/recordings"
 
@@ -165,6 +170,16 @@ def recording_reads(
         db, member=member, recordings=[(row.id, row.owner_user_id) for row in recordings]
     )
     expiries = own_grant_expiries(db, member=member, recording_ids=ids)
+    unread = unread_counts(db, member=member, recording_ids=viewable)
+    people = (
+        people_of(
+            db,
+            organisation_id=member.organisation_id,
+            practitioner_ids={row.owner_user_id for row in recordings},
+        )
+        if names_people(member)
+        else None
+    )
     return [
         _read(
             row,
@@ -173,9 +188,21 @@ def recording_reads(
             may_view_media=row.id in viewable,
             access_grants=grants.get(row.id),
             grant_expires_at=expiries.get(row.id),
-        )
+        ).model_copy(update=_listed(row, people, unread if row.id in viewable else None))
         for row in recordings
     ]
+
+
+def _listed(
+    recording: Recording, people: People | None, unread: dict[uuid.UUID, int] | None
+) -> dict[str, object]:
+    """What lists show beside the recording itself: who, and what is new in its
+    conversation (None where the member takes no part in it)."""
+    return {
+        "practitioner_name": people.names.get(recording.owner_user_id) if people else None,
+        "coaches": people.coaches.get(recording.owner_user_id, []) if people else None,
+        "unread_comments": unread.get(recording.id, 0) if unread is not None else None,
+    }
 
 
 def _read(
@@ -214,18 +241,14 @@ def access_read(db: Session, access: RecordingAccess) -> RecordingRead:
 
 
 def list_recordings(
-    db: Session,
-    *,
-    member: Member,
-    owner_user_id: uuid.UUID | None,
-    status: RecordingStatus | None,
-    limit: int,
-    offset: int,
+    db: Session, *, member: Member, filters: RecordingFilters, page: Page
 ) -> list[RecordingRead]:
-    statement = scoped(Recording, member.organisation_id).where(details_rule(member))
-    if owner_user_id is not None:
-        statement = statement.where(Recording.owner_user_id == owner_user_id)
-    if status is not None:
-        statement = statement.where(Recording.status == status)
-    statement = statement.order_by(col(Recording.created_at).desc()).limit(limit).offset(offset)
-    return recording_reads(db, member=member, recordings=list(db.exec(statement)))
+    """Newest first: the recordings this member may see that the filters keep."""
+    zone = ZoneInfo(member.organisation.time_zone)
+    statement = (
+        scoped(Recording, member.organisation_id)
+        .where(details_rule(member), *conditions(filters, zone))
+        # The id breaks ties, so pages follow on from each other.
+        .order_by(col(Recording.created_at).desc(), col(Recording.id))
+    )
+    return recording_reads(db, member=member, recordings=list(db.exec(page.of(statement))))

@@ -33,7 +33,7 @@ from app.recording import uploads
 from app.recording.deps import StreamingUser, processing_task
 from app.recording.schemas import RecordingIntent, UploadRead
 from app.recording.streaming import Appender, Checksum, blocking
-from app.recording.tus_openapi import EXTENSIONS, OFFSET_STREAM, TUS_VERSION
+from app.recording.tus_openapi import EXTENSIONS, OFFSET_STREAM, RECORDING_ID_HEADER, TUS_VERSION
 from app.recording.uploads import LeaseLost, UploadSnapshot
 from app.request_guard import parse_count, reads_own_body
 from app.routing import TandemRoute
@@ -101,7 +101,13 @@ def _body_length(request: Request) -> int:
 
 
 def _progress_headers(snapshot: UploadSnapshot) -> dict[str, str]:
-    headers = {"Upload-Offset": str(snapshot.offset), "Cache-Control": "no-store"}
+    headers = {
+        "Upload-Offset": str(snapshot.offset),
+        "Cache-Control": "no-store",
+        # The recording the upload becomes (it exists from creation, status "uploading"), so
+        # a client can tell its own unfinished uploads apart in the recordings list.
+        RECORDING_ID_HEADER: str(snapshot.recording_id),
+    }
     if snapshot.completed_at is None:
         headers["Upload-Expires"] = format_datetime(snapshot.expires_at, usegmt=True)
     return headers

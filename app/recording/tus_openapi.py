@@ -8,6 +8,7 @@ from app.error_docs import error_responses
 TUS_VERSION = "1.0.0"
 OFFSET_STREAM = "application/offset+octet-stream"
 EXTENSIONS = "creation,creation-with-upload,termination,checksum,expiration"
+RECORDING_ID_HEADER = "Tandem-Recording-Id"
 
 _TEXT = {"type": "string"}
 _COUNT = {"type": "integer", "minimum": 0}
@@ -52,12 +53,18 @@ CREATION = _reads(
     "Tus-Resumable", "Upload-Length", "Upload-Metadata", "Upload-Checksum", body=False
 )
 CREATED = {
-    **_answers(201, "Created: upload the rest to Location.", "Location", "Upload-Offset"),
+    **_answers(
+        201,
+        "Created: upload the rest to Location.",
+        "Location",
+        "Upload-Offset",
+        RECORDING_ID_HEADER,
+    ),
     **error_responses(400, 403, 404, 410, 412, 423, 460),
 }
 OFFSET = _reads("Tus-Resumable")
 OFFSET_READ = {
-    **_answers(200, "Bytes stored so far.", "Upload-Offset", "Upload-Length"),
+    **_answers(200, "Bytes stored so far.", "Upload-Offset", "Upload-Length", RECORDING_ID_HEADER),
     **error_responses(410, 412),
 }
 APPEND = _reads("Tus-Resumable", "Upload-Offset", "Upload-Checksum", body=True)

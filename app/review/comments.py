@@ -17,8 +17,9 @@ from app.access.recordings import RecordingAccess, recording_access, require_con
 from app.audit import service as audit
 from app.audit.context import SYSTEM, AuditContext
 from app.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
-from app.models import Comment, Recording, RecordingStatus, User
+from app.models import Comment, NotificationKind, Recording, RecordingStatus, User
 from app.models.base import utcnow
+from app.notifications.service import notify
 from app.review.comment_criteria import require_criterion
 from app.review.comment_schemas import (
     CommentCreate,
@@ -131,6 +132,7 @@ def create_comment(db: Session, *, access: RecordingAccess, body: CommentCreate)
     )
     db.add(comment)
     db.flush()
+    notify(db, kind=NotificationKind.comment, about=comment, actor_user_id=comment.author_user_id)
     return read_thread(db, comment=comment)
 
 
@@ -147,6 +149,7 @@ def add_reply(
     )
     db.add(reply)
     db.flush()
+    notify(db, kind=NotificationKind.comment, about=reply, actor_user_id=reply.author_user_id)
     return read_thread(db, comment=root)
 
 

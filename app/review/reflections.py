@@ -15,8 +15,9 @@ from app.access.recordings import RecordingAccess, recording_access
 from app.audit import service as audit
 from app.audit.context import SYSTEM, AuditContext
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
-from app.models import Reflection, ReflectionReply, User
+from app.models import NotificationKind, Reflection, ReflectionReply, User
 from app.models.base import utcnow
+from app.notifications.service import notify
 from app.review.comments import author_names
 from app.review.reflection_schemas import (
     ReflectionRead,
@@ -104,6 +105,12 @@ def share(
             context=context,
             details={"recording_id": str(reflection.recording_id)},
         )
+        notify(
+            db,
+            kind=NotificationKind.reflection_shared,
+            about=reflection,
+            actor_user_id=access.member.user_id,
+        )
     return read(access, reflection)
 
 
@@ -134,6 +141,12 @@ def add_reply(
     )
     db.add(reply)
     db.flush()
+    notify(
+        db,
+        kind=NotificationKind.reflection_reply,
+        about=reflection,
+        actor_user_id=access.member.user_id,
+    )
     return _reply_read(reply, author_names(db, [reply.author_user_id]))
 
 

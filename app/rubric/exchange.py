@@ -48,7 +48,9 @@ def preview(
     )
     return RubricPreview(
         title=title,
-        **content.model_dump(include={"scale", "fidelity_threshold_percent", "criteria"}),
+        **content.model_dump(
+            include={"scale", "fidelity_threshold_percent", "scoring_formula", "criteria"}
+        ),
         sections=list(dict.fromkeys(criterion.section for criterion in content.criteria)),
     )
 

@@ -10,6 +10,7 @@ from fastapi import Depends, Query
 
 from app.access import LeadDep
 from app.rubric import exchange
+from app.rubric.scoring import ScoringFormula
 from app.rubric.uploads import uploaded_text
 
 CsvText = Annotated[str, Depends(uploaded_text("text/csv", "text/plain"))]
@@ -20,6 +21,10 @@ ScaleLabels = Annotated[
 Threshold = Annotated[
     float | None,
     Query(ge=0, le=100, description="Fidelity threshold; the organisation's default if omitted."),
+]
+Formula = Annotated[
+    ScoringFormula,
+    Query(description="How the weighted percent is computed (percent of maximum if omitted)."),
 ]
 
 
@@ -34,6 +39,7 @@ class CsvImport:
         title: Annotated[str, Query(min_length=1, max_length=200)],
         scale_labels: ScaleLabels,
         fidelity_threshold_percent: Threshold = None,
+        scoring_formula: Formula = ScoringFormula.percent_of_maximum,
     ) -> None:
         self.lead, self.programme_id, self.title = lead, programme_id, title
         self.content = exchange.csv_content(
@@ -41,7 +47,7 @@ class CsvImport:
             csv_text=csv_text,
             scale_labels=scale_labels,
             fidelity_threshold_percent=fidelity_threshold_percent,
-        )
+        ).model_copy(update={"scoring_formula": scoring_formula})
 
 
 class JsonImport:

@@ -99,6 +99,7 @@ def content_of(version: RubricVersion, criteria: Sequence[RubricCriterion]) -> R
     return RubricContent(
         scale=[ScaleLevel.model_validate(step) for step in version.scale],
         fidelity_threshold_percent=version.fidelity_threshold_percent,
+        scoring_formula=version.scoring_formula,
         criteria=[
             CriterionData.model_validate(criterion, from_attributes=True) for criterion in criteria
         ],

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.rubric.scoring import ScoringFormula
 from app.schemas import JsonBool, JsonFloat, JsonInt, StrictModel
 
 MAX_CRITERIA = 50
@@ -38,12 +39,20 @@ class RubricContent(StrictModel):
 
     scale: list[ScaleLevel] = Field(max_length=MAX_LEVELS)
     fidelity_threshold_percent: Annotated[JsonFloat, Field(ge=0, le=100)]
+    scoring_formula: ScoringFormula = Field(
+        default=ScoringFormula.percent_of_maximum,
+        description="How the weighted percent is computed: `percent_of_maximum` (sum of weight x "
+        "level over sum of weight x top level) or `normalised` (the bottom of the scale counts "
+        "as 0). N/A criteria count in neither sum.",
+    )
     criteria: list[CriterionData] = Field(default_factory=list, max_length=MAX_CRITERIA)
 
 
 class RubricContentInput(RubricContent):
     # Without a threshold, the organisation's fidelity default applies.
     fidelity_threshold_percent: Annotated[JsonFloat, Field(ge=0, le=100)] | None = None  # type: ignore[assignment]
+    # Without a formula, a new rubric uses percent of maximum and a draft keeps its own.
+    scoring_formula: ScoringFormula | None = None  # type: ignore[assignment]
 
 
 class RubricCreate(RubricContentInput):
@@ -87,6 +96,7 @@ class VersionSummary(BaseModel):
     version: int
     status: str
     fidelity_threshold_percent: float
+    scoring_formula: ScoringFormula
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None

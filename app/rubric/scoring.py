@@ -1,20 +1,38 @@
 """The fidelity rule, as pure arithmetic over a rubric version's criteria and one set of levels.
 
-Weighted percent, over the criteria that were scored (N/A criteria count in neither sum):
+A rubric version chooses how its weighted percent is computed (`ScoringFormula`), over the
+criteria that were scored (N/A criteria count in neither sum):
 
-    weighted_percent = 100 * sum(weight * (level - scale_min) / (scale_max - scale_min))
-                             / sum(weight)
+- percent of maximum points, the convention of most fidelity tools (and the default):
 
-so every criterion at the top of the scale gives 100 and every one at the bottom gives 0.
+      weighted_percent = 100 * sum(weight * level) / sum(weight * scale_max)
+
+  so "4 of 5" on every criterion is 80 %, as programme staff reading the scale expect;
+- normalised, where the bottom of the scale counts as nothing:
+
+      weighted_percent = 100 * sum(weight * (level - scale_min) / (scale_max - scale_min))
+                               / sum(weight)
+
+  so every criterion at the bottom of the scale gives 0 (on a 1-5 scale "4" is 75 %).
+
+The two agree when the scale starts at 0. Either way every criterion at the top gives 100.
 An observation meets fidelity when weighted_percent >= fidelity_threshold_percent and no
 scored criterion is below its minimum level. Sums are exact (fractions of the decimal
 weights), so a score that lands on the threshold is never lost to floating point rounding.
+The PWA's live total (frontend/js/review/fidelity.js) is the same definition, held to it by
+tests/rubric/test_scoring_shared.py over many random score sets.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
 from typing import Protocol
+
+
+class ScoringFormula(StrEnum):
+    percent_of_maximum = "percent_of_maximum"
+    normalised = "normalised"
 
 
 class ScoredCriterion(Protocol):
@@ -41,6 +59,7 @@ def score(
     scale_levels: Sequence[int],
     levels: Mapping[str, int | None],
     fidelity_threshold_percent: float,
+    formula: ScoringFormula | str,
 ) -> FidelityResult:
     """Weighted percent and the fidelity rule for one set of levels (None is N/A).
 
@@ -48,7 +67,9 @@ def score(
     levels within the scale. Anything else is a ValueError.
     """
     _check_levels(criteria, scale_levels, levels)
-    scale_min, scale_max = min(scale_levels), max(scale_levels)
+    # Each scored criterion earns weight x (level - floor) of weight x (top - floor).
+    floor = min(scale_levels) if ScoringFormula(formula) == ScoringFormula.normalised else 0
+    top = max(scale_levels)
     earned = total = Fraction(0)
     below: list[str] = []
     for criterion in criteria:
@@ -56,8 +77,8 @@ def score(
         if level is None:
             continue
         weight = _decimal(criterion.weight)
-        earned += weight * Fraction(level - scale_min, scale_max - scale_min)
-        total += weight
+        earned += weight * (level - floor)
+        total += weight * (top - floor)
         if criterion.min_level is not None and level < criterion.min_level:
             below.append(criterion.code)
     if total == 0:

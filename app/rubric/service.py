@@ -16,6 +16,7 @@ from app.models.base import utcnow
 from app.rubric import formats, in_use
 from app.rubric.reads import content_of, criteria_of, get_rubric, get_version, latest_version
 from app.rubric.schemas import RubricContent, RubricContentInput, RubricCreate
+from app.rubric.scoring import ScoringFormula
 from app.rubric.validation import check_content, publishable_problems, raise_if_problems
 
 
@@ -29,6 +30,7 @@ def create_draft(
         fidelity_threshold_percent=(
             lead.organisation.fidelity_threshold_percent if threshold is None else threshold
         ),
+        scoring_formula=body.scoring_formula or ScoringFormula.percent_of_maximum,
         criteria=body.criteria,
     )
     rubric, _ = create_rubric(
@@ -112,7 +114,10 @@ def update_draft(
     if threshold is None:
         threshold = row.fidelity_threshold_percent
     content = RubricContent(
-        scale=body.scale, fidelity_threshold_percent=threshold, criteria=body.criteria
+        scale=body.scale,
+        fidelity_threshold_percent=threshold,
+        scoring_formula=body.scoring_formula or row.scoring_formula,
+        criteria=body.criteria,
     )
     check_content(content)
     for criterion in criteria_of(db, version=row):
@@ -259,6 +264,7 @@ def _add_version(
 def _set_content(db: Session, *, version: RubricVersion, content: RubricContent) -> None:
     version.scale = [step.model_dump() for step in content.scale]
     version.fidelity_threshold_percent = content.fidelity_threshold_percent
+    version.scoring_formula = content.scoring_formula
     db.add(version)
     db.add_all(
         RubricCriterion(

@@ -40,6 +40,14 @@ export function onSignedOut(listener) {
   return () => signedOutListeners.delete(listener);
 }
 
+/**
+ * Opened with no connection: the person last signed in on this device, unconfirmed until
+ * the server can be asked (`offline: true`; no CSRF token, so nothing is sent meanwhile).
+ */
+export function useOfflineSession(profile) {
+  session = { user_id: profile.id, email: profile.email, csrf_token: "", expires_at: "", offline: true };
+}
+
 export function sessionEnded() {
   session = null;
   for (const listener of signedOutListeners) listener();

@@ -1,10 +1,13 @@
 // Start-up: the service worker, the session, the navigation and the router.
 import { currentSession } from "./api.js";
+import { watchConnection } from "./connection.js";
 import { alertBox, h, replaceChildren } from "./dom.js";
 import { currentMembership, hasRole } from "./me.js";
+import { onUnreadChange, refreshUnread, unreadCount, watchUnread } from "./notifications/count.js";
 import { currentLocation, navigate, onRoute, startRouter } from "./router.js";
 import { onSessionChange, resumeSession, signOutEverywhere, uploadsAtRisk } from "./session.js";
 import { subscribe } from "./uploads/queue.js";
+import { isUnfinished } from "./uploads/states.js";
 import { watchServiceWorker } from "./updates.js";
 
 const nav = document.getElementById("nav");
@@ -15,7 +18,7 @@ let currentPath = "/";
 let unfinished = 0;
 
 // Screens reached from another's link, which stays marked while they show.
-const UNDER = { "/assignments": "/members", "/settings": "/members", "/audit": "/members", "/programmes": "/members" };
+const UNDER = { "/recordings": "/", "/assignments": "/members", "/settings": "/members", "/audit": "/members", "/programmes": "/members" };
 // A programme's and a rubric's own screens sit under Programmes.
 const underProgrammes = (path) => path.replace(/^\/(programmes|rubrics)\/.+$/, "/programmes");
 // Leads reach Calibration from Members; coaches from their home.
@@ -35,6 +38,7 @@ function renderNav() {
     return;
   }
   const items = [navLink("/", "Home")];
+  items.push(navLink("/notifications", "Notifications", unreadBadge()));
   if (hasRole(currentMembership(), "practitioner")) {
     const badge = unfinished
       ? h("span", { class: "badge" }, String(unfinished), h("span", { class: "visually-hidden" }, " unfinished"))
@@ -51,6 +55,21 @@ function renderNav() {
   if (hasRole(currentMembership(), "lead")) items.push(navLink("/members", "Members"));
   items.push(h("li", {}, h("button", { class: "nav__button", type: "button", id: "sign-out", on: { click: signOutClicked } }, "Sign out")));
   replaceChildren(nav, h("ul", { class: "nav__list" }, items));
+}
+
+// Read out as "Notifications 3 unread" (like Upload's "2 unfinished").
+function unreadBadge() {
+  const count = unreadCount();
+  return count ? h("span", { class: "badge", id: "unread-badge" }, String(count), h("span", { class: "visually-hidden" }, " unread")) : null;
+}
+
+// The count changes in place: redrawing the navigation would take keyboard focus from it.
+function showUnread() {
+  const link = nav.querySelector('a[href="#/notifications"]');
+  if (!link) return;
+  document.getElementById("unread-badge")?.remove();
+  const badge = unreadBadge();
+  if (badge) link.append(badge);
 }
 
 async function signOutClicked() {
@@ -81,9 +100,13 @@ function skipToContent(event) {
 async function boot() {
   document.getElementById("skip-link").addEventListener("click", skipToContent);
   watchServiceWorker(banner);
+  watchConnection(main);
+  watchUnread();
+  onUnreadChange(showUnread);
   onRoute((path) => {
     currentPath = path;
     renderNav();
+    refreshUnread();
   });
   let wasSignedIn = false;
   onSessionChange((session) => {
@@ -96,7 +119,7 @@ async function boot() {
     wasSignedIn = Boolean(session);
   });
   subscribe((items) => {
-    const count = items.filter((item) => !["processing", "ready", "rejected"].includes(item.state)).length;
+    const count = items.filter(isUnfinished).length;
     if (count !== unfinished) {
       unfinished = count;
       renderNav();
@@ -111,6 +134,8 @@ async function boot() {
       alertBox("error", null, error.message),
       h("div", { class: "actions" }, h("button", { class: "button", type: "button", on: { click: () => window.location.reload() } }, "Try again")),
     );
+    // Opened offline by someone this device does not know: open again once connected.
+    window.addEventListener("online", () => window.location.reload(), { once: true });
     return;
   }
   await startRouter(main);

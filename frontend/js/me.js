@@ -9,6 +9,11 @@ export async function loadMe() {
   return me;
 }
 
+/** Opened offline: who was signed in last on this device (local-data.js keeps it). */
+export function useProfile(profile) {
+  me = profile;
+}
+
 export function currentMe() {
   return me;
 }

@@ -1,8 +1,8 @@
 // Signing in and out as the whole app sees it: who is signed in, their uploads, what the
 // device keeps. Screens and the navigation listen for changes.
-import { currentSession, loadSession, onSignedOut, signIn, signOut } from "./api.js";
-import { clearLocalData } from "./local-data.js";
-import { forgetMe, loadMe } from "./me.js";
+import { ApiError, currentSession, loadSession, onSignedOut, sessionEnded, signIn, signOut, useOfflineSession } from "./api.js";
+import { clearLocalData, rememberedProfile, rememberProfile } from "./local-data.js";
+import { currentMe, forgetMe, loadMe, useProfile } from "./me.js";
 import { startQueue, stopQueue, unfinishedCount } from "./uploads/queue.js";
 
 const listeners = new Set();
@@ -15,15 +15,48 @@ function changed() {
   for (const listener of listeners) listener(currentSession());
 }
 
+const RECONNECT_DELAY_MS = 5000;
+
 async function signedIn() {
   await loadMe();
+  rememberProfile(currentMe());
   await startQueue(currentSession().user_id);
   changed();
 }
 
+/** Back online after opening offline: ask the server whether the session still holds. */
+async function reconnect() {
+  if (!currentSession() || !currentSession().offline || !navigator.onLine) return;
+  try {
+    if (await loadSession()) await signedIn();
+    else sessionEnded(); // the queue waits for the next sign-in
+  } catch {
+    window.setTimeout(reconnect, RECONNECT_DELAY_MS); // connected, but the server not yet
+  }
+}
+
+/** No connection: a practitioner signed in on this device still records and queues. */
+async function openOffline(error) {
+  const profile = rememberedProfile();
+  if (!(error instanceof ApiError) || error.status !== 0 || !profile) return false;
+  useOfflineSession(profile);
+  useProfile(profile);
+  await startQueue(profile.id);
+  window.addEventListener("online", reconnect);
+  changed();
+  return true;
+}
+
 /** On start-up: is someone signed in (the cookie), and who. */
 export async function resumeSession() {
-  if (await loadSession()) await signedIn();
+  let session;
+  try {
+    session = await loadSession();
+  } catch (error) {
+    if (await openOffline(error)) return;
+    throw error;
+  }
+  if (session) await signedIn();
   else changed();
 }
 

@@ -18,6 +18,8 @@ from tests.access import (
     rows_bookings,
     rows_calendar,
     rows_calibration,
+    rows_notifications,
+    rows_recording_lists,
     rows_report_agreement,
     rows_report_coverage,
     rows_report_equity,
@@ -181,6 +183,8 @@ CORE: dict[tuple[str, str], Row] = {
     ("POST", RECORDING + "/consent/withdraw"): Row(
         CONSENT_WITHDRAWAL, fresh={"recording_id": fresh.new_recording}
     ),
+    # Deleting asks the same rule as withdrawing consent: the owner or a lead.
+    ("DELETE", RECORDING): Row(CONSENT_WITHDRAWAL, fresh={"recording_id": fresh.new_recording}),
     ("GET", RECORDING + "/access-grants"): Row(LEAD_MANAGED),
     ("POST", RECORDING + "/access-grants"): Row(LEAD_MANAGED),
     ("DELETE", RECORDING + "/access-grants"): Row(
@@ -255,9 +259,11 @@ TABLE: dict[tuple[str, str], Row] = {
     **rows_report_turnaround.ROWS,
     **rows_report_agreement.ROWS,
     **rows_calibration.ROWS,
+    **rows_recording_lists.ROWS,
     **rows_report_fidelity.ROWS,
     **rows_report_coverage.ROWS,
     **rows_report_equity.ROWS,
+    **rows_notifications.ROWS,
 }
 
 # The same routes on other resources of the recording, where the rule differs.

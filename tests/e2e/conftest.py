@@ -184,10 +184,12 @@ def has_horizontal_scroll(page: Page) -> bool:
     )
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """The whole page, or (`full_page=False`) what the person sees now: for screens whose
+    point is what stays in view as they scroll."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -82,3 +82,44 @@ def test_a_practitioner_withdraws_consent_after_being_asked(
         select(AuditEvent).where(AuditEvent.action == "recording.consent_withdrawn")
     ).all()
     assert [row.details for row in audited] == [{"reason": "Mother asked by phone"}]
+
+
+def test_a_practitioner_deletes_a_recording_after_being_asked(
+    phone_page: Page,
+    team: Team,
+    db: Session,
+    playwright: Playwright,
+    base_url: str,
+    tmp_path: Path,
+) -> None:
+    page = phone_page
+    video = write_webm(tmp_path / "wrong.webm", 2)
+    recording_id = upload_ready_recording(playwright, base_url, team.practitioner, video, TITLE)
+    sign_in(page, team.practitioner)
+    page.goto(f"/#/recordings/{recording_id}")
+    settled(page)
+    page.get_by_role("heading", name="Delete", exact=True).click()
+    form = page.get_by_role("form", name="Delete the recording")
+    expect(form).to_contain_text("cannot be recovered")
+    questions: list[str] = []
+
+    def decline(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", decline)
+    form.get_by_role("button", name="Delete this recording").click()
+    assert "The family's consent is not changed" in questions[0]
+    assert media_status(playwright, base_url, team, recording_id) in (200, 206)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    form.get_by_role("button", name="Delete this recording").click()
+    expect(page.get_by_role("main")).to_contain_text("This recording was deleted on")
+    settled(page)
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "recording-deleted-phone")
+    db.expire_all()
+    recording = db.get(Recording, recording_id)
+    assert recording is not None
+    assert (recording.status, recording.deleted_reason) == ("deleted", "deleted")
+    assert media_status(playwright, base_url, team, recording_id) in (404, 410)

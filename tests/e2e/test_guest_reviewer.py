@@ -153,7 +153,8 @@ def test_a_lead_shares_a_recording_with_a_guest_reviewer_until_a_date(
     expect(home.get_by_role("listitem")).to_have_count(1)
     expect(home.get_by_role("listitem")).to_contain_text(f"Until {long_date(last_day)}")
     main_nav = guest.get_by_role("navigation", name="Main")
-    expect(main_nav.get_by_role("link")).to_have_text(["Home"])
+    # Home, and the notifications of the conversations they take part in.
+    expect(main_nav.get_by_role("link")).to_have_text(["Home", "Notifications"])
     accessible(guest)
     screenshot(guest, f"guest-home-{size}")
 

@@ -1,13 +1,24 @@
-"""Installable, with an offline page, and nothing personal kept by the service worker."""
+"""Installable, opening with no signal (the app from the service worker's cache, so a
+practitioner records and queues a session offline), and nothing personal in that cache."""
 
 import json
 import re
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
 
-from tests.e2e.conftest import Team, settled, sign_in
+from app.models.recording import Recording
+from tests.e2e.conftest import (
+    Team,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+    write_wav,
+)
+from tests.e2e.test_uploads import fill_in, upload_item
 from tests.support.live_server import REPO_ROOT
 
 # `ready` resolves as the worker starts activating; it takes the open page (clients.claim)
@@ -43,23 +54,60 @@ def test_manifest_makes_the_app_installable(page: Page) -> None:
     assert [error for error in errors if error["errorId"] != "in-incognito"] == []
 
 
-def test_service_worker_controls_the_page_and_the_offline_page_appears(
-    page: Page, team: Team
+def test_with_no_signal_the_app_opens_queues_a_recording_and_uploads_it_later(
+    page: Page, team: Team, db: Session, tmp_path: Path
 ) -> None:
     sign_in(page, team.practitioner)
+    page.goto("/#/upload")
     page.reload()
     page.wait_for_function(CONTROLLED)
+    expect(page.get_by_role("heading", name="Upload a recording")).to_be_visible()
 
     page.context.set_offline(True)
     page.reload()
 
+    # The app itself, not an offline page: the upload screen works with no signal.
+    expect(page.get_by_role("heading", name="Upload a recording")).to_be_visible()
+    expect(page.locator("#offline-notice")).to_contain_text("You are offline")
+    fill_in(page, write_wav(tmp_path / "no-signal.wav", seconds=2), "Visit with no signal")
+    item = upload_item(page, "Visit with no signal")
+    expect(item.get_by_text("Waiting for connection", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="is in your uploads")).to_contain_text(
+        "sends it by itself when you are back online"
+    )
+    screenshot(page, "upload-offline-phone")
+    assert serious_accessibility_violations(page) == []
+    # Screens that need the server say so; the queued recording is on home all the same.
+    page.get_by_role("link", name="Home").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Pat Practitioner")
+    expect(
+        page.get_by_text("Feedback waiting could not be loaded. You are offline")
+    ).to_be_visible()
+    on_home = page.get_by_role("region", name="My recordings").get_by_role("listitem")
+    expect(on_home.filter(has_text="Visit with no signal")).to_contain_text(
+        "Waiting for connection"
+    )
+    # Any other page says what this device keeps, truthfully.
+    page.goto("/docs")
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
-    expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(
+        "Recordings waiting to upload are kept on this device until they are sent"
+    )
     expect(page.get_by_role("status")).to_have_text(re.compile("tries again by itself"))
-    # Back online, the offline page returns to the app by itself.
+
+    page.go_back()  # the app again, from the cache, with the queue as it was left
+    expect(on_home.filter(has_text="Visit with no signal")).to_contain_text(
+        "Waiting for connection"
+    )
+    on_home.get_by_role("link", name="Visit with no signal").click()
+    expect(item.get_by_text("Waiting for connection", exact=True)).to_be_visible()
     page.context.set_offline(False)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello", timeout=20_000)
-    settled(page)
+
+    expect(item.get_by_text("Ready", exact=True)).to_be_visible(timeout=60_000)
+    expect(page.locator("#offline-notice")).to_be_hidden()
+    recording = db.exec(select(Recording).where(Recording.title == "Visit with no signal")).one()
+    assert recording.status == "ready"
+    assert recording.owner_user_id == team.practitioner.id
 
 
 def test_the_cache_holds_only_the_app_never_data(page: Page, team: Team) -> None:

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 from sqlmodel import Session, select
 
-from app.models import Programme, User
+from app.models import Comment, LearningObjective, Notification, NotificationKind, Programme, User
+from app.models.base import utcnow
 from app.models.recording import Recording
 from tests.e2e.conftest import (
     PHONE,
@@ -61,11 +62,13 @@ SCREENS = [
     Screen("forgot-password", None, "/#/forgot-password", "Forgot your password?"),
     Screen("reset-password", None, "/#/reset-password/a-one-time-token", "Choose a new password"),
     Screen("not-found", None, "/#/no-such-screen", "Page not found"),
-    Screen("offline", None, "/", "You are offline"),
+    # A page other than the app itself, opened with no connection (the app opens offline).
+    Screen("offline", None, "/docs", "You are offline"),
     Screen("review-coach", "coach", "/#/recordings/{recording}", "Home visit week 6"),
     Screen("review-practitioner", "practitioner", "/#/recordings/{recording}", "Home visit week 6"),
     Screen("objectives-practitioner", "practitioner", "/#/objectives", "Learning objectives"),
     Screen("objectives-coach", "coach", "/#/objectives", "Learning objectives"),
+    Screen("notifications", "practitioner", "/#/notifications", "Notifications"),
     Screen("sessions-coach", "coach", "/#/sessions", "Sessions"),
     Screen("sessions-practitioner", "practitioner", "/#/sessions", "Sessions"),
     Screen("book", "practitioner", "/#/book", "Book coaching"),
@@ -77,6 +80,7 @@ SCREENS = [
     Screen("programmes", "lead", "/#/programmes", "Programmes"),
     Screen("settings", "lead", "/#/settings", "Organisation settings"),
     Screen("audit", "lead", "/#/audit", "Audit trail"),
+    Screen("recordings", "coach", "/#/recordings", "Recordings"),
     # The dashboards, over three months of scores, time and a locality (reports_data.py).
     Screen("reports-fidelity", "lead", "/#/reports?report=fidelity", "Reports"),
     Screen("reports-time", "supervisor", "/#/reports?report=time", "Reports"),
@@ -114,6 +118,34 @@ def review_data(
 
 
 @pytest.fixture
+def notification_data(db: Session, team: Team, review_data: str) -> None:
+    """The practitioner told of the coach's comment (unread) and objective (read)."""
+    recording_id = uuid.UUID(review_data)
+    comment = db.exec(select(Comment).where(Comment.recording_id == recording_id)).one()
+    objective = db.exec(select(LearningObjective)).one()
+    told = {"organisation_id": team.organisation.id, "recipient_user_id": team.practitioner.id}
+    db.add_all(
+        [
+            Notification(
+                **told,
+                actor_user_id=team.coach.id,
+                kind=NotificationKind.objective_updated,
+                objective_id=objective.id,
+                read_at=utcnow(),
+            ),
+            Notification(
+                **told,
+                actor_user_id=team.coach.id,
+                kind=NotificationKind.comment,
+                recording_id=recording_id,
+                comment_id=comment.id,
+            ),
+        ]
+    )
+    db.commit()
+
+
+@pytest.fixture
 def reports_data(db: Session, team: Team) -> None:
     fill_reports(db, team)
 
@@ -136,7 +168,10 @@ def open_screen(
     if screen.name.startswith("reports"):
         assert request is not None
         request.getfixturevalue("reports_data")
-    if "{recording}" in path or screen.name.startswith("objectives"):
+    if screen.name == "notifications":
+        assert request is not None
+        request.getfixturevalue("notification_data")
+    if "{recording}" in path or screen.name.startswith(("objectives", "recordings")):
         assert request is not None
         path = path.format(recording=request.getfixturevalue("review_data"))
     page.goto(path)

@@ -78,7 +78,7 @@ def test_sign_out_ends_the_session_and_clears_what_the_app_stored(page: Page, te
     expect(page.get_by_role("status").filter(has_text="You have signed out")).to_be_visible()
     assert page.evaluate(STORED_KEYS) == []
     databases = page.evaluate("() => indexedDB.databases().then(dbs => dbs.map(d => d.name))")
-    assert "tandem-captures" not in databases
+    assert "tandem-upload-queue" not in databases
     assert page.request.get("/api/v1/me").status == 401
     page.goto("/#/upload")
     expect(page.get_by_role("heading", name="Sign in to Tandem")).to_be_visible()

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     PHONE,
     Team,
     screenshot,
+    serious_accessibility_violations,
     sign_in,
     write_wav,
 )
@@ -29,6 +30,15 @@ SLOW_UPLOAD = {
     "uploadThroughput": 1_500_000,
 }
 UPLOADS = "/api/v1/uploads"
+# How many uploads this device keeps (frontend/js/uploads/stored-queue.js).
+QUEUED = """() => new Promise((resolve) => {
+  const open = indexedDB.open("tandem-upload-queue", 1);
+  open.onupgradeneeded = () => open.result.createObjectStore("items", {keyPath: "id"});
+  open.onsuccess = () => {
+    const request = open.result.transaction("items").objectStore("items").count();
+    request.onsuccess = () => { open.result.close(); resolve(request.result); };
+  };
+})"""
 
 
 @pytest.fixture
@@ -87,6 +97,8 @@ def test_upload_with_consent_becomes_a_ready_recording(
     item = upload_item(page, "Home visit week 4")
     expect(item).to_contain_text("100 %")
     expect(item.get_by_text("Ready", exact=True)).to_be_visible(timeout=30_000)
+    # Pat has a coach (the team's Cora), so someone reviews it now.
+    expect(item).to_contain_text("Your coach can review it now")
     screenshot(page, "upload-done-phone")
     recording = db.exec(select(Recording).where(Recording.title == "Home visit week 4")).one()
     assert recording.owner_user_id == team.practitioner.id
@@ -142,16 +154,31 @@ def test_a_file_over_the_limit_is_refused_before_upload(
     assert creations(tus_requests) == []
 
 
-def test_the_server_says_why_a_fake_video_is_rejected(
+def test_a_fake_video_is_rejected_never_called_a_success_and_can_be_dismissed(
     practitioner_page: Page, tmp_path: Path
 ) -> None:
+    page = practitioner_page
     fake = tmp_path / "holiday.mp4"
     fake.write_bytes(b"this is text pretending to be a video" * 100)
-    fill_in(practitioner_page, fake, "Pretend video")
+    fill_in(page, fake, "Pretend video")
 
-    item = upload_item(practitioner_page, "Pretend video")
+    item = upload_item(page, "Pretend video")
     expect(item.get_by_text("Rejected", exact=True)).to_be_visible(timeout=30_000)
     expect(item).to_contain_text("Tandem could not use this recording")
+    # Queued is not a success: only a recording the server found playable is one.
+    expect(page.get_by_role("status").filter(has_text="is in your uploads")).to_be_visible()
+    expect(page.locator(".alert--success")).to_have_count(0)
+    # The rejection stays, on this device, until the person dismisses it.
+    page.reload()
+    dismiss = item.get_by_role("button", name="Dismiss")
+    expect(dismiss).to_be_visible()
+    box = dismiss.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 44
+    dismiss.click()
+    expect(item).to_have_count(0)
+    page.reload()
+    expect(page.get_by_role("heading", name="Upload a recording")).to_be_visible()
+    expect(item).to_have_count(0)
 
 
 def test_pause_and_resume_carry_on_from_where_it_stopped(
@@ -178,7 +205,7 @@ def test_pause_and_resume_carry_on_from_where_it_stopped(
     assert any(int(r.headers["upload-offset"]) >= CHUNK_BYTES for r in resumed)
 
 
-def test_after_a_reload_the_same_file_continues_where_it_stopped(
+def test_after_a_reload_the_upload_continues_by_itself_where_it_stopped(
     practitioner_page: Page, tus_requests: list[Request], tmp_path: Path
 ) -> None:
     page = practitioner_page
@@ -188,16 +215,14 @@ def test_after_a_reload_the_same_file_continues_where_it_stopped(
         fill_in(page, recording, "Visit to resume")
 
     page.reload()
-    item = upload_item(page, "Visit to resume")
-    expect(item.get_by_text("Interrupted", exact=True)).to_be_visible()
-    # The server's offset: at least the first chunk arrived before the reload.
-    expect(item.get_by_role("progressbar")).to_have_attribute(
-        "aria-valuetext", re.compile(r"^[1-9]\d % uploaded")
-    )
-    item.get_by_label("Choose the file again").set_input_files(recording)
 
+    # The device kept the file (Chromium stores files in IndexedDB): nothing to pick again.
+    item = upload_item(page, "Visit to resume")
     expect(item.get_by_text("Ready", exact=True)).to_be_visible(timeout=60_000)
     assert len(creations(tus_requests)) == 1
+    patches = [r for r in tus_requests if r.method == "PATCH"]
+    assert any(int(r.headers["upload-offset"]) >= CHUNK_BYTES for r in patches)
+    assert page.evaluate(QUEUED) == 0
 
 
 def test_a_lost_connection_waits_and_then_continues(
@@ -249,16 +274,6 @@ def test_signed_out_midway_the_upload_waits_for_the_next_sign_in(
     assert len(creations(tus_requests)) == 1
 
 
-CAPTURES = """() => new Promise((resolve) => {
-  const open = indexedDB.open("tandem-captures", 1);
-  open.onupgradeneeded = () => open.result.createObjectStore("captures", {keyPath: "id"});
-  open.onsuccess = () => {
-    const request = open.result.transaction("captures").objectStore("captures").count();
-    request.onsuccess = () => { open.result.close(); resolve(request.result); };
-  };
-})"""
-
-
 def record_in_browser(page: Page, button: str) -> None:
     page.get_by_role("button", name=button).click()
     stop = page.get_by_role("button", name="Stop recording")
@@ -287,7 +302,7 @@ def test_a_recording_made_in_the_browser_uploads(practitioner_page: Page, db: Se
     assert recording.has_audio
     consent = db.exec(select(ConsentRecord).where(ConsentRecord.recording_id == recording.id)).one()
     assert (consent.scope, consent.method) == ("coaching_and_training", "verbal")
-    assert page.evaluate(CAPTURES) == 0
+    assert page.evaluate(QUEUED) == 0
 
 
 def test_a_browser_recording_survives_a_reload_midway(
@@ -299,7 +314,7 @@ def test_a_browser_recording_survives_a_reload_midway(
     network.send("Network.emulateNetworkConditions", {**SLOW_UPLOAD, "uploadThroughput": 50_000})
     with page.expect_request(lambda r: r.method == "PATCH"):
         give_consent_and_upload(page, "Kept on the phone")
-    assert page.evaluate(CAPTURES) == 1
+    assert page.evaluate(QUEUED) == 1
 
     page.reload()
 
@@ -307,7 +322,7 @@ def test_a_browser_recording_survives_a_reload_midway(
     network.send("Network.emulateNetworkConditions", {**SLOW_UPLOAD, "uploadThroughput": -1})
     expect(item.get_by_text("Ready", exact=True)).to_be_visible(timeout=60_000)
     assert len(creations(tus_requests)) == 1
-    assert page.evaluate(CAPTURES) == 0
+    assert page.evaluate(QUEUED) == 0
 
 
 def test_cancel_stops_the_upload_and_deletes_it_on_the_server(
@@ -319,14 +334,32 @@ def test_cancel_stops_the_upload_and_deletes_it_on_the_server(
         fill_in(page, write_wav(tmp_path / "wrong.wav", seconds=60), "Wrong file")
     item = upload_item(page, "Wrong file")
 
+    # First a question, in a real dialog, saying what cancelling throws away.
+    item.get_by_role("button", name="Cancel").click()
+    dialog = page.get_by_role("dialog", name="Cancel the upload of “Wrong file”?")
+    expect(dialog).to_contain_text("The part already uploaded")
+    expect(dialog).to_contain_text("is discarded")
+    expect(dialog.get_by_role("button", name="Keep uploading")).to_be_focused()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "upload-cancel-question-phone")
+    dialog.get_by_role("button", name="Keep uploading").click()
+    expect(dialog).to_have_count(0)
+    expect(item.get_by_role("button", name="Cancel")).to_be_focused()
+    assert [r for r in tus_requests if r.method == "DELETE"] == []
+
+    item.get_by_role("button", name="Cancel").click()
     # The server may answer 423 while it finishes the aborted PATCH; the client retries.
     with page.expect_response(
         lambda r: r.request.method == "DELETE" and r.status == 204, timeout=30_000
     ):
-        item.get_by_role("button", name="Cancel").click()
+        dialog.get_by_role("button", name="Cancel upload").click()
 
-    expect(item).to_have_count(0)
+    expect(item.get_by_text("Cancelled", exact=True)).to_be_visible()
+    expect(item).to_contain_text("discarded")
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('tus::'))") == []
+    assert page.evaluate(QUEUED) == 0
+    item.get_by_role("button", name="Dismiss").click()
+    expect(item).to_have_count(0)
 
 
 def test_signing_out_midway_asks_first_then_deletes_the_upload(

@@ -21,6 +21,8 @@ from app.models import (
     CalibrationExercise,
     CalibrationRater,
     Invitation,
+    Notification,
+    NotificationKind,
     Organisation,
     Recording,
     RecordingStatus,
@@ -119,6 +121,7 @@ RESOURCE_BUILDERS: dict[str, Builder] = {
     "upload_id": lambda db, victim: _upload(db, victim),
     "invitation_id": lambda db, victim: _invitation(db, victim),
     "booking_id": lambda db, victim: _booking(db, victim),
+    "notification_id": lambda db, victim: _notification(db, victim),
     "coach_user_id": lambda db, victim: victim.coach.id,
     "exception_id": lambda db, victim: _saved(
         db,
@@ -204,6 +207,22 @@ def _booking(db: Session, victim: VictimOrganisation) -> uuid.UUID:
     )
     db.commit()
     return booking.id
+
+
+def _notification(db: Session, victim: VictimOrganisation) -> uuid.UUID:
+    """The practitioner's, of their coach's comment."""
+    comment = make_comment(db, _recording(db, victim), victim.coach)
+    return _saved(
+        db,
+        Notification(
+            organisation_id=victim.organisation.id,
+            recipient_user_id=victim.practitioner.id,
+            actor_user_id=victim.coach.id,
+            kind=NotificationKind.comment,
+            recording_id=comment.recording_id,
+            comment_id=comment.id,
+        ),
+    )
 
 
 def _upload(db: Session, victim: VictimOrganisation) -> uuid.UUID:

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import os
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -88,6 +89,23 @@ def test_only_practitioners_of_the_organisation_upload(
     assert as_coach.status_code == 403
     as_outsider = create_upload(client, auth(people.outsider), 10, metadata(organisation_id=own))
     assert as_outsider.status_code == 404
+
+
+def test_every_answer_names_the_recording_the_upload_becomes(
+    client: TestClient, people: People, auth: Any, db: Session
+) -> None:
+    """The PWA tells its unfinished uploads apart in the recordings list by this id."""
+    headers = auth(people.practitioner)
+    created = create_upload(client, headers, 10, metadata(), body=b"12345")
+    recording_id = created.headers["Tandem-Recording-Id"]
+    recording = db.get(Recording, uuid.UUID(recording_id))
+    assert recording is not None and recording.status == "uploading"
+    url = created.headers["Location"]
+    assert (
+        client.head(url, headers={**headers, **TUS}).headers["Tandem-Recording-Id"] == recording_id
+    )
+    done = patch(client, url, headers, 5, b"67890")
+    assert done.headers["Tandem-Recording-Id"] == recording_id
 
 
 @both_backends

@@ -1,10 +1,13 @@
-"""The fidelity rule against hand-computed examples."""
+"""The fidelity rule against hand-computed examples, in both of a rubric's scoring formulas."""
 
 from dataclasses import dataclass
 
 import pytest
 
-from app.rubric.scoring import score
+from app.rubric.scoring import ScoringFormula, score
+
+NORMALISED = ScoringFormula.normalised
+OF_MAXIMUM = ScoringFormula.percent_of_maximum
 
 
 @dataclass
@@ -30,6 +33,7 @@ def test_na_counts_in_neither_sum() -> None:
         scale_levels=ONE_TO_FIVE,
         levels={"A": 5, "B": 4, "C": None},
         fidelity_threshold_percent=80,
+        formula=NORMALISED,
     )
     assert result.weighted_percent == pytest.approx(250 / 3)
     assert result.meets_fidelity is True
@@ -43,6 +47,7 @@ def test_a_criterion_under_its_minimum_fails_fidelity_whatever_the_percent() -> 
         scale_levels=ONE_TO_FIVE,
         levels={"A": 2, "B": 5, "C": 5},
         fidelity_threshold_percent=80,
+        formula=NORMALISED,
     )
     assert result.weighted_percent == pytest.approx(81.25)
     assert result.meets_fidelity is False
@@ -56,6 +61,7 @@ def test_below_threshold_fails() -> None:
         scale_levels=[0, 1, 2, 3],
         levels={"A": 3, "B": 1, "C": 2},
         fidelity_threshold_percent=60,
+        formula=NORMALISED,
     )
     assert result.weighted_percent == pytest.approx(175 / 3)
     assert result.meets_fidelity is False
@@ -70,6 +76,7 @@ def test_a_score_exactly_on_the_threshold_meets_it() -> None:
         scale_levels=[0, 1],
         levels={"X": 1, "Y": 1, "Z": 0},
         fidelity_threshold_percent=50,
+        formula=NORMALISED,
     )
     assert result.weighted_percent == 50.0
     assert result.meets_fidelity is True
@@ -78,7 +85,11 @@ def test_a_score_exactly_on_the_threshold_meets_it() -> None:
 def test_all_na_has_no_percent_and_does_not_meet_fidelity() -> None:
     criteria = [Criterion("A", 1, na_allowed=True)]
     result = score(
-        criteria, scale_levels=ONE_TO_FIVE, levels={"A": None}, fidelity_threshold_percent=0
+        criteria,
+        scale_levels=ONE_TO_FIVE,
+        levels={"A": None},
+        fidelity_threshold_percent=0,
+        formula=OF_MAXIMUM,
     )
     assert result.weighted_percent is None
     assert result.meets_fidelity is False
@@ -97,4 +108,73 @@ def test_levels_that_do_not_fit_the_rubric_are_refused(
     levels: dict[str, int | None], message: str
 ) -> None:
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        score(CRITERIA, scale_levels=ONE_TO_FIVE, levels=levels, fidelity_threshold_percent=80)
+        score(
+            CRITERIA,
+            scale_levels=ONE_TO_FIVE,
+            levels=levels,
+            fidelity_threshold_percent=80,
+            formula=OF_MAXIMUM,
+        )
+
+
+def test_percent_of_maximum_is_points_over_the_top_points() -> None:
+    # A: 1 * 4; B: 2 * 3; C is N/A. (4 + 6) / (1 * 5 + 2 * 5) = 10 / 15 = 66.67 %.
+    result = score(
+        CRITERIA,
+        scale_levels=ONE_TO_FIVE,
+        levels={"A": 4, "B": 3, "C": None},
+        fidelity_threshold_percent=60,
+        formula=OF_MAXIMUM,
+    )
+    assert result.weighted_percent == pytest.approx(200 / 3)
+    assert result.meets_fidelity is True
+
+
+@pytest.mark.parametrize(
+    ("formula", "percent", "meets"), [(OF_MAXIMUM, 80, True), (NORMALISED, 75, False)]
+)
+def test_proficient_everywhere_meets_eighty_percent_only_as_percent_of_maximum(
+    formula: ScoringFormula, percent: float, meets: bool
+) -> None:
+    # "Proficient", 4 of 5, on every criterion: what programme staff expect to meet 80 %.
+    result = score(
+        CRITERIA,
+        scale_levels=ONE_TO_FIVE,
+        levels={"A": 4, "B": 4, "C": 4},
+        fidelity_threshold_percent=80,
+        formula=formula,
+    )
+    assert result.weighted_percent == pytest.approx(percent)
+    assert result.meets_fidelity is meets
+
+
+def test_the_formulas_agree_on_a_scale_from_zero() -> None:
+    levels = {"A": 3, "B": 1, "C": 2}
+    results = [
+        score(
+            CRITERIA,
+            scale_levels=[0, 1, 2, 3],
+            levels=levels,
+            fidelity_threshold_percent=60,
+            formula=formula,
+        )
+        for formula in ScoringFormula
+    ]
+    assert results[0] == results[1]
+    assert results[0].weighted_percent == pytest.approx(175 / 3)
+
+
+def test_the_bottom_of_the_scale_still_earns_points_of_maximum() -> None:
+    # Everything at 1 of 5: 20 % of the maximum points, but nothing in the normalised form.
+    levels = {"A": 1, "B": 1, "C": 1}
+    by_formula = {
+        formula: score(
+            CRITERIA,
+            scale_levels=ONE_TO_FIVE,
+            levels=levels,
+            fidelity_threshold_percent=0,
+            formula=formula,
+        ).weighted_percent
+        for formula in ScoringFormula
+    }
+    assert by_formula == {OF_MAXIMUM: pytest.approx(20), NORMALISED: 0}

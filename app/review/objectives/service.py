@@ -14,6 +14,7 @@ from app.audit.context import AuditContext
 from app.errors import Conflict, Unprocessable
 from app.models import (
     LearningObjective,
+    NotificationKind,
     ObjectiveCriterion,
     ObjectiveEvidence,
     ObjectiveProgressNote,
@@ -24,6 +25,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.review import ObjectiveStatus
+from app.notifications.service import notify
 from app.review.objectives.schemas import (
     EvidenceCreate,
     NoteCreate,
@@ -67,6 +69,7 @@ def create_objective(
     db.flush()
     _link_criteria(db, objective=objective, criteria=body.criteria)
     _audit(db, "objective.created", objective, member, context, title=objective.title)
+    _notify(db, objective, member)
     return objective
 
 
@@ -101,6 +104,7 @@ def update_objective(
     objective.updated_at = utcnow()
     db.add(objective)
     db.flush()
+    _notify(db, objective, member)
     return objective
 
 
@@ -201,6 +205,7 @@ def add_note(
     )
     db.add(note)
     db.flush()
+    _notify(db, objective, member)
     return note
 
 
@@ -223,7 +228,14 @@ def add_evidence(
         db.flush()
     except IntegrityError as error:
         raise Conflict("This evidence is already linked.", code="duplicate_evidence") from error
+    _notify(db, objective, member)
     return evidence
+
+
+def _notify(db: Session, objective: LearningObjective, member: Member) -> None:
+    """The practitioner and their coaches hear of what the other side changed."""
+    kind = NotificationKind.objective_updated
+    notify(db, kind=kind, about=objective, actor_user_id=member.user_id)
 
 
 def _audit(

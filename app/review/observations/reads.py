@@ -5,11 +5,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.access import Member, scoped
 from app.access.observations import visible
-from app.models import Observation, ObservationScore
+from app.models import Observation, ObservationScore, Recording, User
 from app.models.review import ObservationStatus
 from app.review.observations.schemas import Moment, ObservationRead, ScoreRead
 from app.review.observations.validation import VersionCriteria, load_versions
@@ -65,10 +66,34 @@ def observation_reads(db: Session, observations: Sequence[Observation]) -> list[
         version_ids={observation.rubric_version_id for observation in observations},
     )
     scores = _scores(db, organisation_id, [observation.id for observation in observations])
+    labels = _labels(db, organisation_id, observations)
     return [
-        _read(observation, rubrics[observation.rubric_version_id], scores[observation.id])
+        _read(
+            observation, rubrics[observation.rubric_version_id], scores[observation.id]
+        ).model_copy(update=labels[observation.id])
         for observation in observations
     ]
+
+
+def _labels(
+    db: Session, organisation_id: uuid.UUID, observations: Sequence[Observation]
+) -> dict[uuid.UUID, dict[str, str | None]]:
+    """What names each observation in a list: its recording's title and its rater (one
+    query), so a practitioner's feedback says which session and whose scores."""
+    statement = (
+        select(col(Observation.id), col(Recording.title), col(User.display_name), col(User.email))
+        .join(Recording, col(Recording.id) == col(Observation.recording_id))
+        .outerjoin(User, col(User.id) == col(Observation.rater_user_id))
+        .where(
+            col(Observation.organisation_id) == organisation_id,
+            col(Observation.id).in_([observation.id for observation in observations]),
+        )
+    )
+    found = {
+        observation_id: {"recording_title": title, "rater_name": name or email}
+        for observation_id, title, name, email in db.execute(statement)
+    }
+    return {row.id: found.get(row.id, {}) for row in observations}
 
 
 def _scores(
@@ -109,6 +134,7 @@ def _read(
                 scale_levels=rubric.scale_levels,
                 levels=levels,
                 fidelity_threshold_percent=rubric.version.fidelity_threshold_percent,
+                formula=rubric.version.scoring_formula,
             ).below_minimum
         )
     return ObservationRead(

@@ -90,6 +90,10 @@ class ObservationRead(BaseModel):
     updated_at: datetime
     submitted_at: datetime | None
     scores: list[ScoreRead]
+    recording_title: str | None = Field(default=None, description="Its recording's title.")
+    rater_name: str | None = Field(
+        default=None, description="Who scored it (null once their account is gone)."
+    )
 
 
 class RevisionRead(BaseModel):

@@ -12,9 +12,10 @@ from app.access.recordings import RecordingAccess
 from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.errors import Conflict, Unprocessable
-from app.models import Observation, ObservationScore, Recording, Rubric
+from app.models import NotificationKind, Observation, ObservationScore, Recording, Rubric
 from app.models.base import utcnow
 from app.models.review import ObservationStatus, RaterRole
+from app.notifications.service import notify
 from app.review import counting
 from app.review.calibration import setup as calibration_setup
 from app.review.observations import double_coding, validation
@@ -160,6 +161,13 @@ def submit(
         calibration_setup.after_submit(db, observation=observation, context=context)
     else:
         double_coding.apply_rule(db, observation=observation, context=context)
+    # After the rules above: whoever it notifies must be able to see it by then.
+    notify(
+        db,
+        kind=NotificationKind.feedback_submitted,
+        about=observation,
+        actor_user_id=member.user_id,
+    )
     return observation
 
 

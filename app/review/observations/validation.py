@@ -138,6 +138,7 @@ def final_result(
         scale_levels=rubric.scale_levels,
         levels=levels,
         fidelity_threshold_percent=rubric.version.fidelity_threshold_percent,
+        formula=rubric.version.scoring_formula,
     )
 
 

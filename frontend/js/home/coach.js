@@ -47,20 +47,30 @@ function calibrationSection(membership, me) {
 }
 
 export function coachSections(membership, me) {
-  const waiting = section("Recordings waiting for review");
+  const waiting = section("Recordings waiting for review", {
+    action: h("div", { class: "actions" }, h("a", { class: "button button--secondary", href: "#/recordings" }, "Find a recording")),
+  });
+  const replies = section("New comments", { intro: "Recordings you have reviewed with comments you have not seen yet." });
   const mine = section("My practitioners");
   const people = assignedPractitioners(membership, me, "coach");
   fill(mine, async () => practitionerList(await people, "No practitioners are assigned to you yet. Your implementation lead assigns them."));
-  fill(waiting, async () => {
+  // Comments need a ready recording, so both lists come from the ready ones.
+  const lists = (async () => {
     const coached = await people;
     const names = new Map(coached.map((person) => [person.user_id, displayName(person)]));
-    const [all, done] = await Promise.all([
-      api.get(`/recordings?organisation_id=${membership.organisation_id}`).then(asList),
+    const [ready, done] = await Promise.all([
+      api.get(`/recordings?organisation_id=${membership.organisation_id}&status=ready`).then(asList),
       api.get(`/organisations/${membership.organisation_id}/observations?rater_user_id=${me.id}&status=submitted&limit=200`),
     ]);
     const reviewed = new Set(done.map((observation) => observation.recording_id));
-    const ready = all.filter((r) => r.status === "ready" && names.has(r.owner_user_id) && !reviewed.has(r.id));
-    return listOrEmpty(ready.map((r) => recordingItem(r, names.get(r.owner_user_id))), "Nothing is waiting for you. New recordings from your practitioners appear here.");
-  });
-  return [waiting.element, calibrationSection(membership, me), coachWeek(membership, me), mine.element];
+    const theirs = ready.filter((r) => names.has(r.owner_user_id));
+    const item = (r) => recordingItem(r, names.get(r.owner_user_id));
+    return {
+      waiting: theirs.filter((r) => !reviewed.has(r.id)).map(item),
+      replies: theirs.filter((r) => reviewed.has(r.id) && r.unread_comments > 0).map(item),
+    };
+  })();
+  fill(waiting, async () => listOrEmpty((await lists).waiting, "Nothing is waiting for you. New recordings from your practitioners appear here."));
+  fill(replies, async () => listOrEmpty((await lists).replies, "No new comments on the recordings you have reviewed."));
+  return [waiting.element, replies.element, calibrationSection(membership, me), coachWeek(membership, me), mine.element];
 }

@@ -1,16 +1,32 @@
 // Supervisors and leads: their team, ring-fenced time, and the reports as they land.
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { hasRole } from "../me.js";
 import { assignedPractitioners, practitionerList } from "./coach.js";
-import { comingSoon, fill, section } from "./section.js";
+import { recordingItem as listedRecording } from "../recordings/item.js";
+import { asList, comingSoon, fill, listOrEmpty, section } from "./section.js";
 import { timeSummary } from "./sessions.js";
+
+/** The newest few recordings the person may see, whoever's, with the way to all of them. */
+export function recentRecordings(membership, title, emptyText) {
+  const part = section(title, {
+    action: h("div", { class: "actions" }, h("a", { class: "button button--secondary", href: "#/recordings" }, "All recordings")),
+  });
+  fill(part, async () => {
+    const recent = asList(await api.get(`/recordings?organisation_id=${membership.organisation_id}&limit=5`));
+    return listOrEmpty(recent.map((recording) => listedRecording(recording, { practitioner: true })), emptyText);
+  });
+  return part.element;
+}
 
 export function supervisorSections(membership, me) {
   const team = section("My team");
   fill(team, async () =>
     practitionerList(await assignedPractitioners(membership, me, "supervisor"), "No practitioners are in your team yet. Your implementation lead assigns them."),
   );
-  return [team.element];
+  // A lead's home lists every recent recording already.
+  const recent = hasRole(membership, "lead") ? null : recentRecordings(membership, "Team recordings", "Nobody in your team has uploaded a recording yet.");
+  return [team.element, recent];
 }
 
 export function leadSections(membership) {
@@ -23,7 +39,7 @@ export function leadSections(membership) {
         h("li", { class: "list__item" }, h("span", {}, label), h("span", { class: "list__title" }, String(count(role))))),
     );
   });
-  return [organisation.element];
+  return [organisation.element, recentRecordings(membership, "Recent recordings", "No recordings have been uploaded yet.")];
 }
 
 /** Ring-fenced time this month, and where the reports go once they exist. */

@@ -3,18 +3,22 @@ import { api } from "../api.js";
 import { h } from "../dom.js";
 import { formatDate } from "../format.js";
 import { objectiveSummary } from "../objectives/view.js";
+import { queuedOnHome } from "../uploads/on-home.js";
 import { asList, fill, listOrEmpty, recordingItem, section } from "./section.js";
 import { practitionerSessions } from "./sessions.js";
 
-/** One submitted observation: its score and verdict, linking to the review screen. */
+/** One submitted observation: which recording, who scored it, when, its score and verdict,
+ * linking to the review screen. */
 function feedbackItem(observation) {
   const percent = observation.weighted_percent === null ? "No score" : `${observation.weighted_percent.toFixed(1)} %`;
   const verdict = observation.meets_fidelity ? "Meets fidelity" : "Below fidelity";
+  const scored = `Scored by ${observation.rater_name || "a former coach"} on ${formatDate(observation.submitted_at)}`;
   return h(
     "li",
     { class: "list__item" },
     h("div", {},
-      h("a", { class: "list__title list__link", href: `#/recordings/${observation.recording_id}` }, `Scored ${formatDate(observation.submitted_at)}`),
+      h("a", { class: "list__title list__link", href: `#/recordings/${observation.recording_id}` }, observation.recording_title || "Recording"),
+      h("span", { class: "list__meta" }, scored),
       h("span", { class: "list__meta" }, `${percent} · ${verdict}`),
     ),
   );
@@ -22,12 +26,22 @@ function feedbackItem(observation) {
 
 export function practitionerSections(membership, me) {
   const recordings = section("My recordings", {
-    action: h("div", { class: "actions" }, h("a", { class: "button", href: "#/upload" }, "Upload a recording")),
+    action: h("div", { class: "actions" },
+      h("a", { class: "button", href: "#/upload" }, "Upload a recording"),
+      h("a", { class: "button button--secondary", href: "#/recordings" }, "Find a recording")),
   });
   fill(recordings, async () => {
-    const all = asList(await api.get(`/recordings?organisation_id=${membership.organisation_id}`));
-    const mine = all.filter((recording) => recording.owner_user_id === me.id);
-    return listOrEmpty(mine.map((recording) => recordingItem(recording)), "You have not uploaded any recordings yet.");
+    // Uploads still on this device say where they are in the upload screen's words.
+    const queued = queuedOnHome(membership.organisation_id);
+    let all;
+    try {
+      all = asList(await api.get(`/recordings?organisation_id=${membership.organisation_id}`));
+    } catch (error) {
+      if (queued.elements.length === 0) throw error;
+      return [listOrEmpty(queued.elements, ""), h("p", { class: "muted" }, `Your other recordings could not be loaded. ${error.message}`)];
+    }
+    const mine = all.filter((recording) => recording.owner_user_id === me.id && !queued.recordingIds.has(recording.id));
+    return listOrEmpty([...queued.elements, ...mine.map((recording) => recordingItem(recording))], "You have not uploaded any recordings yet.");
   });
   const objectives = section("My objectives", {
     action: h("div", { class: "actions" }, h("a", { class: "button button--secondary", href: "#/objectives" }, "See all objectives")),

@@ -1,6 +1,6 @@
 // A home-screen section: a heading, then loading, content, an empty state or an error.
 import { h, replaceChildren } from "../dom.js";
-import { formatDate } from "../format.js";
+import { recordingItem as listedRecording } from "../recordings/item.js";
 
 let sequence = 0;
 
@@ -52,26 +52,14 @@ export async function fill(part, load) {
   }
 }
 
-const STATUS_LABELS = { uploading: "Uploading", processing: "Processing", ready: "Ready", rejected: "Rejected", deleted: "Deleted" };
-
-/** A recording in a list; a ready one links to its review screen. */
+/** A recording in a list (recordings/item.js); `ownerName`, when given, says whose it is
+ * (the list's own name for them, when the recording does not carry one). */
 export function recordingItem(recording, ownerName = "") {
-  const when = formatDate(recording.recorded_at || recording.created_at);
-  const meta = [ownerName, when].filter(Boolean).join(" · ");
-  return h(
-    "li",
-    { class: "list__item" },
-    h("div", {},
-      recording.status === "ready"
-        ? h("a", { class: "list__title list__link", href: `#/recordings/${recording.id}` }, recording.title)
-        : h("span", { class: "list__title" }, recording.title),
-      meta ? h("span", { class: "list__meta" }, meta) : null,
-      recording.status === "rejected" && recording.rejection_reason
-        ? h("span", { class: "list__meta" }, `Why: ${recording.rejection_reason}`)
-        : null,
-    ),
-    h("span", { class: `status status--${recording.status}` }, STATUS_LABELS[recording.status] || recording.status),
-  );
+  const why = recording.status === "rejected" && recording.rejection_reason
+    ? h("span", { class: "list__meta" }, `Why: ${recording.rejection_reason}`)
+    : null;
+  const named = { ...recording, practitioner_name: recording.practitioner_name || ownerName || null };
+  return listedRecording(named, { practitioner: Boolean(ownerName), extra: why });
 }
 
 export function listOrEmpty(items, emptyText) {

@@ -49,3 +49,31 @@ export function createConsentPanel({ recording, onWithdrawn }) {
   });
   return disclosure("consent", "Consent", facts, consent && !consent.withdrawn_at ? form : null);
 }
+
+export const DELETION_QUESTION = "Delete this recording? The video and its poster frame are erased now and cannot be recovered. Scores, comments and reflections about the session stay, without the video. The family's consent is not changed.";
+
+/** Deleting a recording (its owner or a lead); `onDeleted(recording)` gets the tombstone. */
+export function createDeletePanel({ recording, onDeleted }) {
+  const status = h("div", { class: "form-status" });
+  const submit = h("button", { class: "button button--danger", type: "submit" }, "Delete this recording");
+  const form = h("form", { novalidate: true, "aria-labelledby": "deletion-heading" },
+    h("h3", { id: "deletion-heading" }, "Delete the recording"),
+    h("p", {}, "For a recording made by mistake or no longer needed. The video and its poster frame are erased at once and cannot be recovered; the record of the session, its scores, comments and reflections stay."),
+    status,
+    h("div", { class: "actions" }, submit));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!window.confirm(DELETION_QUESTION)) return;
+    clearProblems(form, status);
+    submit.disabled = true;
+    try {
+      const erased = await api.delete(`/recordings/${recording.id}`);
+      replaceChildren(status, alertBox("success", null, "The recording is deleted."));
+      onDeleted(erased);
+    } catch (error) {
+      showApiError(form, status, error, { title: "The recording was not deleted" });
+      submit.disabled = false;
+    }
+  });
+  return disclosure("deletion", "Delete", form);
+}

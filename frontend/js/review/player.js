@@ -1,17 +1,8 @@
 // The player: the media element (video or audio, loading /api/v1/recordings/{id}/media
 // directly, never through the service worker's cache), play/pause, back 5 s, a seek bar and
-// the timeline of comment markers under it.
+// the comment timeline under it (timeline.js, given by the comments).
 import { h } from "../dom.js";
 import { formatClock } from "../format.js";
-
-const SVG = "http://www.w3.org/2000/svg";
-const TIMELINE_WIDTH = 1000;
-
-function svg(tag, attributes) {
-  const element = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-  return element;
-}
 
 export function createPlayer(recording) {
   const isVideo = recording.has_video !== false && !(recording.media_type || "").startsWith("audio/");
@@ -42,7 +33,7 @@ export function createPlayer(recording) {
     step: "1",
     value: "0",
   });
-  const markers = svg("svg", { class: "player__markers", viewBox: `0 0 ${TIMELINE_WIDTH} 12`, preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" });
+  const timelineSlot = h("div", { class: "player__timeline" });
   const problem = h("p", { class: "field-error", role: "alert", hidden: true });
 
   function showTime() {
@@ -81,17 +72,22 @@ export function createPlayer(recording) {
     back(seconds = 5) {
       player.seek((media.currentTime || 0) - seconds);
     },
-    /** Comment markers on the timeline: [{start_ms, resolved}]. */
+    /** Brings the player into view (on every size) when it is not wholly in it. */
+    reveal() {
+      const box = player.element.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) player.element.scrollIntoView({ block: "nearest" });
+    },
+    /** Shows the comments on `timeline` (timeline.js), redrawn once the real duration is known. */
+    setTimeline(timeline) {
+      timelineSlot.replaceChildren(timeline.element);
+      player.timeline = timeline;
+    },
     setMarkers(comments) {
-      const total = duration() * 1000;
-      markers.replaceChildren(svg("rect", { class: "player__track", x: 0, y: 5, width: TIMELINE_WIDTH, height: 2 }));
-      if (!total) return;
-      for (const comment of comments) {
-        const x = Math.min(TIMELINE_WIDTH - 6, (comment.start_ms / total) * TIMELINE_WIDTH);
-        markers.append(svg("rect", { class: comment.resolved ? "player__marker player__marker--resolved" : "player__marker", x, y: 0, width: 6, height: 12 }));
-      }
+      lastMarkers = comments;
+      if (player.timeline) player.timeline.show(comments, duration() * 1000);
     },
   };
+  let lastMarkers = [];
 
   playButton.addEventListener("click", () => player.toggle());
   backButton.addEventListener("click", () => player.back());
@@ -102,13 +98,7 @@ export function createPlayer(recording) {
     problem.textContent = "The recording could not be played. Check your connection and reload the page.";
     problem.hidden = false;
   });
-  let lastMarkers = [];
-  const setMarkers = player.setMarkers;
-  player.setMarkers = (comments) => {
-    lastMarkers = comments;
-    setMarkers(comments);
-  };
-  media.addEventListener("durationchange", () => setMarkers(lastMarkers));
+  media.addEventListener("durationchange", () => player.setMarkers(lastMarkers));
   showTime();
 
   player.element = h("div", { class: "player" },
@@ -116,8 +106,8 @@ export function createPlayer(recording) {
     problem,
     h("label", { class: "visually-hidden", for: seek.id }, "Position in the recording"),
     seek,
-    markers,
     h("div", { class: "player__controls" }, playButton, backButton, clock),
+    timelineSlot,
   );
   player.destroy = () => {
     media.pause();

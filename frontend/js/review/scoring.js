@@ -2,7 +2,7 @@
 // live weighted total and fidelity verdict as the server computes them, save draft, submit.
 import { api } from "../api.js";
 import { alertBox, announce, h, replaceChildren } from "../dom.js";
-import { formatPercent, liveScore } from "./fidelity.js";
+import { formatPercent, formulaWords, liveScore } from "./fidelity.js";
 import { verdict } from "./observation-view.js";
 
 const NA = "na";
@@ -53,12 +53,15 @@ function criterionFieldset(version, criterion, saved) {
 }
 
 /**
- * The scoring form for `version`; `draft` is the coach's saved draft or null. `onSubmitted`
- * gets the submitted observation from the server.
+ * The scoring form for `version`; `draft` is the coach's saved draft or null. With `amend`
+ * (their submitted observation) it corrects that instead: the scores as submitted to start
+ * from, a reason required, no draft to save, and `onCancel` to leave it unchanged.
+ * `onSubmitted` gets the submitted (or amended) observation from the server.
  */
-export function scoringForm({ recording, version, draft, onSubmitted }) {
+export function scoringForm({ recording, version, draft, amend = null, onCancel = null, onSubmitted }) {
   let observation = draft;
-  const saved = new Map((draft ? draft.scores : []).map((s) => [s.code, s]));
+  const start = amend || draft;
+  const saved = new Map((start ? start.scores : []).map((s) => [s.code, s]));
   const sections = [];
   let currentSection = null;
   for (const criterion of version.criteria) {
@@ -68,27 +71,42 @@ export function scoringForm({ recording, version, draft, onSubmitted }) {
     }
     sections.push(criterionFieldset(version, criterion, saved.get(criterion.code)));
   }
+  const figureLabel = h("span", {}, "Weighted total ");
   const figure = h("strong", { class: "total__figure", "data-total": "live" }, "–");
   const verdictSlot = h("span", {});
-  const progress = h("span", { class: "muted" });
+  const progress = h("span", { class: "total__progress" });
   const belowSlot = h("span", {});
   const total = h("div", { class: "total total--live", role: "status", "aria-live": "polite", "aria-atomic": "true" },
-    h("p", {}, h("span", {}, "Weighted total "), figure, " ", verdictSlot),
-    h("p", {}, progress, " ", belowSlot),
+    h("p", {}, progress, " ", figureLabel, figure, " ", verdictSlot),
+    h("p", {}, belowSlot),
   );
-  const summary = h("textarea", { class: "input", id: "observation-summary", name: "summary", rows: "3", maxlength: "20000" }, draft ? draft.summary : "");
+  const summary = h("textarea", { class: "input", id: "observation-summary", name: "summary", rows: "3", maxlength: "20000" }, start ? start.summary : "");
+  const reason = amend
+    ? h("textarea", { class: "input", id: "amendment-reason", name: "reason", rows: "2", maxlength: "2000", required: true, "aria-describedby": "amendment-reason-hint" })
+    : null;
   const status = h("div", {});
-  const saveButton = h("button", { class: "button button--secondary", type: "button" }, "Save draft");
-  const submitButton = h("button", { class: "button", type: "submit" }, "Submit observation");
-  const confirmYes = h("button", { class: "button", type: "button" }, "Yes, submit");
+  const saveButton = amend
+    ? h("button", { class: "button button--secondary", type: "button" }, "Keep it as it was")
+    : h("button", { class: "button button--secondary", type: "button" }, "Save draft");
+  const submitButton = h("button", { class: "button", type: "submit" }, amend ? "Save the amendment" : "Submit observation");
+  const confirmYes = h("button", { class: "button", type: "button" }, amend ? "Yes, amend" : "Yes, submit");
   const confirmNo = h("button", { class: "button button--secondary", type: "button" }, "Not yet");
   const confirm = h("div", { class: "alert alert--warning", hidden: true },
-    h("p", {}, "Once submitted, the scores are shared with the practitioner and can only be changed by an amendment. Submit now?"),
+    h("p", {}, amend
+      ? "The practitioner will see the amended scores. What was submitted before stays in the revision history, with your reason. Amend now?"
+      : "Once submitted, the scores are shared with the practitioner and can only be changed by an amendment. Submit now?"),
     h("div", { class: "actions" }, confirmYes, confirmNo));
-  const form = h("form", { class: "scoring", novalidate: true },
-    h("p", { class: "muted" }, `${version.title}, version ${version.version}. Fidelity threshold ${version.fidelity_threshold_percent} %.`),
+  const form = h("form", { class: "scoring", novalidate: true, "aria-label": amend ? "Amend your observation" : null },
+    amend ? h("h3", {}, "Amend your observation") : null,
+    h("p", { class: "muted" }, `${version.title}, version ${version.version}. Fidelity threshold ${version.fidelity_threshold_percent} %, as ${formulaWords(version.scoring_formula)}.`),
     sections,
     h("div", { class: "field" }, h("label", { for: summary.id }, "Summary for the practitioner"), summary),
+    reason
+      ? h("div", { class: "field", "data-field": "reason" },
+        h("label", { for: reason.id }, "Why are you amending it?"),
+        h("span", { class: "hint", id: "amendment-reason-hint" }, "The practitioner sees this beside the earlier scores."),
+        reason)
+      : null,
     total,
     status,
     confirm,
@@ -98,9 +116,12 @@ export function scoringForm({ recording, version, draft, onSubmitted }) {
   function refreshTotal() {
     const levels = new Map(scoreInputs(version, form).map((s) => [s.code, s.not_applicable ? "na" : s.level]));
     const result = liveScore(version, levels);
+    // A partial score reads as partial: the percent so far, and no verdict until every
+    // criterion is scored or N/A.
+    progress.textContent = `${result.scored} of ${result.total} scored.`;
+    figureLabel.textContent = result.complete ? "Weighted total " : "So far ";
     figure.textContent = formatPercent(result.percent);
-    replaceChildren(verdictSlot, result.percent === null ? null : verdict(result.meets, version.fidelity_threshold_percent));
-    progress.textContent = `${result.scored} of ${result.total} criteria scored.`;
+    replaceChildren(verdictSlot, result.complete && result.percent !== null ? verdict(result.meets, version.fidelity_threshold_percent) : null);
     belowSlot.textContent = result.belowMinimum.length ? `Below the minimum level: ${result.belowMinimum.join(", ")}.` : "";
   }
   form.addEventListener("change", (event) => {
@@ -122,7 +143,8 @@ export function scoringForm({ recording, version, draft, onSubmitted }) {
     box.focus();
   }
 
-  saveButton.addEventListener("click", async () => {
+  if (amend) saveButton.addEventListener("click", () => onCancel());
+  else saveButton.addEventListener("click", async () => {
     saveButton.disabled = true;
     try {
       await save();
@@ -139,9 +161,15 @@ export function scoringForm({ recording, version, draft, onSubmitted }) {
     event.preventDefault();
     const missing = scoreInputs(version, form).filter((s) => s.level === null && !s.not_applicable);
     if (missing.length) {
-      const box = alertBox("error", "Not every criterion is scored", `Give a level to ${missing.map((s) => s.code).join(", ")} before submitting, or save a draft.`);
+      const box = alertBox("error", "Not every criterion is scored", `Give a level to ${missing.map((s) => s.code).join(", ")} before submitting${amend ? "" : ", or save a draft"}.`);
       replaceChildren(status, box);
       box.focus();
+      return;
+    }
+    if (reason && !reason.value.trim()) {
+      const box = alertBox("error", "Say why you are amending it", "The reason is kept with the earlier scores.");
+      replaceChildren(status, box);
+      reason.focus();
       return;
     }
     replaceChildren(status);
@@ -155,13 +183,20 @@ export function scoringForm({ recording, version, draft, onSubmitted }) {
   confirmYes.addEventListener("click", async () => {
     confirmYes.disabled = true;
     try {
-      await save();
-      const submitted = await api.post(`/observations/${observation.id}/submit`);
-      announce(`Observation submitted: weighted total ${formatPercent(submitted.weighted_percent)}.`);
+      let submitted;
+      if (amend) {
+        const body = { summary: summary.value, scores: scoreInputs(version, form), reason: reason.value.trim() };
+        submitted = await api.post(`/observations/${amend.id}/amendments`, body);
+        announce(`Observation amended: weighted total ${formatPercent(submitted.weighted_percent)}.`);
+      } else {
+        await save();
+        submitted = await api.post(`/observations/${observation.id}/submit`);
+        announce(`Observation submitted: weighted total ${formatPercent(submitted.weighted_percent)}.`);
+      }
       onSubmitted(submitted);
     } catch (error) {
       confirm.hidden = true;
-      fail("The observation was not submitted", error);
+      fail(amend ? "The observation was not amended" : "The observation was not submitted", error);
     } finally {
       confirmYes.disabled = false;
     }

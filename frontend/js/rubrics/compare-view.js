@@ -15,10 +15,11 @@ function part(title, items) {
 }
 
 function differences(result) {
-  if (result.same) return h("p", {}, "These versions hold the same criteria, scale and threshold.");
+  if (result.same) return h("p", {}, "These versions hold the same criteria, scale, threshold and way of working out the percent.");
   return [
     result.scale ? part("Scale", [h("li", {}, `Was ${result.scale.before.join(", ")}; now ${result.scale.after.join(", ")}.`)]) : null,
     result.threshold ? part("Fidelity threshold", [h("li", {}, `Was ${result.threshold.before} %; now ${result.threshold.after} %.`)]) : null,
+    result.formula ? part("How the percent is worked out", [h("li", {}, `Was ${result.formula.before}; now ${result.formula.after}.`)]) : null,
     part(`Criteria added (${result.added.length})`, result.added.map(criterionLine)),
     part(`Criteria removed (${result.removed.length})`, result.removed.map(criterionLine)),
     part(`Criteria changed (${result.changed.length})`, result.changed.map(({ criterion, changes }) => h("li", {},

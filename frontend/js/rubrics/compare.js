@@ -1,6 +1,7 @@
 // Comparing two versions of a rubric, as a lead reads it before publishing: criteria
 // added, removed and changed (matched by code, as raters know them), and the scale. Pure:
 // versions in (as GET .../versions/{n} gives them), differences out; nothing is fetched.
+import { formulaWords } from "../review/fidelity.js";
 
 const FIELDS = [
   ["section", "Section"],
@@ -53,7 +54,8 @@ export function criterionChanges(before, after, beforeScale = [], afterScale = [
 
 /**
  * From version `from` to version `to`: {added, removed, changed: [{criterion, changes}],
- * scale: null or {before, after}, threshold: null or {before, after}, same}.
+ * scale: null or {before, after}, threshold: null or {before, after}, formula: null or
+ * {before, after} (in words), same}.
  */
 export function compareVersions(from, to) {
   const earlier = new Map(from.criteria.map((criterion) => [key(criterion.code), criterion]));
@@ -73,6 +75,9 @@ export function compareVersions(from, to) {
   const threshold = from.fidelity_threshold_percent === to.fidelity_threshold_percent
     ? null
     : { before: from.fidelity_threshold_percent, after: to.fidelity_threshold_percent };
-  const same = !added.length && !removed.length && !changed.length && !scale && !threshold;
-  return { added, removed, changed, scale, threshold, same };
+  const formula = from.scoring_formula === to.scoring_formula
+    ? null
+    : { before: formulaWords(from.scoring_formula), after: formulaWords(to.scoring_formula) };
+  const same = !added.length && !removed.length && !changed.length && !scale && !threshold && !formula;
+  return { added, removed, changed, scale, threshold, formula, same };
 }

@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { alertBox, h, replaceChildren } from "../dom.js";
 import { clearProblems, showApiError, showProblems } from "../forms.js";
+import { formulaWords } from "../review/fidelity.js";
 import { scaleWords } from "./compare.js";
 
 function isJson(file) {
@@ -30,7 +31,7 @@ function previewBox(preview) {
   }
   return h("section", { class: "preview", "aria-labelledby": "import-preview-heading", tabindex: "-1" },
     h("h3", { id: "import-preview-heading" }, `Preview: ${preview.title}`),
-    h("p", {}, `${preview.criteria.length} criteria in ${preview.sections.length} sections; fidelity threshold ${preview.fidelity_threshold_percent} %.`),
+    h("p", {}, `${preview.criteria.length} criteria in ${preview.sections.length} sections; fidelity threshold ${preview.fidelity_threshold_percent} %, as ${formulaWords(preview.scoring_formula)}.`),
     h("p", {}, h("strong", {}, "Scale: "), scaleWords(preview.scale).join(", ")),
     [...bySection].map(([name, criteria]) => h("div", {},
       h("h4", {}, name || "No section"),
@@ -44,6 +45,9 @@ export function importForm({ base, programmeId, onImported }) {
   const file = h("input", { id: "import-file", name: "file", type: "file", accept: ".csv,.json,text/csv,application/json", "aria-describedby": "import-file-hint" });
   const titleInput = h("input", { class: "input", id: "import-title", name: "title", type: "text", maxlength: "200", autocomplete: "off", "aria-describedby": "import-title-hint" });
   const labels = h("input", { class: "input", id: "import-labels", name: "scale_labels", type: "text", autocomplete: "off", "aria-describedby": "import-labels-hint" });
+  const formula = h("select", { class: "input", id: "import-formula", name: "scoring_formula", "aria-describedby": "import-formula-hint" },
+    h("option", { value: "percent_of_maximum", selected: true }, "Percent of the maximum points"),
+    h("option", { value: "normalised" }, "The bottom of the scale counts as 0 %"));
   const chosenName = h("p", { class: "muted", "aria-live": "polite" }, "No file chosen.");
   file.addEventListener("change", () => {
     chosenName.textContent = file.files[0] ? `Chosen: ${file.files[0].name}` : "No file chosen.";
@@ -68,6 +72,10 @@ export function importForm({ base, programmeId, onImported }) {
       h("label", { for: labels.id }, "Scale labels (CSV)"),
       h("span", { class: "hint", id: "import-labels-hint" }, "Lowest level first, separated by commas: one per level column, such as Not yet, Emerging, Developing, Proficient, Exemplary."),
       labels),
+    h("div", { class: "field", "data-field": "scoring_formula" },
+      h("label", { for: formula.id }, "How the percent is worked out (CSV)"),
+      h("span", { class: "hint", id: "import-formula-hint" }, "Percent of the maximum points: 4 of 5 on every criterion is 80 %. Bottom of the scale as 0 %: on a 1 to 5 scale, 4 everywhere is 75 %. A JSON file says its own."),
+      formula),
     h("div", { class: "actions" }, check, save));
   let checked = null;
 
@@ -82,7 +90,10 @@ export function importForm({ base, programmeId, onImported }) {
     if (problems.length) return { problems };
     const query = new URLSearchParams({ programme_id: programmeId });
     if (titleInput.value.trim()) query.set("title", titleInput.value.trim());
-    if (!json) for (const name of names) query.append("scale_labels", name);
+    if (!json) {
+      for (const name of names) query.append("scale_labels", name);
+      query.set("scoring_formula", formula.value);
+    }
     return { chosen, kind: json ? "json" : "csv", type: json ? "application/json" : "text/csv", query: query.toString() };
   }
 
@@ -91,7 +102,7 @@ export function importForm({ base, programmeId, onImported }) {
     save.hidden = true;
     replaceChildren(result);
   }
-  for (const control of [file, titleInput, labels]) control.addEventListener("change", reset);
+  for (const control of [file, titleInput, labels, formula]) control.addEventListener("change", reset);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

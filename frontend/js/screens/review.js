@@ -9,7 +9,7 @@ import { formatDate, formatDuration } from "../format.js";
 import { currentMe, displayName, hasRole } from "../me.js";
 import { createAccessPanel } from "../review/access-panel.js";
 import { createComments } from "../review/comments.js";
-import { createConsentPanel } from "../review/consent-panel.js";
+import { createConsentPanel, createDeletePanel } from "../review/consent-panel.js";
 import { createObjectivesPanel } from "../review/objectives-panel.js";
 import { createPlayer } from "../review/player.js";
 import { createReflectionPanel } from "../review/reflection.js";
@@ -86,17 +86,18 @@ async function managePanels(recording, me) {
   }
 }
 
-// The practitioner and leads see the family's consent and may withdraw it; the screen
-// then shows the recording as it now is (erased).
+// The practitioner and leads see the family's consent and may withdraw it, or delete the
+// recording; the screen then shows the recording as it now is (erased).
 function consentPanel(recording) {
-  return createConsentPanel({ recording, onWithdrawn: () => navigate(`/recordings/${recording.id}`) });
+  const reopen = () => navigate(`/recordings/${recording.id}`);
+  return [createConsentPanel({ recording, onWithdrawn: reopen }), createDeletePanel({ recording, onDeleted: reopen })];
 }
 
 function erasedMessage(recording) {
   const withdrawn = recording.consent && recording.consent.withdrawn_at;
-  return withdrawn
-    ? `The family withdrew consent on ${formatDate(withdrawn)}: the video and its poster frame were erased. The record of the session stays.`
-    : "This recording's video was erased. The record of the session stays.";
+  if (withdrawn) return `The family withdrew consent on ${formatDate(withdrawn)}: the video and its poster frame were erased. The record of the session stays.`;
+  if (recording.deleted_reason === "deleted") return `This recording was deleted on ${formatDate(recording.deleted_at)}: the video and its poster frame were erased. The record of the session stays.`;
+  return "This recording's video was erased. The record of the session stays.";
 }
 
 function notReviewable(main, heading, message) {
@@ -134,6 +135,7 @@ export async function render(main, { params, query }) {
     }
     return null;
   }
+  import("../recordings/seen.js").then(({ markSeen }) => markSeen(recording.id)); // its comments are read now: lists stop counting them as unread
   if (hasRole(membership, "guest")) return renderForGuest(main, recording, me);
   main.classList.add("page--wide");
   // The heading and the player show at once; the panels follow with the names and rubric.
@@ -162,8 +164,10 @@ export async function render(main, { params, query }) {
       h("a", { href: `#/calibration/${encodeURIComponent(calibration)}` }, "Back to the exercise")));
   }
 
-  const comments = createComments({ recording, player, criteria: version ? version.criteria : [], me });
-  const score = createScorePanel({ recording, version, me, names, mayScore });
+  // The practitioner and their coaches keep the learning objectives (the API decides).
+  const mayLink = !calibration && (isOwner || hasRole(membership, "coach"));
+  const comments = createComments({ recording, player, criteria: version ? version.criteria : [], me, mayLink });
+  const score = createScorePanel({ recording, version, me, names, mayScore, mayLink });
   const reflection = createReflectionPanel({ recording, isOwner, ownerName });
   const objectives = createObjectivesPanel({ recording, version });
   const tabs = tabbedPanels("Review", [

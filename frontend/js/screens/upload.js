@@ -83,15 +83,15 @@ export async function render(main) {
     return null;
   }
   const me = currentMe();
-  let chosen = null; // {file, capture}
+  let chosen = null; // the File to upload
   const status = h("div", {});
   const chosenText = h("p", { id: "chosen-file", class: "muted" }, "No recording chosen yet.");
   const pick = filePicker("upload-file", "Choose a file");
   const camera = filePicker("upload-camera", "Use the camera", { capture: "environment" });
   camera.element.hidden = !window.matchMedia("(pointer: coarse)").matches;
 
-  async function choose(file, capture) {
-    chosen = { file, capture };
+  async function choose(file) {
+    chosen = file;
     chosenText.textContent = `Chosen: ${file.name} (${formatBytes(file.size)})`;
     chosenText.className = "";
     const titleInput = form.elements.title;
@@ -99,10 +99,10 @@ export async function render(main) {
     announce(chosenText.textContent);
   }
   for (const picker of [pick, camera]) {
-    picker.input.addEventListener("change", () => picker.input.files[0] && choose(picker.input.files[0], false));
+    picker.input.addEventListener("change", () => picker.input.files[0] && choose(picker.input.files[0]));
   }
   const recorder = recordPanel({
-    onRecorded: (file) => choose(file, true),
+    onRecorded: (file) => choose(file),
     onProblem: (message) => replaceChildren(status, alertBox("error", "Recording did not start", message)),
   });
 
@@ -154,7 +154,7 @@ export async function render(main) {
     const add = (name, focus, message) => problems.push({ name, focus, message });
     if (!chosen) add("upload-file", "upload-file", "Choose or record the recording of the session.");
     else {
-      const problem = await problemWith(chosen.file);
+      const problem = await problemWith(chosen);
       if (problem) add("upload-file", "upload-file", problem);
     }
     if (!form.elements.title.value.trim()) add("upload-title", "upload-title", "Give the recording a title.");
@@ -183,7 +183,7 @@ export async function render(main) {
       recordedAt: form.elements.recorded.value,
       programmeId: programmeSelect.value,
     };
-    const { file, capture } = chosen;
+    const file = chosen;
     // Clear the form before handing over the file: a recording chosen while the upload is
     // being queued belongs to the next upload and must not be wiped afterwards.
     form.reset();
@@ -191,8 +191,12 @@ export async function render(main) {
     chosen = null;
     chosenText.textContent = "No recording chosen yet.";
     chosenText.className = "muted";
-    const item = await addUpload(file, details, { capture });
-    const done = alertBox("success", null, `“${item.title}” is in your uploads below. You can keep using Tandem, or add another recording, while it uploads.`);
+    const item = await addUpload(file, details);
+    // Not a success yet: that is said once the server has checked the recording.
+    const next = navigator.onLine
+      ? "This device keeps it until it is sent. You can keep using Tandem, or add another recording, while it uploads."
+      : "You are offline: this device keeps it and sends it by itself when you are back online.";
+    const done = alertBox("info", null, `“${item.title}” is in your uploads below. ${next}`);
     replaceChildren(status, done);
     done.focus();
   });
@@ -209,7 +213,7 @@ export async function render(main) {
   loadProgrammes(programmeSelect, programmeField, organisationSelect.value);
   const leftBehind = takeLeftBehindRecording();
   if (leftBehind) {
-    choose(leftBehind, true);
+    choose(leftBehind);
     replaceChildren(status, alertBox("info", null, "Your recording was kept when you left this screen. Add the details below to upload it."));
   }
   return () => {

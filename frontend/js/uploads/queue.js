@@ -1,15 +1,17 @@
 // The upload queue: one tus upload at a time, the rest waiting; it lives as long as the page,
-// whichever screen is showing. Resume records (tus fingerprints in localStorage) and
-// in-browser recordings (IndexedDB) carry uploads over a reload.
+// whichever screen is showing, and this device keeps it between visits (stored-queue.js):
+// after a reload or a restart every item is back, with its file where the browser kept it.
 //
-// Item states: waiting, uploading, paused, offline, signed-out, failed, needs-file (after a
-// reload: pick the same file again), processing, ready, rejected.
-import { API, api, ApiError, csrfToken, currentSession, sessionEnded } from "../api.js";
-import { capturesOf, dropCapture, keepCapture } from "./captures.js";
+// Item states: waiting, uploading, paused, offline, signed-out, failed, needs-file (the device
+// could not keep the file: pick the same file again), processing, ready, rejected, cancelled.
+import { API, ApiError, api, csrfToken, currentSession, sessionEnded } from "../api.js";
 import { describeFailure, shouldRetry, SignedOutDuringUpload } from "./failures.js";
-import { chunkBytes, maxUploadBytes, mediaType } from "./media.js";
+import { itemFromResumeRecord, newItem, queuedState, recordOf, restoredItem } from "./items.js";
+import { chunkBytes, maxUploadBytes } from "./media.js";
 import { followRecording } from "./processing.js";
 import { forgetResumeRecord, resumeRecords } from "./resume-records.js";
+import { isUnfinished } from "./states.js";
+import { dropRecord, keepRecord, recordsOf, updateRecord } from "./stored-queue.js";
 
 // tus-js-client (87 KB) loads with the first upload, not with every page of the app; the
 // service worker keeps it for offline use like the rest of the shell.
@@ -18,14 +20,13 @@ async function tusUpload() {
 }
 
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
-const UNFINISHED = new Set(["waiting", "uploading", "paused", "offline", "signed-out", "failed", "needs-file"]);
 const SPEED_WINDOW_MS = 10000;
 const TERMINATE_RETRY_DELAYS = [500, 1000, 2000, 4000];
+const RECORDING_ID_HEADER = "Tandem-Recording-Id";
 
 const items = [];
 const listeners = new Set();
 let userId = null;
-let counter = 0;
 
 function changed() {
   const snapshot = items.slice();
@@ -40,7 +41,7 @@ export function subscribe(listener) {
 }
 
 export function unfinishedCount() {
-  return items.filter((item) => UNFINISHED.has(item.state)).length;
+  return items.filter(isUnfinished).length;
 }
 
 function fingerprintFor(file) {
@@ -72,6 +73,18 @@ function measure(item, sent, total) {
   changed();
 }
 
+/** The server names the recording an upload becomes from its creation on: home matches it. */
+function noteServerAnswer(item, response) {
+  const recordingId = response.getHeader(RECORDING_ID_HEADER);
+  const location = response.getHeader("Location");
+  const uploadUrl = location ? new URL(location, window.location.origin).href : item.uploadUrl;
+  if (recordingId === item.recordingId && uploadUrl === item.uploadUrl) return;
+  item.recordingId = recordingId || item.recordingId;
+  item.uploadUrl = uploadUrl;
+  updateRecord(item.id, { recordingId: item.recordingId, uploadUrl: item.uploadUrl });
+  changed();
+}
+
 async function tusOptions(item) {
   return {
     endpoint: new URL(`${API}/uploads`, window.location.origin).href,
@@ -87,6 +100,7 @@ async function tusOptions(item) {
     onAfterResponse: (_request, response) => {
       // Stop here: on a 401 tus-js-client would drop the resume record and start afresh.
       if (response.getStatus() === 401) throw new SignedOutDuringUpload();
+      noteServerAnswer(item, response);
     },
     onShouldRetry: (error) => shouldRetry(error),
     onProgress: (sent, total) => measure(item, sent, total),
@@ -95,13 +109,38 @@ async function tusOptions(item) {
   };
 }
 
+/** Sending needs a connection and a session the server has confirmed (not the offline one). */
+function canSend() {
+  const session = currentSession();
+  return Boolean(session) && !session.offline && navigator.onLine;
+}
+
 function schedule() {
-  if (!currentSession() || items.some((item) => item.state === "uploading")) return;
+  if (!navigator.onLine) {
+    for (const item of items) if (item.state === "waiting") set(item, "offline", queuedState().message);
+    return;
+  }
+  if (!canSend() || items.some((item) => item.state === "uploading")) return;
   const next = items.find((item) => item.state === "waiting");
   if (!next) return;
   next.samples = [];
   set(next, "uploading");
-  next.upload.start();
+  start(next);
+}
+
+async function start(item) {
+  if (!item.upload) {
+    const Upload = await tusUpload();
+    const upload = new Upload(item.file, await tusOptions(item));
+    const previous = await upload.findPreviousUploads();
+    if (previous.length > 0) {
+      upload.resumeFromPreviousUpload(previous[0]);
+      item.message = "Continuing from where it stopped.";
+    }
+    item.upload = upload;
+  }
+  // Paused or cancelled while tus-js-client was loading.
+  if (item.state === "uploading") item.upload.start();
 }
 
 async function stopped(item, error) {
@@ -113,67 +152,37 @@ async function stopped(item, error) {
 
 async function uploaded(item) {
   item.bytesSent = item.size;
+  item.uploadUrl = item.upload.url;
+  item.file = null;
   set(item, "processing", "Uploaded. Checking the recording…");
   schedule();
-  if (item.captureId) dropCapture(item.captureId);
-  const uploadId = item.upload.url.split("/").pop();
-  await followRecording(uploadId, (state, message, recordingId) => {
+  // Every byte is on the server: the device lets go of the recording itself.
+  await updateRecord(item.id, { file: null, state: "processing", uploadUrl: item.uploadUrl });
+  await follow(item);
+}
+
+/** Success is said only once the server has checked the recording and found it playable. */
+async function follow(item) {
+  const uploadId = item.uploadUrl.split("/").pop();
+  await followRecording(uploadId, item.details.organisationId, async (state, message, recordingId) => {
     item.recordingId = recordingId || item.recordingId;
+    // Ready: the device has nothing more to keep. Rejected: kept until dismissed.
+    if (state === "ready") await dropRecord(item.id);
+    else await updateRecord(item.id, { state, message, recordingId: item.recordingId });
     set(item, state, message);
   });
 }
 
-/** Metadata sent with the upload (tus Upload-Metadata); `details` come from the form. */
-function metadataFor(file, details) {
-  const metadata = {
-    filename: file.name,
-    filetype: mediaType(file),
-    title: details.title,
-    consent: "obtained",
-    consent_scope: details.consentScope,
-    organisation_id: details.organisationId,
-  };
-  if (details.consentMethod) metadata.consent_method = details.consentMethod;
-  if (details.recordedAt) metadata.recorded_at = details.recordedAt;
-  if (details.programmeId) metadata.programme_id = details.programmeId;
-  return metadata;
-}
-
 /**
- * Queue a file. An upload of the same file started before (even before a reload) carries
- * on from where it stopped. `capture` marks a recording made in the browser.
+ * Queue a file; this device keeps it until it is uploaded. An upload of the same file started
+ * before (even before a reload) carries on from where it stopped.
  */
-export async function addUpload(file, details, { capture = false, captureId = null } = {}) {
-  counter += 1;
-  const fingerprint = fingerprintFor(file);
-  const item = {
-    id: `upload-${counter}`,
-    title: details.title,
-    fileName: file.name,
-    size: file.size,
-    bytesSent: 0,
-    fingerprint,
-    details,
-    metadata: metadataFor(file, details),
-    captureId,
-    samples: [],
-    state: "waiting",
-    message: "",
-  };
-  const Upload = await tusUpload();
-  item.upload = new Upload(file, await tusOptions(item));
-  const previous = await item.upload.findPreviousUploads();
-  if (previous.length > 0) {
-    item.upload.resumeFromPreviousUpload(previous[0]);
-    item.message = "Continuing from where it stopped.";
-  }
-  removeWhere((other) => other.state === "needs-file" && other.fingerprint === fingerprint);
-  if (capture && !captureId) {
-    item.captureId = `capture-${Date.now()}-${counter}`;
-    await keepCapture({ id: item.captureId, userId, file, details });
-  }
+export async function addUpload(file, details) {
+  const item = newItem(file, details, fingerprintFor(file));
+  removeWhere((other) => other.state === "needs-file" && other.fingerprint === item.fingerprint);
   items.push(item);
   changed();
+  await keepRecord(recordOf(item, userId));
   schedule();
   return item;
 }
@@ -184,7 +193,7 @@ function removeWhere(predicate) {
 
 export function pause(item) {
   if (item.state !== "uploading" && item.state !== "waiting") return;
-  item.upload.abort(false);
+  if (item.upload) item.upload.abort(false);
   set(item, "paused", "Paused. Resume whenever you like; nothing is lost.");
   schedule();
 }
@@ -195,11 +204,14 @@ export function resume(item) {
   schedule();
 }
 
-/** Stop an upload for good: the server deletes what it has, this device forgets it. */
-export async function cancel(item) {
-  removeWhere((other) => other === item);
-  changed();
+/** Stop sending and let go of everything this device keeps of the upload. */
+async function forget(item) {
   if (item.upload) item.upload.abort(false);
+  forgetResumeRecord(item.fingerprint);
+  await dropRecord(item.id);
+}
+
+async function discardOnServer(item) {
   const url = (item.upload && item.upload.url) || item.uploadUrl;
   try {
     // The server stops the PATCH just aborted, if it still runs, and deletes everything.
@@ -209,17 +221,39 @@ export async function cancel(item) {
   } catch {
     // Offline or signed out: as above.
   }
-  forgetResumeRecord(item.fingerprint);
-  if (item.captureId) await dropCapture(item.captureId);
-  schedule();
 }
 
-/** After a reload: the person picks the file again; it must be the same file. */
+/** Stop an upload for good: the server deletes what it has, this device forgets the file. */
+export async function cancel(item) {
+  if (!isUnfinished(item)) return;
+  const copy = { ...item };
+  item.file = null;
+  item.upload = null;
+  await forget(copy);
+  set(item, "cancelled", "Cancelled. The part already uploaded is discarded, and this device no longer keeps the recording.");
+  schedule();
+  await discardOnServer(copy);
+}
+
+/** Take a rejected or cancelled item off the list (and off this device). */
+export async function dismiss(item) {
+  if (!["rejected", "cancelled", "ready"].includes(item.state)) return;
+  removeWhere((other) => other === item);
+  changed();
+  await dropRecord(item.id);
+}
+
+/** The device could not keep the file: the person picks it again; it must be the same file. */
 export async function provideFile(item, file) {
   if (fingerprintFor(file) !== item.fingerprint) {
     return `That is a different file. Choose "${item.fileName}" to continue this upload.`;
   }
-  await addUpload(file, item.details);
+  item.file = file;
+  item.upload = null;
+  const { state, message } = queuedState();
+  set(item, state, message);
+  await keepRecord(recordOf(item, userId));
+  schedule();
   return null;
 }
 
@@ -228,34 +262,43 @@ function onOnline() {
   schedule();
 }
 
-async function restoreInterrupted() {
+function onOffline() {
+  schedule();
+}
+
+/** How far the server got with an upload whose file must be picked again. */
+function showServerOffset(item, uploadUrl, fingerprint) {
+  if (!uploadUrl) return;
+  api
+    .get(`/uploads/${uploadUrl.split("/").pop()}`)
+    .then((upload) => {
+      item.bytesSent = upload.offset;
+      changed();
+    })
+    .catch((error) => {
+      // Expired or removed on the server: the file picked again starts afresh.
+      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) forgetResumeRecord(fingerprint);
+    });
+}
+
+async function restore() {
+  for (const record of await recordsOf(userId)) {
+    if (items.some((item) => item.id === record.id)) continue;
+    const item = restoredItem(record);
+    items.push(item);
+    if (item.state === "processing") follow(item);
+    if (item.state === "needs-file") showServerOffset(item, record.uploadUrl, record.fingerprint);
+  }
+  // Uploads begun by an earlier version of the app, which kept no queue: the file again.
   for (const record of resumeRecords(userId)) {
     if (items.some((item) => item.fingerprint === record.fingerprint)) continue;
-    const item = { ...record, id: `upload-${(counter += 1)}`, samples: [], bytesSent: 0 };
-    item.state = "needs-file";
-    item.message = `Interrupted. Choose "${record.fileName}" again to continue where it stopped.`;
+    const item = itemFromResumeRecord(record);
     items.push(item);
-    api
-      .get(`/uploads/${record.uploadId}`)
-      .then((upload) => {
-        item.bytesSent = upload.offset;
-        changed();
-      })
-      .catch((error) => {
-        if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
-          forgetResumeRecord(record.fingerprint);
-          removeWhere((other) => other === item);
-          changed();
-        }
-      });
-  }
-  for (const capture of await capturesOf(userId)) {
-    if (items.some((item) => item.captureId === capture.id)) continue;
-    await addUpload(capture.file, capture.details, { capture: true, captureId: capture.id });
+    showServerOffset(item, record.uploadUrl, record.fingerprint);
   }
 }
 
-/** Called once signed in: picks up where a reload or an ended session left off. */
+/** Called once signed in (or opened offline): picks up where a reload or a session left off. */
 export async function startQueue(user) {
   if (userId && userId !== user) {
     for (const item of items) if (item.upload) item.upload.abort(false);
@@ -264,8 +307,10 @@ export async function startQueue(user) {
   userId = user;
   window.removeEventListener("online", onOnline);
   window.addEventListener("online", onOnline);
+  window.removeEventListener("offline", onOffline);
+  window.addEventListener("offline", onOffline);
   for (const item of items) if (item.state === "signed-out") set(item, "waiting");
-  await restoreInterrupted();
+  await restore();
   changed();
   schedule();
 }
@@ -273,7 +318,10 @@ export async function startQueue(user) {
 /** Signing out: stop and delete every unfinished upload, on the server too. */
 export async function stopQueue() {
   for (const item of items.slice()) {
-    if (UNFINISHED.has(item.state)) await cancel(item);
+    if (isUnfinished(item)) {
+      await forget(item);
+      await discardOnServer(item);
+    }
   }
   removeWhere(() => true);
   userId = null;

@@ -1,26 +1,10 @@
 // The upload queue on screen: progress, speed, time left and the actions each state allows.
 // Items are updated in place, so focus stays put while the bytes go up.
 import { announce, h, replaceChildren } from "../dom.js";
+import { confirmDialog } from "../confirm-dialog.js";
 import { formatBytes, formatDuration, formatSpeed, percent } from "../format.js";
-import { cancel, pause, provideFile, resume, subscribe } from "./queue.js";
-
-const STATE_LABELS = {
-  waiting: "Waiting",
-  uploading: "Uploading",
-  paused: "Paused",
-  offline: "Waiting for connection",
-  "signed-out": "Signed out",
-  failed: "Stopped",
-  "needs-file": "Interrupted",
-  processing: "Processing",
-  ready: "Ready",
-  rejected: "Rejected",
-};
-const STATUS_CLASS = {
-  uploading: "uploading", waiting: "waiting", paused: "paused", offline: "waiting",
-  "signed-out": "failed", failed: "failed", "needs-file": "paused",
-  processing: "processing", ready: "ready", rejected: "rejected",
-};
+import { cancel, dismiss, pause, provideFile, resume, subscribe } from "./queue.js";
+import { isError, stateLabel, statusClass } from "./states.js";
 
 function button(label, listener, variant = "secondary", context = "") {
   return h(
@@ -51,21 +35,37 @@ function chooseAgain(item, view) {
   );
 }
 
+/** Cancelling throws away what was sent: ask first, and say so. */
+async function cancelAsked(item) {
+  const sent = item.bytesSent ? ` (${formatBytes(item.bytesSent)} so far)` : "";
+  const confirmed = await confirmDialog({
+    title: `Cancel the upload of “${item.title}”?`,
+    text: `The part already uploaded${sent} is discarded, and this device lets go of the recording. To send it later, you would choose or record it again and upload it from the start.`,
+    confirmLabel: "Cancel upload",
+    keepLabel: "Keep uploading",
+  });
+  if (confirmed) await cancel(item);
+}
+
 function actionsFor(item, view) {
   const context = `“${item.title}”`;
+  const cancelButton = () => button("Cancel", () => cancelAsked(item), "danger", context);
   switch (item.state) {
     case "uploading":
     case "waiting":
-      return [button("Pause", () => pause(item), "secondary", context), button("Cancel", () => cancel(item), "danger", context)];
+      return [button("Pause", () => pause(item), "secondary", context), cancelButton()];
     case "paused":
     case "offline":
-      return [button("Resume", () => resume(item), "primary", context), button("Cancel", () => cancel(item), "danger", context)];
+      return [button("Resume", () => resume(item), "primary", context), cancelButton()];
     case "failed":
-      return [button("Try again", () => resume(item), "primary", context), button("Cancel", () => cancel(item), "danger", context)];
+      return [button("Try again", () => resume(item), "primary", context), cancelButton()];
     case "signed-out":
-      return [h("a", { class: "button", href: "#/sign-in?next=/upload" }, "Sign in again"), button("Cancel", () => cancel(item), "danger", context)];
+      return [h("a", { class: "button", href: "#/sign-in?next=/upload" }, "Sign in again"), cancelButton()];
     case "needs-file":
-      return [chooseAgain(item, view), button("Cancel", () => cancel(item), "danger", context)];
+      return [chooseAgain(item, view), cancelButton()];
+    case "rejected":
+    case "cancelled":
+      return [button("Dismiss", () => dismiss(item), "secondary", context)];
     default:
       return [];
   }
@@ -116,11 +116,10 @@ function update(view, item) {
   const firstShown = view.state === null;
   view.state = item.state;
   view.text = item.message;
-  view.status.textContent = STATE_LABELS[item.state] || item.state;
-  view.status.className = `status status--${STATUS_CLASS[item.state] || "waiting"}`;
+  view.status.textContent = stateLabel(item);
+  view.status.className = statusClass(item);
   view.message.textContent = item.message;
-  const isError = ["failed", "rejected", "signed-out"].includes(item.state);
-  view.message.className = `upload__message${isError ? " upload__message--error" : ""}`;
+  view.message.className = `upload__message${isError(item) ? " upload__message--error" : ""}`;
   replaceChildren(view.actions, actionsFor(item, view));
   if (hadFocus) {
     const next = view.actions.querySelector("button, a, input");
@@ -137,7 +136,10 @@ export function mountQueue(container, { onEmptyChange } = {}) {
   return subscribe((items) => {
     for (const [id, view] of views) {
       if (!items.some((item) => item.id === id)) {
+        // Dismissed from its own button: focus goes to the list's heading, not the page body.
+        const hadFocus = view.root.contains(document.activeElement);
         view.root.remove();
+        if (hadFocus) (container.querySelector("h2") || container).focus();
         views.delete(id);
       }
     }
