@@ -33,6 +33,11 @@ class Admission:
         # Made on first use: an anyio semaphore belongs to the running event loop.
         self._semaphore: anyio.Semaphore | None = None
 
+    @property
+    def taken(self) -> int:
+        """Turns held right now: 0 whenever no request is being answered."""
+        return 0 if self._semaphore is None else self.turns - self._semaphore.value
+
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
         if self._semaphore is None:

@@ -93,6 +93,10 @@ def test_contract(case: Case, contract_app: FastAPI, stage: Stage) -> None:
     _use_world_ids(case, stage.ids())
     for role in _roles_for(case, stage):
         case.call_and_validate(app=contract_app, headers=dict(stage.headers[role]))
+    # Every answered request gave its turn back (app/admission.py): a turn kept by a
+    # request that went wrong would leave the next ones queueing, then refused with 503.
+    assert contract_app.state.admission.taken == 0
+    assert contract_app.state.password_checks.taken == 0
 
 
 def _roles_for(case: Case, stage: Stage) -> list[str]:
