@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, case, not_, or_
 from sqlmodel import col
 
 from app.access import relations
-from app.access.members import Member
+from app.access.members import Member, Principal
 from app.access.recordings import RecordingAccess, blind_rule, media_rule
 from app.models import Comment, Recording, RecordingStatus, Reflection
 
@@ -61,7 +61,7 @@ def readable_reflections(member: Member) -> ColumnElement[bool]:
     )
 
 
-def readable_comments(member: Member, root: Any) -> ColumnElement[bool]:
+def readable_comments(member: Principal, root: Any) -> ColumnElement[bool]:
     """`thread_readable` and the conversation rule as SQL, on `Comment` joined to its
     `Recording` and (outer) to `root`, an alias of Comment for a reply's thread root."""
     started_by = case(

@@ -26,7 +26,8 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, true
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.access import relations
 from app.access.members import Member, MemberTemplate, Principal, bound_to, member_of
@@ -87,7 +88,7 @@ def _details(member: Principal, rel: Relations) -> ColumnElement[bool]:
     return or_(_media(rel), rel.supervisor)
 
 
-def media_rule(member: Member) -> ColumnElement[bool]:
+def media_rule(member: Principal) -> ColumnElement[bool]:
     """The recordings whose media this member may watch."""
     return _media(_relations(member))
 
@@ -184,6 +185,22 @@ def recording_access(
         return access_to(db, member=member, recording_id=recording_id)
     except NotFound:
         raise NotFound(f"{label} not found.") from None
+
+
+def visible_recordings(member: Member) -> tuple[SelectOfScalar[Recording], dict[str, uuid.UUID]]:
+    """The recordings this member may know about (`details_rule` in their organisation),
+    as a statement to narrow and order further, and the values to run it with. Built once
+    per set of roles (see `MemberTemplate`): every recordings list asks it."""
+    return _visible_statement(member.roles), bound_to(member)
+
+
+@lru_cache(maxsize=64)
+def _visible_statement(roles: frozenset[Role]) -> SelectOfScalar[Recording]:
+    member = MemberTemplate(roles)
+    return select(Recording).where(
+        col(Recording.organisation_id) == member.organisation_id,
+        _details(member, _relations(member)),
+    )
 
 
 def media_viewable(db: Session, *, member: Member, recordings: list[Recording]) -> set[uuid.UUID]:

@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 from app.access import Member, member_of, roles_by_membership, scoped
 from app.access.recordings import (
     RecordingAccess,
-    details_rule,
     media_viewable,
     names_people,
+    visible_recordings,
 )
 from app.audit import service as audit
 from app.audit.context import SYSTEM, AuditContext
@@ -245,10 +245,11 @@ def list_recordings(
 ) -> list[RecordingRead]:
     """Newest first: the recordings this member may see that the filters keep."""
     zone = ZoneInfo(member.organisation.time_zone)
-    statement = (
-        scoped(Recording, member.organisation_id)
-        .where(details_rule(member), *conditions(filters, zone))
+    visible, values = visible_recordings(member)
+    statement = visible.where(*conditions(filters, zone)).order_by(
         # The id breaks ties, so pages follow on from each other.
-        .order_by(col(Recording.created_at).desc(), col(Recording.id))
+        col(Recording.created_at).desc(),
+        col(Recording.id),
     )
-    return recording_reads(db, member=member, recordings=list(db.exec(page.of(statement))))
+    recordings = list(db.exec(page.of(statement), params=values))
+    return recording_reads(db, member=member, recordings=recordings)

@@ -10,16 +10,18 @@ edits do not make a comment unread again.
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.access import Member
 from app.access.conversation import readable_comments
+from app.access.members import MemberTemplate, bound_to
 from app.access.recordings import RecordingAccess
-from app.models import Comment, Recording, RecordingSeen
+from app.models import Comment, Recording, RecordingSeen, Role
 from app.models.base import utcnow
 
 
@@ -51,20 +53,30 @@ def unread_counts(
     read and has not seen: one query, however many recordings."""
     if not recording_ids:
         return {}
+    values = {**bound_to(member), "recording_ids": list(recording_ids)}
+    rows = db.execute(_unread_statement(member.roles), values)
+    return {recording_id: count for recording_id, count in rows}
+
+
+@lru_cache(maxsize=64)
+def _unread_statement(roles: frozenset[Role]) -> Select[uuid.UUID, int]:
+    """`unread_counts`'s query for members holding `roles` (see `MemberTemplate`): asked
+    on every list and recording read, and building it cost more than running it."""
+    member = MemberTemplate(roles)
     root = aliased(Comment)
     marker = and_(
         col(RecordingSeen.recording_id) == col(Comment.recording_id),
         col(RecordingSeen.user_id) == member.user_id,
     )
     author = col(Comment.author_user_id)
-    statement = (
+    return (
         select(col(Comment.recording_id), func.count())
         .join(Recording, col(Recording.id) == col(Comment.recording_id))
         .outerjoin(root, col(root.id) == col(Comment.parent_id))
         .outerjoin(RecordingSeen, marker)
         .where(
             col(Comment.organisation_id) == member.organisation_id,
-            col(Comment.recording_id).in_(recording_ids),
+            col(Comment.recording_id).in_(bindparam("recording_ids", expanding=True)),
             col(Comment.deleted_at).is_(None),
             # A comment whose author's account is gone was still someone else's.
             or_(author.is_(None), author != member.user_id),
@@ -76,4 +88,3 @@ def unread_counts(
         )
         .group_by(col(Comment.recording_id))
     )
-    return {recording_id: count for recording_id, count in db.execute(statement)}
