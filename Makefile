@@ -45,6 +45,7 @@ seed: migrate
 # here, that is this address and port unless it is set (README, "Settings").
 run: seed
 	TANDEM_PUBLIC_URL='$(or $(TANDEM_PUBLIC_URL),http://127.0.0.1:$(PORT))' \
+		TANDEM_EMBEDDED_WORKER='$(or $(TANDEM_EMBEDDED_WORKER),true)' \
 		$(VENV)/bin/uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT) \
 		--no-access-log --proxy-headers --forwarded-allow-ips '$(FORWARDED_ALLOW_IPS)'
 

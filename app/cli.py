@@ -1,5 +1,5 @@
-"""Command line: `python -m app seed-demo | purge | create-organisation | send-digests |
-generate-vapid-keys`."""
+"""Command line: `python -m app seed-demo | purge | worker | create-organisation |
+send-digests | generate-vapid-keys`."""
 
 import argparse
 import json
@@ -88,6 +88,30 @@ def _send_digests(settings: Settings) -> int:
     return 0
 
 
+def _worker(settings: Settings, arguments: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from app.jobs.kinds import JobContext
+    from app.jobs.worker import Worker
+    from app.storage import get_storage
+
+    engine = make_engine(settings.database_url)
+    worker = Worker(JobContext(engine, get_storage(settings), settings))
+    try:
+        if arguments.once:
+            print(f"Jobs run: {worker.drain()}.")
+            return 0
+        stop = threading.Event()
+        # SIGTERM (a deployment stopping it) lets the job in hand finish first.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        worker.run(stop)
+        return 0
+    finally:
+        engine.dispose()
+
+
 def _generate_vapid_keys() -> int:
     from app.notifications.push import generate_key_pair
 
@@ -108,6 +132,10 @@ COMMANDS: dict[str, tuple[Handler, str]] = {
     "purge": (
         lambda settings, _: _purge(settings),
         "delete media past retention and sweep abandoned uploads",
+    ),
+    "worker": (
+        _worker,
+        "run queued work (processing, the hourly purge, the daily digests) until stopped",
     ),
     "create-organisation": (
         _create_organisation,
@@ -137,6 +165,10 @@ def main(argv: list[str] | None = None) -> None:
                 default="Europe/London",
                 metavar="ZONE",
                 help="IANA time zone its days and reports are in (default: Europe/London)",
+            )
+        if name == "worker":
+            command.add_argument(
+                "--once", action="store_true", help="run what is waiting now, then stop"
             )
     arguments = parser.parse_args(argv)
     handler, _ = COMMANDS[arguments.command]

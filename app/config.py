@@ -80,6 +80,15 @@ class Settings(BaseSettings):
     plain_upload_max_bytes: int = Field(default=1024**3, ge=1)
     # Processing (sha256, probe, poster) left unfinished this long is taken over again.
     processing_stale_minutes: int = Field(default=30, ge=1)
+    # The job queue (app/jobs): a web process runs the job its request queued right after
+    # answering (off: leave every job to `python -m app worker`); the embedded worker runs
+    # the whole queue in a thread of the web process (`make run`); a worker holds a job
+    # for the lease, looks for work every poll, and sends digests from this hour (UTC).
+    work_after_response: bool = True
+    embedded_worker: bool = False
+    job_lease_minutes: int = Field(default=30, ge=1)
+    worker_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    digest_hour: int = Field(default=7, ge=0, le=23)
     # Request bodies of every route but the uploads and imports (they stream theirs and
     # have their own limits): more answers 413 without being read.
     max_json_bytes: int = Field(default=1024**2, ge=1024)

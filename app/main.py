@@ -21,6 +21,7 @@ from app.cors import ConfiguredOriginsCORS
 from app.db import make_engine, refresh_planner_statistics
 from app.error_docs import document_errors, error_responses
 from app.errors import UnhandledErrorMiddleware, error_body, install_error_handlers
+from app.jobs.worker import embedded_worker
 from app.logs import RequestIdMiddleware, configure_logging
 from app.request_guard import RequestGuardMiddleware
 from app.security_headers import SecurityHeadersMiddleware
@@ -39,7 +40,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = threads_for(settings.concurrency)
         await to_thread.run_sync(refresh_planner_statistics, engine)
-        yield
+        with embedded_worker(engine, settings):
+            yield
         engine.dispose()
 
     app = FastAPI(

@@ -28,6 +28,7 @@ from app.models.identity import (
     PasswordReset,
     User,
 )
+from app.models.job import Job
 from app.models.notification import (
     Notification,
     NotificationKind,
@@ -98,6 +99,7 @@ __all__ = [
     "ConsentRecord",
     "Identity",
     "Invitation",
+    "Job",
     "LearningObjective",
     "LoginThrottle",
     "PasswordReset",

@@ -9,8 +9,9 @@ from starlette.background import BackgroundTask
 
 from app.auth.deps import bearer_scheme, get_caller
 from app.config import SettingsDep
+from app.jobs.kinds import JobContext, processing_key
+from app.jobs.worker import run_after_response
 from app.models import User
-from app.recording.processing import process_recording
 from app.storage import Storage
 
 
@@ -30,12 +31,14 @@ def streaming_user(
 StreamingUser = Annotated[User, Depends(streaming_user)]
 
 
-def processing_task(request: Request, storage: Storage, recording_id: uuid.UUID) -> BackgroundTask:
-    """Processing after the response: the client hears "complete" at once."""
-    return BackgroundTask(
-        process_recording,
-        request.app.state.engine,
-        storage,
-        request.app.state.settings,
-        recording_id,
-    )
+def processing_task(
+    request: Request, storage: Storage, recording_id: uuid.UUID
+) -> BackgroundTask | None:
+    """Processing after the response, so the client hears "complete" at once: the job the
+    completing transaction queued (app/jobs), run here unless this process leaves its jobs
+    to the workers."""
+    settings = request.app.state.settings
+    if not settings.work_after_response:
+        return None
+    context = JobContext(request.app.state.engine, storage, settings)
+    return BackgroundTask(run_after_response, context, processing_key(recording_id))

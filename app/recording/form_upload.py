@@ -21,6 +21,7 @@ from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.config import Settings
 from app.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMedia
+from app.jobs.kinds import queue_processing
 from app.models import Recording, RecordingStatus, User
 from app.models.base import utcnow
 from app.recording import service as recording_service
@@ -198,6 +199,7 @@ class FormReceiver:
                 context=AuditContext.of(self.request),
                 details={"size_bytes": recording.size_bytes, "via": "form"},
             )
+            queue_processing(db, recording.id)
             db.commit()
             return recording
 

@@ -17,6 +17,7 @@ from app.audit.context import SYSTEM
 from app.config import Settings
 from app.db import make_engine, refresh_planner_statistics
 from app.errors import Conflict, Locked, NotFound
+from app.jobs.queue import forget_finished
 from app.models import Organisation, Recording, RecordingStatus, Upload
 from app.models.base import utcnow
 from app.models.organisation import RetentionBasis
@@ -30,6 +31,9 @@ from app.recording.processing import (
 )
 from app.storage import Storage, get_storage
 
+# Finished jobs are kept a week, for whoever looks into what the workers did.
+FINISHED_JOBS_KEPT = timedelta(days=7)
+
 
 @dataclass
 class PurgeReport:
@@ -38,27 +42,34 @@ class PurgeReport:
     uploads_swept: int = 0
     leftovers_removed: int = 0
     recordings_processed: int = 0
+    jobs_forgotten: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
 
 def run_purge(settings: Settings, *, now: datetime | None = None) -> PurgeReport:
-    """Delete media past retention, sweep abandoned uploads and leftovers, finish processing."""
+    """`purge` with an engine and storage of its own, for the command line."""
     engine = make_engine(settings.database_url)
-    storage = get_storage(settings)
-    now = now or utcnow()
-    report = PurgeReport()
     try:
-        report.recordings_expired = expire_recordings(engine, now=now)
-        report.media_erased = erase_pending(engine, storage)
-        report.uploads_swept = sweep_uploads(engine, storage, settings, now=now)
-        report.leftovers_removed = remove_leftovers(engine, storage, settings, now=now)
-        report.recordings_processed = process_pending(engine, storage, settings)
-        # The daily run keeps SQLite's planner statistics as current as the data.
-        refresh_planner_statistics(engine)
+        return purge(engine, get_storage(settings), settings, now=now or utcnow())
     finally:
         engine.dispose()
+
+
+def purge(engine: Engine, storage: Storage, settings: Settings, *, now: datetime) -> PurgeReport:
+    """Delete media past retention, sweep abandoned uploads and leftovers, finish processing."""
+    report = PurgeReport()
+    report.recordings_expired = expire_recordings(engine, now=now)
+    report.media_erased = erase_pending(engine, storage)
+    report.uploads_swept = sweep_uploads(engine, storage, settings, now=now)
+    report.leftovers_removed = remove_leftovers(engine, storage, settings, now=now)
+    report.recordings_processed = process_pending(engine, storage, settings)
+    with Session(engine) as db:
+        report.jobs_forgotten = forget_finished(db, before=now - FINISHED_JOBS_KEPT)
+        db.commit()
+    # The daily run keeps SQLite's planner statistics as current as the data.
+    refresh_planner_statistics(engine)
     return report
 
 
@@ -157,15 +168,20 @@ def _sweep_one(engine: Engine, storage: Storage, settings: Settings, upload_id: 
     except Locked:
         return 0  # a PATCH or another purger holds it right now (or it is gone)
     snapshot = lease.upload
-    if not snapshot.expired:
-        return 0
     try:
+        # Listed as expired when the purge began, but a PATCH may have renewed it since.
+        if not snapshot.expired:
+            return 0
         uploads.terminate(
             engine, storage, snapshot=snapshot, actor=None, context=SYSTEM, reason="expired"
         )
     except (Conflict, NotFound):
         return 0  # completed or removed by someone else meanwhile
-    return 1
+    else:
+        return 1
+    finally:
+        # Whatever happened, the phone's next PATCH must not wait out the lease.
+        uploads.release(engine, upload_id=upload_id, token=lease.token)
 
 
 def process_pending(engine: Engine, storage: Storage, settings: Settings) -> int:

@@ -17,6 +17,7 @@ from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.config import Settings
 from app.errors import Conflict, Gone, Locked, NotFound
+from app.jobs.kinds import queue_processing
 from app.models import Recording, RecordingStatus, Upload, User
 from app.models.base import utcnow
 from app.recording import service as recording_service
@@ -249,6 +250,7 @@ def finish(
                 context=context,
                 details={"size_bytes": snapshot.length, "via": "tus"},
             )
+            queue_processing(db, recording.id)
         db.commit()
     return snapshot.recording_id
 

@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.models import Organisation, Recording, Upload
 from app.models.base import utcnow
-from app.recording.retention import run_purge
+from app.recording.retention import run_purge, sweep_uploads
+from app.storage import get_storage
 from tests.recording.conftest import People, both_backends
 from tests.recording.helpers import create_upload, patch, upload_whole
 
@@ -129,3 +130,17 @@ def test_purges_running_at_once_on_several_machines_agree(
     assert sum(report.recordings_expired for report in reports) == 3
     assert sum(report.uploads_swept for report in reports) == 1
     assert storage.list("") == [] and storage.list_multiparts() == []
+
+
+def test_an_upload_renewed_while_the_purge_ran_stays_open_to_its_phone(
+    client: TestClient, people: People, auth: Any, db: Session, settings: Settings, app: Any
+) -> None:
+    headers = auth(people.practitioner)
+    url = create_upload(client, headers, 100).headers["Location"]
+    # The purge lists uploads expired as of when it began; this one was renewed since (as
+    # if listed by a purge that began after its old expiry), so it is looked at and kept.
+    later = utcnow() + timedelta(days=2)
+    swept = sweep_uploads(app.state.engine, get_storage(settings), settings, now=later)
+    assert swept == 0
+    # Kept and not left locked: the next PATCH goes straight in, not 423 for a minute.
+    assert patch(client, url, headers, 0, b"x" * 100).status_code == 204
