@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Path-style (endpoint/bucket/key) for MinIO, Ceph and moto; "auto" lets boto3 choose.
     s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
     presigned_url_seconds: int = Field(default=300, ge=1, le=900)
+    # Disk storage behind nginx: the internal location under which nginx serves media_dir.
+    # Media answers then carry X-Accel-Redirect and nginx sends the bytes (and the Ranges).
+    media_accel_redirect: str | None = Field(default=None, pattern=r"^/([A-Za-z0-9_-]+/)+$")
 
     max_upload_bytes: int = Field(default=8 * 1024**3, ge=1)
     upload_expiry_hours: int = Field(default=24, ge=1)

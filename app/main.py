@@ -23,6 +23,7 @@ from app.error_docs import document_errors, error_responses
 from app.errors import UnhandledErrorMiddleware, error_body, install_error_handlers
 from app.jobs.worker import embedded_worker
 from app.logs import RequestIdMiddleware, configure_logging
+from app.recording.viewings import ViewingLog
 from app.request_guard import RequestGuardMiddleware
 from app.security_headers import SecurityHeadersMiddleware
 
@@ -72,7 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def reset_state(app: FastAPI, settings: Settings) -> None:
     """What the process keeps between requests, fresh: its settings, its turns
-    (app/admission.py), and the storage and sign-in clients made on first use."""
+    (app/admission.py), the viewings it audited (app/recording/viewings.py), and the
+    storage and sign-in clients made on first use."""
     app.state.settings = settings
     app.state.admission = Admission(turns=settings.concurrency, wait_seconds=settings.queue_seconds)
     app.state.password_checks = Admission(
@@ -80,6 +82,7 @@ def reset_state(app: FastAPI, settings: Settings) -> None:
     )
     app.state.storage = None
     app.state.oidc_client = None
+    app.state.viewings = ViewingLog()
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:

@@ -1,7 +1,10 @@
 """Random 1 MiB Range reads of a stored recording through GET /api/v1/recordings/{id}/media,
 against nginx serving the very same file as a static file, and against a bare Starlette
 FileResponse (bench/baselines.py); prints reads/s, MB/s, app/nginx, the CPU each server
-spends per read, and the app's cost per request without the bytes (1-byte ranges).
+spends per read, and the app's cost per request without the bytes (1-byte ranges). The
+app is measured serving the bytes itself and behind nginx with X-Accel-Redirect
+(TANDEM_MEDIA_ACCEL_REDIRECT). Then seeks: `--viewers` people seeking at random at once,
+each seek's time to first byte, p50 and p99 (target p99 <= 50 ms with 10 viewers).
 
     python -m bench.range_reads [--size-mib 384] [--reads 1000] [--concurrency 1 4]
 
@@ -15,6 +18,7 @@ import random
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -27,6 +31,7 @@ import httpx
 from bench.common import (
     MB,
     MIB,
+    SECRET_KEY,
     TIMEOUT,
     Server,
     Tandem,
@@ -40,6 +45,7 @@ from bench.common import (
     wait_processed,
 )
 from bench.proc import Measurement, measuring
+from tests.support.nginx import MEDIA_LOCATION, nginx_in_front
 from tests.support.ports import free_port
 from tests.support.processes import running_process
 
@@ -127,6 +133,34 @@ def read_ranges(
     return found[0]
 
 
+def seek_latencies(target: Target, offsets: list[int], viewers: int) -> list[float]:
+    """Each viewer seeks through its share of `offsets` on its own connection, one 1 MiB
+    read per seek; the time from sending a seek to its first byte, in ms, sorted."""
+    shares = [offsets[index::viewers] for index in range(viewers)]
+    address = urlsplit(target.server.url)
+
+    def viewer(share: list[int]) -> list[float]:
+        waits = []
+        connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=300)
+        try:
+            for offset in share:
+                ranged = {**target.headers, "Range": f"bytes={offset}-{offset + READ_BYTES - 1}"}
+                started = time.perf_counter()
+                connection.request("GET", target.path, headers=ranged)
+                response = connection.getresponse()
+                first = response.read(1)
+                waits.append((time.perf_counter() - started) * 1000)
+                if response.status != 206 or not first:
+                    raise RuntimeError(f"{target.path}: {response.status}")
+                response.read()
+        finally:
+            connection.close()
+        return waits
+
+    with ThreadPoolExecutor(viewers) as pool:
+        return sorted(wait for waits in pool.map(viewer, shares) for wait in waits)
+
+
 def check_same_bytes(target: Target, source: Path, offset: int) -> None:
     ranged = {**target.headers, "Range": f"bytes={offset}-{offset + READ_BYTES - 1}"}
     served = httpx.get(f"{target.server.url}{target.path}", headers=ranged, timeout=TIMEOUT)
@@ -157,6 +191,7 @@ def main() -> None:
     parser.add_argument("--size-mib", type=int, default=384)
     parser.add_argument("--reads", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--viewers", type=int, default=10, help="people seeking at once")
     options = parser.parse_args()
     size = options.size_mib * MIB
     with tempfile.TemporaryDirectory(prefix="tandem-bench-") as temporary, ExitStack() as stack:
@@ -175,9 +210,30 @@ def main() -> None:
                 env={"BENCH_UPLOAD_DIR": str(work / "files")},
             )
         )
+        handing_off = stack.enter_context(
+            uvicorn_server(
+                "app.main:create_app",
+                log_path=work / "app-accel.log",
+                env={
+                    "TANDEM_ENV": "production",
+                    "TANDEM_DATABASE_URL": app.database_url,
+                    "TANDEM_SECRET_KEY": SECRET_KEY,
+                    "TANDEM_MEDIA_DIR": str(app.media_dir),
+                    "TANDEM_MEDIA_ACCEL_REDIRECT": MEDIA_LOCATION,
+                },
+            )
+        )
+        front_url = stack.enter_context(
+            nginx_in_front(
+                upstream=handing_off.url, media_dir=app.media_dir, work_dir=work / "front"
+            )
+        )
+        # Its CPU column is the app's: what a seek costs the app once nginx sends the bytes.
+        front = Server(front_url, handing_off.pid)
         media_path = f"/api/v1/recordings/{recording_id}/media"
         targets = {
             "app": Target(app.server, media_path, app.headers),
+            "app via nginx": Target(front, media_path, app.headers),
             "FileResponse": Target(bare, "/files/recording.mp4", {}),
             "nginx": Target(static, "/" + stored.relative_to(app.media_dir).as_posix(), {}),
         }
@@ -196,7 +252,22 @@ def main() -> None:
                 print(f"  measured {name} x{concurrency}")
         audited = audited_reads(app.database_url) - audited_before
         results["app, 1-byte ranges, 1 client"] = read_ranges(targets["app"], offsets, 1, 1)
+        seeks = {
+            name: seek_latencies(targets[name], offsets, options.viewers)
+            for name in ("nginx", "app", "app via nginx")
+        }
     print_summary(results, options.reads, audited / (options.reads * len(options.concurrency)))
+    print_seeks(seeks, options.viewers)
+
+
+def print_seeks(seeks: dict[str, list[float]], viewers: int) -> None:
+    rows = []
+    for name, waits in seeks.items():
+        p50, p99 = waits[len(waits) // 2], waits[int(len(waits) * 0.99)]
+        verdict = "" if name == "nginx" else ("met" if p99 <= 50 else "MISSED")
+        rows.append([name, f"{p50:.1f}", f"{p99:.1f}", verdict])
+    print(f"\nRandom seeks, {viewers} viewers at once, time to first byte (ms):")
+    print(table(["server", "p50", "p99", "p99 <= 50 ms"], rows))
 
 
 def print_summary(results: dict[str, Measurement], reads: int, audited_per_read: float) -> None:

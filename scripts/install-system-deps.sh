@@ -5,6 +5,8 @@ missing=""
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 # The browser the PWA's end-to-end tests drive through Playwright.
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
+# The web server the media hand-off (X-Accel-Redirect) is tested behind.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing system packages:$missing" >&2

@@ -15,6 +15,10 @@ class AuditEvent(SQLModel, table=True):
     # The trail a lead reads, newest first, page by page.
     __table_args__ = (
         Index("ix_audit_event_organisation_created", "organisation_id", "created_at"),
+        # Whether a person's viewing of a recording was audited already (viewings.py).
+        Index(
+            "ix_audit_event_actor_resource_created", "actor_user_id", "resource_id", "created_at"
+        ),
     )
 
     id: uuid.UUID = id_field()

@@ -4,6 +4,7 @@ import re
 
 from fastapi import Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
+from sqlalchemy import event
 from sqlmodel import Session
 from starlette.responses import MalformedRangeHeader
 from starlette.responses import RangeNotSatisfiable as StarletteRangeNotSatisfiable
@@ -14,6 +15,8 @@ from app.audit.context import AuditContext
 from app.config import Settings
 from app.errors import AppError, Conflict, Gone, NotFound, RangeNotSatisfiable
 from app.models import Recording, RecordingStatus
+from app.models.base import utcnow
+from app.recording.viewings import ViewingKey, ViewingLog, audited_elsewhere
 from app.storage import Storage
 
 NO_STORE = "private, no-store"
@@ -96,39 +99,72 @@ def media_response(
     request: Request,
     poster: bool = False,
 ) -> Response:
-    """The media (or poster) for someone allowed to see it; every access is audited."""
+    """The media (or poster) for someone allowed to see it; every viewing is audited
+    (viewings.py: one row for the many Range requests of one sitting)."""
     require_media(access)
     recording = access.recording
     _require_playable(recording)
     key, content_type, filename = _target(recording, poster=poster)
     seconds = min(settings.presigned_url_seconds, MAX_PRESIGNED_SECONDS)
     url = storage.presigned_get(key, seconds=seconds, content_type=content_type, filename=filename)
-    audit.record(
-        db,
-        action="recording.poster_viewed" if poster else "recording.media_viewed",
-        resource_type="recording",
-        resource_id=recording.id,
-        organisation_id=recording.organisation_id,
-        actor_user_id=access.member.user.id,
-        context=AuditContext.of(request),
-        details={
-            "range": range_summary(request.headers.get("range")),
-            "delivery": "redirect" if url else "stream",
-        },
-    )
+    path = None if url is not None else storage.local_path(key)
+    if url is None and (path is None or not path.is_file()):
+        raise Gone("This recording's media are missing from storage.", code="media_missing")
+    _audit_viewing(db, request, access, poster=poster, delivery="redirect" if url else "stream")
     if url is not None:
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": NO_STORE})
-    path = storage.local_path(key)
-    if path is None or not path.is_file():
-        raise Gone("This recording's media are missing from storage.", code="media_missing")
+    assert path is not None
     headers = {"Cache-Control": NO_STORE}
     if not poster and recording.sha256:
         # Strong and stable: the bytes never change, so If-Range can trust it.
         headers["ETag"] = f'"{recording.sha256}"'
+    if settings.media_accel_redirect:
+        return _handed_to_nginx(settings.media_accel_redirect, key, content_type, filename, headers)
     return MediaFileResponse(
         path,
         media_type=content_type,
         filename=filename,
         content_disposition_type="inline",
         headers=headers,
+    )
+
+
+def _handed_to_nginx(
+    location: str, key: str, content_type: str, filename: str, headers: dict[str, str]
+) -> Response:
+    """Who may watch is decided and audited here; the bytes and the Ranges are nginx's
+    (deploy/nginx.conf): a seek then costs the app no thread and no read. Keys are our
+    own (`recordings/{organisation}/{recording}/original`), so they need no escaping."""
+    return Response(
+        media_type=content_type,
+        headers={
+            **headers,
+            "X-Accel-Redirect": location + key,
+            "Content-Disposition": f'inline; filename="{filename}"',
+        },
+    )
+
+
+def _audit_viewing(
+    db: Session, request: Request, access: RecordingAccess, *, poster: bool, delivery: str
+) -> None:
+    action = "recording.poster_viewed" if poster else "recording.media_viewed"
+    recording = access.recording
+    viewing: ViewingKey = (access.member.user_id, recording.id, action)
+    log: ViewingLog = request.app.state.viewings
+    now = utcnow()
+    if not log.claim(viewing, now) or audited_elsewhere(db, viewing, now):
+        return
+    # Should the request's transaction not commit, the row is gone: the next request of
+    # the viewing must write it again.
+    event.listen(db, "after_soft_rollback", lambda *_: log.forget(viewing), once=True)
+    audit.record(
+        db,
+        action=action,
+        resource_type="recording",
+        resource_id=recording.id,
+        organisation_id=recording.organisation_id,
+        actor_user_id=access.member.user_id,
+        context=AuditContext.of(request),
+        details={"range": range_summary(request.headers.get("range")), "delivery": delivery},
     )

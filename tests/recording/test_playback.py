@@ -1,6 +1,8 @@
-"""Playback: Range requests from disk, short-lived presigned URLs on S3, every view audited."""
+"""Playback: Range requests from disk, short-lived presigned URLs on S3, every viewing
+audited once."""
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -8,10 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.models import AuditEvent
+from app.models.base import utcnow
+from app.recording.viewings import VIEWING_WINDOW, ViewingLog
 from tests.recording.conftest import People, both_backends
 from tests.recording.helpers import upload_whole
 
@@ -74,28 +79,81 @@ def test_malformed_ranges_answer_in_the_error_shape(
     assert answer.json()["error"]["code"] == "bad_range"
 
 
-def test_every_view_is_audited(
+def _views(db: Session, recording_id: str, user: Any) -> list[tuple[str, Any]]:
+    db.expire_all()
+    events = db.exec(
+        select(AuditEvent)
+        .where(AuditEvent.resource_id == recording_id, AuditEvent.actor_user_id == user.id)
+        .order_by(AuditEvent.created_at)
+    ).all()
+    return [
+        (event.action, event.details.get("range"))
+        for event in events
+        if event.action.endswith("_viewed")
+    ]
+
+
+def test_every_viewing_is_audited_once_however_many_ranges_it_reads(
     client: TestClient, people: People, auth: Any, uploaded: Any, db: Session
 ) -> None:
     recording_id, _ = uploaded
+    media = f"/api/v1/recordings/{recording_id}/media"
     headers = auth(people.coach)
-    client.get(f"/api/v1/recordings/{recording_id}/media", headers=headers)
-    client.get(
-        f"/api/v1/recordings/{recording_id}/media", headers={**headers, "Range": "bytes=0-1"}
+    assert client.get(media, headers={**headers, "Range": "bytes=0-1"}).status_code == 206
+    # The player's further reads and seeks belong to the same viewing.
+    for first in (2, 500, 100, 2000):
+        seek = {**headers, "Range": f"bytes={first}-{first + 99}"}
+        assert client.get(media, headers=seek).status_code == 206
+    assert (
+        client.get(f"/api/v1/recordings/{recording_id}/poster", headers=headers).status_code == 200
     )
-    client.get(f"/api/v1/recordings/{recording_id}/poster", headers=headers)
-    events = db.exec(
-        select(AuditEvent)
-        .where(AuditEvent.resource_id == recording_id)
-        .order_by(AuditEvent.created_at)
-    ).all()
-    views = [
-        (e.action, e.details.get("range")) for e in events if e.actor_user_id == people.coach.id
-    ]
-    assert views == [
-        ("recording.media_viewed", None),
+    assert (
+        client.get(f"/api/v1/recordings/{recording_id}/poster", headers=headers).status_code == 200
+    )
+    assert _views(db, recording_id, people.coach) == [
         ("recording.media_viewed", {"first": "0-1", "count": 1}),
         ("recording.poster_viewed", None),
+    ]
+    # Each person's viewing is their own.
+    client.get(media, headers=auth(people.practitioner))
+    assert _views(db, recording_id, people.practitioner) == [("recording.media_viewed", None)]
+
+
+def test_a_new_sitting_after_the_viewing_window_is_audited_again(
+    client: TestClient, people: People, auth: Any, uploaded: Any, db: Session, app: Any
+) -> None:
+    recording_id, _ = uploaded
+    media = f"/api/v1/recordings/{recording_id}/media"
+    headers = auth(people.coach)
+    client.get(media, headers=headers)
+    # As if the window had passed: the audited viewing began long ago.
+    db.execute(
+        update(AuditEvent)
+        .where(col(AuditEvent.resource_id) == recording_id)
+        .values(created_at=utcnow() - VIEWING_WINDOW - timedelta(minutes=1))
+    )
+    db.commit()
+    app.state.viewings = ViewingLog()  # a process that never saw the first viewing
+    client.get(media, headers={**headers, "Range": "bytes=10-19"})
+    assert _views(db, recording_id, people.coach) == [
+        ("recording.media_viewed", None),
+        ("recording.media_viewed", {"first": "10-19", "count": 1}),
+    ]
+
+
+def test_another_process_joins_a_viewing_audited_elsewhere(
+    client: TestClient, people: People, auth: Any, uploaded: Any, db: Session, app: Any
+) -> None:
+    recording_id, _ = uploaded
+    media = f"/api/v1/recordings/{recording_id}/media"
+    headers = auth(people.coach)
+    client.get(media, headers={**headers, "Range": "bytes=0-9"})
+    # The player's next request lands on a process that has not seen this viewing: it
+    # finds the row in the trail and writes none.
+    app.state.viewings = ViewingLog()
+    client.get(media, headers={**headers, "Range": "bytes=10-19"})
+    assert _views(db, recording_id, people.coach) == [
+        ("recording.media_viewed", {"first": "0-9", "count": 1})
     ]
 
 
@@ -108,14 +166,15 @@ def test_the_audit_trail_keeps_a_bounded_range_never_the_header(
         f"/api/v1/recordings/{recording_id}/media",
         headers={**auth(people.coach), "Range": hostile},
     )
+    # Another person's viewing, so that its first request is audited too.
     client.get(
         f"/api/v1/recordings/{recording_id}/media",
-        headers={**auth(people.coach), "Range": "bytes=" + "9" * 5000 + "-"},
+        headers={**auth(people.practitioner), "Range": "bytes=" + "9" * 5000 + "-"},
     )
     ranges = [
-        event.details["range"]
-        for event in db.exec(select(AuditEvent).where(AuditEvent.resource_id == recording_id))
-        if event.actor_user_id == people.coach.id
+        range_read
+        for user in (people.coach, people.practitioner)
+        for _, range_read in _views(db, recording_id, user)
     ]
     assert {"first": "0-0", "count": 10_000} in ranges
     assert {"first": None, "count": 1} in ranges
