@@ -35,7 +35,8 @@ DESCRIPTIONS = {
     423: "Another request is writing this upload right now: try again shortly.",
     429: "Too many attempts: wait as Retry-After says.",
     460: "Checksum Mismatch (tus checksum extension): the chunk was not stored.",
-    503: "Busy, or the database is briefly out of reach: retry after Retry-After.",
+    503: "Busy, or the database or media storage is briefly out of reach: retry after Retry-After.",
+    507: "The media store is full: nothing more was stored; resume once space is freed.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 
@@ -141,7 +142,7 @@ def _response(status: int, *, content: bool = True) -> dict[str, Any]:
     if content:
         schema = {"$ref": REF.format(model="ErrorBody")}
         response["content"] = {"application/json": {"schema": schema}}
-    if status in (429, 503):
+    if status in (429, 503, 507):
         response["headers"] = RETRY_AFTER
     return response
 

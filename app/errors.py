@@ -11,6 +11,8 @@ from sqlalchemy import exc as database_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.storage.protocol import StorageFull, StorageUnavailable
+
 logger = logging.getLogger("tandem.errors")
 
 
@@ -103,6 +105,11 @@ class TooManyRequests(AppError):
 class ServiceUnavailable(AppError):
     status_code = 503
     code = "service_unavailable"
+
+
+class InsufficientStorage(AppError):
+    status_code = 507
+    code = "storage_full"
 
 
 AnError = TypeVar("AnError", bound=AppError)
@@ -219,6 +226,28 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def storage_problem(exc: StorageUnavailable) -> AppError:
+    """Media storage out of reach or full: the request stored nothing that counts (an
+    upload's offset has not moved), and the same request may succeed later."""
+    logger.warning("media storage unavailable: %s", exc)
+    if isinstance(exc, StorageFull):
+        return InsufficientStorage(
+            "The media store is full, so nothing more was stored; the upload can resume "
+            "from its offset once space has been freed.",
+            headers={"Retry-After": "60"},
+        )
+    return ServiceUnavailable(
+        "Media storage is briefly out of reach, so nothing more was stored; please try again.",
+        code="storage_unavailable",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _storage_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StorageUnavailable)
+    return error_response(storage_problem(exc))
+
+
 async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
     # The traceback only: never the request's body, and the engine hides SQL parameters.
     logger.exception("unhandled error", exc_info=exc)
@@ -258,4 +287,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(database_errors.DBAPIError, _database_error)
     app.add_exception_handler(database_errors.TimeoutError, _database_error)
+    app.add_exception_handler(StorageUnavailable, _storage_error)
     app.add_exception_handler(Exception, _unexpected_error)

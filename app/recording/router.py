@@ -108,7 +108,7 @@ def list_recordings(
     status_code=201,
     response_model=RecordingRead,
     openapi_extra=FORM_SCHEMA,
-    responses=error_responses(403, 404, 415),
+    responses=error_responses(403, 404, 415, 507),
 )
 @reads_own_body()
 async def upload_recording(

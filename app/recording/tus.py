@@ -27,6 +27,7 @@ from app.errors import (
     PayloadTooLarge,
     PreconditionFailed,
     UnsupportedMedia,
+    storage_problem,
 )
 from app.recording import tus_openapi as described
 from app.recording import uploads
@@ -37,7 +38,7 @@ from app.recording.tus_openapi import EXTENSIONS, OFFSET_STREAM, RECORDING_ID_HE
 from app.recording.uploads import LeaseLost, UploadSnapshot
 from app.request_guard import parse_count, reads_own_body
 from app.routing import TandemRoute
-from app.storage import Storage, StorageDep, StorageError
+from app.storage import Storage, StorageDep, StorageError, StorageUnavailable
 
 
 class TusRoute(TandemRoute):
@@ -52,6 +53,10 @@ class TusRoute(TandemRoute):
             except AppError as error:
                 error.headers = {**(error.headers or {}), "Tus-Resumable": TUS_VERSION}
                 raise
+            except StorageUnavailable as error:
+                problem = storage_problem(error)
+                problem.headers = {**(problem.headers or {}), "Tus-Resumable": TUS_VERSION}
+                raise problem from error
             response.headers["Tus-Resumable"] = TUS_VERSION
             return response
 
@@ -262,6 +267,9 @@ async def _write(
         return fresh, processing_task(request, storage, recording_id)
     except (LeaseLost, StorageError) as error:
         if await blocking(uploads.reload_if_present, engine, upload_id=snapshot.id) is not None:
+            if isinstance(error, StorageUnavailable):
+                # An AppError here, so that creation-with-upload still says Location.
+                raise storage_problem(error) from error
             raise
         # Cancelled (DELETE) or consent withdrawn while this request ran: whatever it wrote
         # after the erasure goes too.

@@ -60,7 +60,7 @@ CREATED = {
         "Upload-Offset",
         RECORDING_ID_HEADER,
     ),
-    **error_responses(400, 403, 404, 410, 412, 423, 460),
+    **error_responses(400, 403, 404, 410, 412, 423, 460, 507),
 }
 OFFSET = _reads("Tus-Resumable")
 OFFSET_READ = {
@@ -70,7 +70,7 @@ OFFSET_READ = {
 APPEND = _reads("Tus-Resumable", "Upload-Offset", "Upload-Checksum", body=True)
 APPENDED = {
     **_answers(204, "Stored.", "Upload-Offset"),
-    **error_responses(400, 409, 410, 412, 415, 423, 460),
+    **error_responses(400, 409, 410, 412, 415, 423, 460, 507),
 }
 TERMINATION = _reads("Tus-Resumable")
 TERMINATED = {**_answers(204, "Removed."), **error_responses(409, 412)}

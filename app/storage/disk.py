@@ -7,15 +7,37 @@ an fsync and a rename, never a second copy of the bytes.
 """
 
 import contextlib
+import errno
 import os
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from app.storage.protocol import Data, PendingMultipart, StorageError, StoredObject, StoredPart
+from app.storage.protocol import (
+    Data,
+    PendingMultipart,
+    StorageError,
+    StorageFull,
+    StoredObject,
+    StoredPart,
+)
 
 MULTIPART_DIR = ".multipart"
+NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+
+
+@contextlib.contextmanager
+def _space_needed() -> Iterator[None]:
+    """A full disk (or quota) is StorageFull: the write did not complete, and what it
+    left (a partial part, a temporary file) is overwritten or removed, never named."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno in NO_SPACE:
+            raise StorageFull(f"no space left in the media directory: {error}") from error
+        raise
 
 
 def _fsync_directory(path: Path) -> None:
@@ -46,14 +68,15 @@ class DiskStorage:
         self._path(key)  # refuse a bad key now rather than at completion
         multipart_id = uuid.uuid4().hex
         path = self._multipart_path(multipart_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
+        with _space_needed():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
         return multipart_id
 
     def upload_part(self, key: str, multipart_id: str, number: int, data: Data) -> StoredPart:
         path = self._multipart_path(multipart_id)
         try:
-            with path.open("r+b") as file:
+            with _space_needed(), path.open("r+b") as file:
                 file.seek((number - 1) * self.part_size)
                 file.write(data)
                 file.flush()
@@ -105,12 +128,13 @@ class DiskStorage:
     def put(self, key: str, data: Data) -> None:
         target = self._path(key)
         temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with temporary.open("wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
+            with _space_needed():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with temporary.open("wb") as file:
+                    file.write(data)
+                    file.flush()
+                    os.fsync(file.fileno())
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)

@@ -39,6 +39,16 @@ class StorageError(Exception):
     """The backend failed; the message is safe to log, never shown to users."""
 
 
+class StorageUnavailable(StorageError):
+    """The backend is out of reach for now (no connection, no answer, its own outage):
+    the call did not complete, and the same call later may."""
+
+
+class StorageFull(StorageUnavailable):
+    """No space left where media are written: the call did not complete, and the same
+    call may once space is freed."""
+
+
 class Storage(Protocol):
     # Every part but the last of a multipart write has exactly this many bytes.
     part_size: int

@@ -1,14 +1,27 @@
 """Media in any S3 API (AWS, MinIO, Ceph) through boto3."""
 
+import functools
 import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ParamSpec, TypeVar
 
 import boto3  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
-from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+from botocore.exceptions import ClientError, HTTPClientError  # type: ignore[import-untyped]
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 
-from app.storage.protocol import Data, PendingMultipart, StorageError, StoredObject, StoredPart
+from app.storage.protocol import (
+    Data,
+    PendingMultipart,
+    StorageError,
+    StorageUnavailable,
+    StoredObject,
+    StoredPart,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 READ_BUFFER_BYTES = 1024 * 1024
 # S3's limits for the parts of a multipart upload: all but the last >= 5 MiB, copies <= 5 GiB.
@@ -18,6 +31,33 @@ MAX_COPY_BYTES = 5 * 1024**3
 
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _failed(message: str, error: ClientError) -> StorageError:
+    """S3's own 5xx (SlowDown, InternalError, ServiceUnavailable) after boto3's retries is
+    an outage: StorageUnavailable. Anything else is a failure of this call."""
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    kind = StorageUnavailable if status >= 500 else StorageError
+    return kind(f"{message}: {error}")
+
+
+def _reachable(method: Callable[P, T]) -> Callable[P, T]:
+    """S3 out of reach (no connection, a connection cut, no answer in time, a 5xx) after
+    boto3's own retries is StorageUnavailable, so callers answer 503 rather than fail."""
+
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except (EndpointUnreachable, HTTPClientError) as error:
+            raise StorageUnavailable(f"S3 out of reach: {error}") from error
+        except ClientError as error:
+            failure = _failed(f"S3 {method.__name__}", error)
+            if isinstance(failure, StorageUnavailable):
+                raise failure from error
+            raise
+
+    return call
 
 
 class S3Storage:
@@ -42,6 +82,9 @@ class S3Storage:
             signature_version="s3v4",
             s3={"addressing_style": addressing_style},
             retries={"max_attempts": 5, "mode": "standard"},
+            # An S3 that does not answer is out of reach within seconds (503, try again),
+            # not after boto3's default of a minute a try.
+            connect_timeout=5,
         )
         # A client per storage (built by the factory), never one created at import.
         self.client: Any = boto3.session.Session().client(
@@ -53,12 +96,14 @@ class S3Storage:
             config=config,
         )
 
+    @_reachable
     def create_multipart(self, key: str) -> str:
         answer = self.client.create_multipart_upload(
             Bucket=self.bucket, Key=key, **self._encryption
         )
         return str(answer["UploadId"])
 
+    @_reachable
     def upload_part(self, key: str, multipart_id: str, number: int, data: Data) -> StoredPart:
         try:
             answer = self.client.upload_part(
@@ -69,9 +114,10 @@ class S3Storage:
                 Body=bytes(data),
             )
         except ClientError as error:  # NoSuchUpload: aborted under us (a cancelled upload)
-            raise StorageError(f"writing part {number} of {key}: {error}") from error
+            raise _failed(f"writing part {number} of {key}", error) from error
         return StoredPart(number=number, etag=str(answer["ETag"]), size=len(data))
 
+    @_reachable
     def complete_multipart(self, key: str, multipart_id: str, parts: list[StoredPart]) -> None:
         listing = [{"PartNumber": part.number, "ETag": part.etag} for part in parts]
         try:
@@ -86,8 +132,9 @@ class S3Storage:
             # Completed before, by a process that died before recording it.
             if _error_code(error) == "NoSuchUpload" and self._size(key) == total:
                 return
-            raise StorageError(f"completing {key}: {error}") from error
+            raise _failed(f"completing {key}", error) from error
 
+    @_reachable
     def abort_multipart(self, key: str, multipart_id: str) -> None:
         try:
             self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=multipart_id)
@@ -95,6 +142,7 @@ class S3Storage:
             if _error_code(error) not in {"NoSuchUpload", "404"}:
                 raise
 
+    @_reachable
     def list_multiparts(self) -> list[PendingMultipart]:
         found: list[PendingMultipart] = []
         paginator = self.client.get_paginator("list_multipart_uploads")
@@ -103,9 +151,11 @@ class S3Storage:
                 found.append(PendingMultipart(item["Key"], item["UploadId"], item["Initiated"]))
         return found
 
+    @_reachable
     def put(self, key: str, data: Data) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=bytes(data), **self._encryption)
 
+    @_reachable
     def patch(self, key: str, changes: list[tuple[int, bytes]]) -> None:
         """Objects cannot change in place: the object is written again as a multipart
         upload of itself, where the parts around each change are uploaded (5 MiB each)
@@ -161,6 +211,7 @@ class S3Storage:
             number=number, etag=str(answer["CopyPartResult"]["ETag"]), size=end - start
         )
 
+    @_reachable
     def get(self, key: str) -> bytes:
         answer = self.client.get_object(Bucket=self.bucket, Key=key)
         body: bytes = answer["Body"].read()
@@ -175,6 +226,7 @@ class S3Storage:
             raise
         return int(answer["ContentLength"])
 
+    @_reachable
     def open(self, key: str) -> BinaryIO:
         size = self._size(key)
         if size is None:
@@ -182,9 +234,11 @@ class S3Storage:
         raw = _RangeReader(self.client, self.bucket, key, size)
         return io.BufferedReader(raw, buffer_size=READ_BUFFER_BYTES)
 
+    @_reachable
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
+    @_reachable
     def list(self, prefix: str) -> list[StoredObject]:
         found: list[StoredObject] = []
         paginator = self.client.get_paginator("list_objects_v2")

@@ -6,9 +6,11 @@ It shares the test database through `database_url`, so data the test writes with
 """
 
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.ports import free_port
@@ -16,6 +18,12 @@ from tests.support.processes import running_process
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LIVE_SERVER_SECRET = "live-server-secret-key-that-is-long-enough"
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    process: subprocess.Popen[bytes]
 
 
 @contextmanager
@@ -31,6 +39,19 @@ def live_server(
     `env` adds or overrides `TANDEM_*` settings. Pass `port` when something must know the
     URL before the server starts (an identity provider's registered redirect URI).
     """
+    with live_process(database_url=database_url, work_dir=work_dir, env=env, port=port) as server:
+        yield server.url
+
+
+@contextmanager
+def live_process(
+    *,
+    database_url: str,
+    work_dir: Path,
+    env: Mapping[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[LiveServer]:
+    """`live_server` with the process at hand, for tests that kill it themselves."""
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     # A developer's own TANDEM_* variables must not change what the tests run against.
@@ -62,5 +83,5 @@ def live_server(
         log_path=work_dir / f"uvicorn-{port}.log",
         env=server_env,
         cwd=REPO_ROOT,
-    ):
-        yield base_url
+    ) as process:
+        yield LiveServer(base_url, process)

@@ -45,6 +45,22 @@ class PostgresCluster:
             pass
         shutil.rmtree(self.directory, ignore_errors=True)
 
+    def shut_down(self) -> None:
+        """Fast shutdown (sessions ended, transactions rolled back), keeping the data:
+        `start_again` brings the same cluster back on the same port."""
+        os.kill(self.pid, signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"PostgreSQL (pid {self.pid}) did not shut down within 30 s")
+
+    def start_again(self) -> None:
+        self.pid = _start_server(_bin_dir(), self.directory, self.port)
+
 
 def _bin_dir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
@@ -82,6 +98,14 @@ def start_cluster() -> PostgresCluster:
         capture_output=True,
     )
     port = free_port()
+    pid = _start_server(bin_dir, directory, port)
+    return PostgresCluster(directory=directory, port=port, pid=pid)
+
+
+def _start_server(bin_dir: Path, directory: Path, port: int) -> int:
+    """Start the cluster in `directory` on `port`; returns the server's pid once it
+    accepts connections."""
+    data = directory / "data"
     options = (
         f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200"
@@ -105,5 +129,4 @@ def start_cluster() -> PostgresCluster:
         check=True,
         capture_output=True,
     )
-    pid = int((data / "postmaster.pid").read_text().splitlines()[0])
-    return PostgresCluster(directory=directory, port=port, pid=pid)
+    return int((data / "postmaster.pid").read_text().splitlines()[0])

@@ -1,0 +1,142 @@
+"""S3 going away in the middle of an upload, and coming back.
+
+A real uvicorn stores media in S3 (moto on loopback) through a proxy that can be
+switched off (tests/support/switchable_proxy.py): off, connections are refused and the
+open ones reset, as when S3 or the network to it fails. The phone is midway through a
+PATCH when it happens. What it relies on:
+
+- the PATCH answers 503 `storage_unavailable` in the JSON error shape, with Retry-After
+  and Tus-Resumable, so a tus client backs off and retries;
+- HEAD's offset is exactly what S3 holds: the part stored before the outage counts,
+  nothing after it does;
+- the recording stays "uploading": nothing goes to processing, or shows as ready, with
+  half its media;
+- once S3 is back the upload resumes from HEAD's offset and completes with the right
+  sha256, leaving no unfinished multipart upload or stray tail object behind.
+"""
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from app.config import Settings
+from tests.faults.conftest import MIB, PART_BYTES, Uploader, video_of_size
+from tests.recording.conftest import live_bearer
+from tests.recording.helpers import (
+    OFFSET_STREAM,
+    TUS,
+    create_upload,
+    metadata,
+    offset_of,
+    patch,
+    wait_until_processed,
+)
+from tests.support.live_server import live_server
+from tests.support.s3 import as_environment, everything_in, new_bucket, s3_settings
+from tests.support.switchable_proxy import SwitchableProxy
+
+pytestmark = pytest.mark.once_on_postgresql
+
+DEADLINE_SECONDS = 30.0
+
+
+@pytest.fixture
+def s3_proxy(s3_endpoint: str) -> Iterator[SwitchableProxy]:
+    with SwitchableProxy(s3_endpoint) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def bucket(s3_endpoint: str) -> str:
+    return new_bucket(s3_endpoint)
+
+
+@pytest.fixture
+def server(
+    db: Session, settings: Settings, s3_proxy: SwitchableProxy, bucket: str, tmp_path: Path
+) -> Iterator[str]:
+    # Taking `db` sets the app up first, so its cleanup waits for this server to stop.
+    env = as_environment(s3_settings(s3_proxy.url, bucket))
+    with live_server(database_url=settings.database_url, work_dir=tmp_path, env=env) as url:
+        yield url
+
+
+def wait_for_offset(client: httpx.Client, url: str, headers: dict[str, str], wanted: int) -> None:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while (offset := offset_of(client, url, headers)) != wanted:
+        assert time.monotonic() < deadline, f"offset {offset}, never {wanted}"
+        time.sleep(0.02)
+
+
+def test_an_upload_survives_s3_going_away_midway(
+    db: Session,
+    uploader: Uploader,
+    server: str,
+    s3_proxy: SwitchableProxy,
+    s3_endpoint: str,
+    bucket: str,
+    tmp_path: Path,
+) -> None:
+    # Two whole parts and a short last one.
+    video = video_of_size(tmp_path / "visit.mp4", 2 * PART_BYTES + 123_456)
+    headers = live_bearer(db, uploader.practitioner)
+    client = httpx.Client(base_url=server, timeout=DEADLINE_SECONDS)
+    with client:
+        created = create_upload(client, headers, len(video.data), metadata())
+        assert created.status_code == 201, created.text
+        url = created.headers["Location"]
+
+        def body() -> Iterator[bytes]:
+            # The first part, and a little of the second; S3 goes once the first part is
+            # stored and committed, while the phone is still sending.
+            yield video.data[: PART_BYTES + MIB]
+            wait_for_offset(client, url, headers, PART_BYTES)
+            s3_proxy.go_down()
+            yield video.data[PART_BYTES + MIB :]
+
+        sent = {**headers, **TUS, **OFFSET_STREAM, "Upload-Offset": "0"}
+        sent["Content-Length"] = str(len(video.data))
+        refused = client.patch(url, headers=sent, content=body())
+        assert_refused_for_now(refused)
+        assert offset_of(client, url, headers) == PART_BYTES  # exactly what S3 holds
+        # Trying again while S3 is still away changes nothing either.
+        again = patch(client, url, headers, PART_BYTES, video.data[PART_BYTES:])
+        assert_refused_for_now(again)
+        assert offset_of(client, url, headers) == PART_BYTES
+        assert_nothing_shown_as_a_recording(client, uploader, url, headers)
+
+        s3_proxy.come_back()
+        offset = offset_of(client, url, headers)
+        done = patch(client, url, headers, offset, video.data[offset:])
+        assert done.status_code == 204, done.text
+        recording_id = client.get(url, headers=headers).json()["recording_id"]
+        recording = wait_until_processed(client, recording_id, headers)
+    assert recording["status"] == "ready"
+    assert (recording["size_bytes"], recording["sha256"]) == (len(video.data), video.sha256)
+    objects, unfinished = everything_in(s3_endpoint, bucket)
+    assert not unfinished, "no multipart upload is left unfinished"
+    assert not [key for key in objects if key.startswith("uploads/")], "no tail is left behind"
+
+
+def assert_refused_for_now(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "storage_unavailable"
+    assert int(response.headers["retry-after"]) > 0
+    assert response.headers["tus-resumable"] == "1.0.0"
+
+
+def assert_nothing_shown_as_a_recording(
+    client: httpx.Client, uploader: Uploader, url: str, headers: dict[str, str]
+) -> None:
+    assert client.get(url, headers=headers).json()["recording_id"] is None
+    listed = client.get(
+        "/api/v1/recordings",
+        params={"organisation_id": str(uploader.organisation.id)},
+        headers=headers,
+    )
+    assert listed.status_code == 200, listed.text
+    assert [recording["status"] for recording in listed.json()] == ["uploading"]
