@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "144470b546b5ffdd";
+const VERSION = "9b731d9c39ba4926";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",
@@ -128,7 +128,7 @@ const SHELL = [
   "/manifest.webmanifest",
   "/offline.html",
   "/vendor/tus.min.js",
-  "/vendor/uPlot.esm.js",
+  "/vendor/uPlot.esm.min.js",
   "/vendor/uPlot.min.css",
 ];
 // shell:end

@@ -1,7 +1,7 @@
 // Charts for the dashboards: uPlot (vendored) draws, and every chart carries the same
 // figures as text: a sentence that says what it shows (its accessible name) and a table
 // with every value, so nobody needs to see the picture to read the report.
-import uPlot from "../../vendor/uPlot.esm.js";
+import uPlot from "../../vendor/uPlot.esm.min.js";
 import { h } from "../dom.js";
 
 // Colours that keep 3:1 against white and apart from each other for common colour
