@@ -1,12 +1,14 @@
-"""/docs serves Swagger UI from this origin only, under a strict policy of its own."""
+"""/docs (Swagger UI) and /redoc (ReDoc) are served from this origin only, each under a
+strict policy of its own."""
 
 import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
-from app.api_docs import STATIC_DIR
+from app.api_docs import STATIC_DIR, VIEWS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CONTENT_TYPES = {
@@ -31,7 +33,7 @@ class _References(HTMLParser):
         self.inline_scripts += any(name.startswith("on") for name in attributes)
         self.inline_styles += tag == "style" or "style" in attributes
         self._in_script = tag == "script" and "src" not in attributes
-        # docs.js fetches the schema from data-openapi-url.
+        # docs.js and redoc.js fetch the schema from data-openapi-url.
         for name in ("src", "href", "data-openapi-url"):
             if attributes.get(name):
                 self.urls.append(str(attributes[name]))
@@ -45,8 +47,8 @@ class _References(HTMLParser):
             self.inline_scripts += 1
 
 
-def _references(client: TestClient) -> _References:
-    page = client.get("/docs")
+def _references(client: TestClient, path: str) -> _References:
+    page = client.get(path)
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     parser = _References()
@@ -59,22 +61,32 @@ def _policy(header: str) -> dict[str, list[str]]:
     return {name: values for name, *values in directives}
 
 
-def test_docs_load_only_same_origin_assets_and_no_inline_code(client: TestClient) -> None:
-    references = _references(client)
+@pytest.mark.parametrize("path", VIEWS)
+def test_docs_load_only_same_origin_assets_and_no_inline_code(
+    client: TestClient, path: str
+) -> None:
+    references = _references(client, path)
 
-    assert len(references.urls) >= 4  # stylesheet, icon, Swagger UI, our start-up script
+    # Our stylesheet, the icon, the viewer, our start-up script, the schema, both pages.
+    assert len(references.urls) >= 7
+    assert set(VIEWS) <= set(references.urls)
     for url in references.urls:
         assert url.startswith("/") and not url.startswith("//"), url
     assert references.inline_scripts == 0
     assert references.inline_styles == 0
 
 
-def test_every_asset_of_the_docs_answers_with_its_content_type(client: TestClient) -> None:
-    for url in _references(client).urls:
+@pytest.mark.parametrize("path", VIEWS)
+def test_every_asset_of_the_docs_answers_with_its_content_type(
+    client: TestClient, path: str
+) -> None:
+    for url in _references(client, path).urls:
         answer = client.get(url)
         assert answer.status_code == 200, url
         content_type = answer.headers["content-type"].split(";")[0]
-        if url == "/openapi.json":
+        if url in VIEWS:
+            assert content_type == "text/html"
+        elif url == "/openapi.json":
             assert content_type == "application/json"
             assert "/api/v1/me" in answer.json()["paths"]
         else:
@@ -96,17 +108,33 @@ def test_docs_policy_allows_this_origin_only(client: TestClient) -> None:
             assert value in ("'self'", "'none'", "data:", "blob:"), value
 
 
+def test_redoc_policy_relaxes_only_what_redoc_needs(client: TestClient) -> None:
+    headers = client.get("/redoc").headers
+    assert len(headers.get_list("content-security-policy")) == 1
+    policy = _policy(headers["content-security-policy"])
+
+    assert policy["default-src"] == ["'none'"]  # so fonts, frames and media: none
+    assert policy["script-src"] == ["'self'"]
+    # styled-components' <style> elements; style attributes in markup stay forbidden.
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["style-src-attr"] == ["'none'"]
+    assert policy["worker-src"] == ["blob:"]  # the search index's worker
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert policy["connect-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert "font-src" not in policy
+
+
 def test_the_rest_of_the_app_keeps_the_pwa_policy(client: TestClient) -> None:
-    docs_policy = client.get("/docs").headers["content-security-policy"]
-    for path in ("/healthz", "/docs/assets/docs.js", "/api/v1/me"):
+    own_policies = [client.get(path).headers["content-security-policy"] for path in VIEWS]
+    for path in ("/healthz", "/docs/assets/docs.js", "/docs/assets/redoc.js", "/api/v1/me"):
         headers = client.get(path).headers
-        assert headers.get_list("content-security-policy") != [docs_policy], path
         assert len(headers.get_list("content-security-policy")) == 1, path
+        assert headers["content-security-policy"] not in own_policies, path
 
 
-def test_redoc_and_the_oauth2_redirect_page_are_gone(client: TestClient) -> None:
-    # The API signs in with the password flow: no redirect page, and ReDoc is not vendored.
-    assert client.get("/redoc").status_code == 404
+def test_the_oauth2_redirect_page_is_gone(client: TestClient) -> None:
+    # The API signs in with the password flow: no redirect page.
     assert client.get("/docs/oauth2-redirect").status_code == 404
 
 
@@ -116,11 +144,16 @@ def test_a_missing_asset_is_a_json_404(client: TestClient) -> None:
     assert answer.json()["error"]["code"] == "not_found"
 
 
-def test_vendored_swagger_ui_matches_the_lock_file() -> None:
+def test_vendored_swagger_ui_and_redoc_match_the_lock_file() -> None:
     """app/api_docs/static/vendor/VERSIONS names what frontend-tools' package-lock.json pins."""
     lock = json.loads((REPO_ROOT / "frontend-tools" / "package-lock.json").read_text())
     lines = (STATIC_DIR / "vendor" / "VERSIONS").read_text().splitlines()
     listed = dict(line.split()[:2] for line in lines if not line.startswith("#"))
-    assert "swagger-ui-dist" in listed
+    assert {"swagger-ui-dist", "redoc"} <= set(listed)
     for name, version in listed.items():
         assert lock["packages"][f"node_modules/{name}"]["version"] == version, name
+
+
+def test_the_vendored_redoc_no_longer_fetches_redoclys_logo() -> None:
+    """frontend-tools/vendor.mjs cuts the one remote address ReDoc loads on its own."""
+    assert "cdn.redoc.ly" not in (STATIC_DIR / "vendor" / "redoc.standalone.js").read_text()

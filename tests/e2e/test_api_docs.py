@@ -1,14 +1,31 @@
-"""/docs works on a machine without the internet, under its own strict policy."""
+"""/docs and /redoc work on a machine without the internet, each under its own strict
+policy."""
 
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Locator, Page, Route, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, Route, expect
 from sqlmodel import Session
 
 from app.models import Role
 from tests.factories import PASSWORD, make_organisation, make_user
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def block_other_hosts(page: Page) -> list[str]:
+    """Every request to anywhere but loopback fails, as on an air-gapped machine; the list
+    returned collects their addresses."""
+    elsewhere: list[str] = []
+
+    def loopback_only(route: Route) -> None:
+        if urlsplit(route.request.url).hostname in LOOPBACK:
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.context.route("**/*", loopback_only)
+    return elsewhere
 
 
 def scroll_until_drawn(page: Page, operation: Locator) -> None:
@@ -31,16 +48,7 @@ def test_docs_render_and_call_the_api_with_every_other_host_blocked(
 ) -> None:
     organisation = make_organisation(db, "Riverside Family Partnership")
     lead = make_user(db, organisation, Role.lead, email="lee@example.org")
-    elsewhere: list[str] = []
-
-    def loopback_only(route: Route) -> None:
-        if urlsplit(route.request.url).hostname in LOOPBACK:
-            route.continue_()
-        else:
-            elsewhere.append(route.request.url)
-            route.abort()
-
-    page.context.route("**/*", loopback_only)
+    elsewhere = block_other_hosts(page)
     page.goto("/docs")
 
     me = page.locator(".opblock-get").filter(has=page.locator('[data-path="/api/v1/me"]'))
@@ -49,6 +57,8 @@ def test_docs_render_and_call_the_api_with_every_other_host_blocked(
     expect(me.locator(".opblock-summary-path")).to_have_text("/api/v1/me")
     # Tags head their operations (in a virtual list once there are many).
     expect(page.locator(".opblock-tag")).not_to_have_count(0)
+    views = page.get_by_role("navigation", name="API documentation")
+    expect(views.get_by_role("link", name="Reference (ReDoc)")).to_have_attribute("href", "/redoc")
 
     # "Try it out" signs in and calls the API from this origin, within connect-src 'self'.
     page.get_by_role("button", name="Authorize").first.click()
@@ -69,3 +79,38 @@ def test_docs_render_and_call_the_api_with_every_other_host_blocked(
 
     # The `page` fixture fails the test on any Content-Security-Policy violation.
     assert elsewhere == []
+
+
+def test_redoc_renders_the_schema_with_every_other_host_blocked(
+    page: Page,
+) -> None:
+    elsewhere = block_other_hosts(page)
+    errors: list[str] = []
+
+    def keep_errors(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", keep_errors)
+    schema = page.request.get("/openapi.json").json()
+    me = schema["paths"]["/api/v1/me"]["get"]
+    page.goto("/redoc")
+
+    # Parsing ~160 operations takes seconds on a busy machine (see scroll_until_drawn).
+    title = page.get_by_role("heading", level=1)
+    expect(title).to_contain_text(schema["info"]["title"], timeout=30_000)
+    section_id = f"tag/{me['tags'][0]}/operation/{me['operationId']}"
+    operation = page.locator(f'[data-section-id="{section_id}"]')
+    expect(operation.locator("h2")).to_have_text(me["summary"])
+    expect(operation).to_contain_text("/api/v1/me")
+    # Search's index (lunr) runs in a worker started from a blob: URL (worker-src blob:);
+    # it starts before the first drawing. Searching itself takes seconds on a busy machine.
+    assert [urlsplit(worker.url).scheme for worker in page.workers] == ["blob"]
+    views = page.get_by_role("navigation", name="API documentation")
+    expect(views.get_by_role("link", name="Interactive (Swagger UI)")).to_have_attribute(
+        "href", "/docs"
+    )
+
+    # The `page` fixture fails the test on any Content-Security-Policy violation.
+    assert elsewhere == []
+    assert errors == []
