@@ -12,6 +12,7 @@ from app.notifications.router import router as notifications_router
 from app.organisation.router import me_router
 from app.organisation.router import router as organisation_router
 from app.programme.router import router as programme_router
+from app.recording.router import link_router as media_link_router
 from app.recording.router import router as recording_router
 from app.recording.tus import router as upload_router
 from app.reports.coverage.router import router as coverage_report_router
@@ -40,6 +41,7 @@ api_router.include_router(organisation_router)
 api_router.include_router(programme_router)
 api_router.include_router(rubric_router)
 api_router.include_router(recording_router)
+api_router.include_router(media_link_router)
 api_router.include_router(upload_router)
 api_router.include_router(comments_router)
 api_router.include_router(reflections_router)

@@ -12,6 +12,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_logger = logging.getLogger("tandem.access")
+# Paths whose last part is a credential (a calendar feed's secret, a short-lived media
+# link): the access log keeps which route was asked, never the secret.
+SECRET_PATHS = ("/api/v1/calendar-feeds/", "/api/v1/media/")
+
+
+def loggable_path(path: str) -> str:
+    for prefix in SECRET_PATHS:
+        if path.startswith(prefix):
+            return prefix + "[secret]"
+    return path
 
 
 def current_request_id() -> str | None:
@@ -88,7 +98,7 @@ class RequestIdMiddleware:
                 extra={
                     "fields": {
                         "method": scope["method"],
-                        "path": scope["path"],
+                        "path": loggable_path(scope["path"]),
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     }

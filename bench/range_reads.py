@@ -3,8 +3,12 @@ against nginx serving the very same file as a static file, and against a bare St
 FileResponse (bench/baselines.py); prints reads/s, MB/s, app/nginx, the CPU each server
 spends per read, and the app's cost per request without the bytes (1-byte ranges). The
 app is measured serving the bytes itself and behind nginx with X-Accel-Redirect
-(TANDEM_MEDIA_ACCEL_REDIRECT). Then seeks: `--viewers` people seeking at random at once,
-each seek's time to first byte, p50 and p99 (target p99 <= 50 ms with 10 viewers).
+(TANDEM_MEDIA_ACCEL_REDIRECT), each both ways a client can read: every request to the
+media route (sign-in, access rules, a viewing audited once), and the player's way, one
+request to `media?redirect=true` and then every read from the short-lived link it
+redirects to (app/recording/media_links.py). Then seeks: `--viewers` people seeking at
+random at once, each seek's time to first byte, p50 and p99 (target p99 <= 50 ms with 10
+viewers).
 
     python -m bench.range_reads [--size-mib 384] [--reads 1000] [--concurrency 1 4]
 
@@ -161,6 +165,20 @@ def seek_latencies(target: Target, offsets: list[int], viewers: int) -> list[flo
         return sorted(wait for waits in pool.map(viewer, shares) for wait in waits)
 
 
+def through_link(target: Target) -> Target:
+    """What the player reads from: the link `media?redirect=true` redirects to (asked anew
+    before each measurement, so none expires while it runs)."""
+    answer = httpx.get(
+        f"{target.server.url}{target.path}",
+        params={"redirect": "true"},
+        headers=target.headers,
+        timeout=TIMEOUT,
+    )
+    if answer.status_code != 307:
+        raise RuntimeError(f"{target.path}?redirect=true: {answer.status_code}")
+    return Target(target.server, answer.headers["Location"], {})
+
+
 def check_same_bytes(target: Target, source: Path, offset: int) -> None:
     ranged = {**target.headers, "Range": f"bytes={offset}-{offset + READ_BYTES - 1}"}
     served = httpx.get(f"{target.server.url}{target.path}", headers=ranged, timeout=TIMEOUT)
@@ -237,7 +255,9 @@ def main() -> None:
             "FileResponse": Target(bare, "/files/recording.mp4", {}),
             "nginx": Target(static, "/" + stored.relative_to(app.media_dir).as_posix(), {}),
         }
-        for target in targets.values():
+        # The player's way: measured from a link asked for just before (see through_link).
+        linked = {"app, link": targets["app"], "app via nginx, link": targets["app via nginx"]}
+        for target in [*targets.values(), *map(through_link, linked.values())]:
             check_same_bytes(target, source, size // 3)
         stored.read_bytes()  # into the page cache for every server alike
         generator = random.Random(7)
@@ -245,17 +265,24 @@ def main() -> None:
         audited_before = audited_reads(app.database_url)
         results: dict[str, Measurement] = {}
         for concurrency in options.concurrency:
-            for name, target in targets.items():
+            for name, target in [*targets.items(), *linked.items()]:
+                if name in linked:
+                    target = through_link(target)
                 results[f"{name}, {concurrency} client(s)"] = read_ranges(
                     target, offsets, concurrency
                 )
                 print(f"  measured {name} x{concurrency}")
         audited = audited_reads(app.database_url) - audited_before
         results["app, 1-byte ranges, 1 client"] = read_ranges(targets["app"], offsets, 1, 1)
+        results["app, link, 1-byte ranges, 1 client"] = read_ranges(
+            through_link(targets["app"]), offsets, 1, 1
+        )
         seeks = {
             name: seek_latencies(targets[name], offsets, options.viewers)
             for name in ("nginx", "app", "app via nginx")
         }
+        for name, target in linked.items():
+            seeks[name] = seek_latencies(through_link(target), offsets, options.viewers)
     print_summary(results, options.reads, audited / (options.reads * len(options.concurrency)))
     print_seeks(seeks, options.viewers)
 
@@ -274,7 +301,7 @@ def print_summary(results: dict[str, Measurement], reads: int, audited_per_read:
     rows = []
     for label, found in results.items():
         rate = reads / found.seconds
-        nginx_label = "nginx," + label.partition(",")[2]
+        nginx_label = "nginx, " + label.rsplit(", ", 1)[1]
         nginx_rate = reads / results[nginx_label].seconds if nginx_label in results else None
         rows.append(
             [

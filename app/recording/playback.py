@@ -1,6 +1,9 @@
-"""Serving media and poster frames: from disk with Range support, or a presigned S3 URL."""
+"""Serving media and poster frames: from disk with Range support, or a short-lived link
+(a presigned S3 URL, or our own on disk: media_links.py)."""
 
 import re
+from datetime import timedelta
+from pathlib import Path
 
 from fastapi import Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
@@ -16,6 +19,7 @@ from app.config import Settings
 from app.errors import AppError, Conflict, Gone, NotFound, RangeNotSatisfiable
 from app.models import Recording, RecordingStatus
 from app.models.base import utcnow
+from app.recording.media_links import MediaLink, link_to, read_link
 from app.recording.viewings import ViewingKey, ViewingLog, audited_elsewhere
 from app.storage import Storage
 
@@ -98,49 +102,75 @@ def media_response(
     access: RecordingAccess,
     request: Request,
     poster: bool = False,
+    redirect: bool = False,
 ) -> Response:
     """The media (or poster) for someone allowed to see it; every viewing is audited
-    (viewings.py: one row for the many Range requests of one sitting)."""
+    (viewings.py: one row for the many Range requests of one sitting). On S3, and on disk
+    when the caller asks (`redirect`, as the PWA's player does), a redirect to a
+    short-lived link that serves the viewing's Range requests."""
     require_media(access)
     recording = access.recording
     _require_playable(recording)
     key, content_type, filename = _target(recording, poster=poster)
     seconds = min(settings.presigned_url_seconds, MAX_PRESIGNED_SECONDS)
     url = storage.presigned_get(key, seconds=seconds, content_type=content_type, filename=filename)
-    path = None if url is not None else storage.local_path(key)
-    if url is None and (path is None or not path.is_file()):
+    delivery = "redirect"
+    if url is None:
+        path = _stored_file(storage, key)
+        etag = None if poster else recording.sha256
+        media = MediaLink(key=key, content_type=content_type, filename=filename, etag=etag)
+        if not redirect:
+            _audit_viewing(db, request, access, poster=poster, delivery="stream")
+            return _stored(media, path, settings)
+        expires_at = utcnow() + timedelta(seconds=seconds)
+        url = link_to(media, secret_key=settings.secret_key, expires_at=expires_at)
+        delivery = "link"
+    _audit_viewing(db, request, access, poster=poster, delivery=delivery)
+    return RedirectResponse(url, status_code=307, headers={"Cache-Control": NO_STORE})
+
+
+def linked_media_response(token: str, storage: Storage, settings: Settings) -> Response:
+    """What a link from media_response names, to whoever holds it until it expires: the
+    access rules and the audit trail had their say when it was made."""
+    media = read_link(token, secret_key=settings.secret_key)
+    path = _stored_file(storage, media.key)
+    return _stored(media, path, settings)
+
+
+def _stored_file(storage: Storage, key: str) -> Path:
+    path = storage.local_path(key)
+    if path is None or not path.is_file():
+        # Erased since (consent withdrawn, recording deleted), or lost from the disk.
         raise Gone("This recording's media are missing from storage.", code="media_missing")
-    _audit_viewing(db, request, access, poster=poster, delivery="redirect" if url else "stream")
-    if url is not None:
-        return RedirectResponse(url, status_code=307, headers={"Cache-Control": NO_STORE})
-    assert path is not None
+    return path
+
+
+def _stored(media: MediaLink, path: Path, settings: Settings) -> Response:
     headers = {"Cache-Control": NO_STORE}
-    if not poster and recording.sha256:
+    if media.etag:
         # Strong and stable: the bytes never change, so If-Range can trust it.
-        headers["ETag"] = f'"{recording.sha256}"'
+        headers["ETag"] = f'"{media.etag}"'
     if settings.media_accel_redirect:
-        return _handed_to_nginx(settings.media_accel_redirect, key, content_type, filename, headers)
+        return _handed_to_nginx(settings.media_accel_redirect, media, headers)
     return MediaFileResponse(
         path,
-        media_type=content_type,
-        filename=filename,
+        media_type=media.content_type,
+        filename=media.filename,
         content_disposition_type="inline",
         headers=headers,
     )
 
 
-def _handed_to_nginx(
-    location: str, key: str, content_type: str, filename: str, headers: dict[str, str]
-) -> Response:
+def _handed_to_nginx(location: str, media: MediaLink, headers: dict[str, str]) -> Response:
     """Who may watch is decided and audited here; the bytes and the Ranges are nginx's
     (deploy/nginx.conf): a seek then costs the app no thread and no read. Keys are our
     own (`recordings/{organisation}/{recording}/original`), so they need no escaping."""
     return Response(
-        media_type=content_type,
+        media_type=media.content_type,
         headers={
             **headers,
-            "X-Accel-Redirect": location + key,
-            "Content-Disposition": f'inline; filename="{filename}"',
+            "X-Accel-Redirect": location + media.key,
+            "Content-Disposition": f'inline; filename="{media.filename}"',
         },
     )
 

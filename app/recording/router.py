@@ -1,9 +1,9 @@
 """Recordings: list, plain upload, details, media, poster, consent and second raters."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from app.access import member_of
@@ -37,6 +37,9 @@ from app.schemas import NOT_BLANK, PageDep
 from app.storage import StorageDep
 
 router = APIRouter(prefix="/recordings", tags=["recordings"], route_class=TandemRoute)
+# The short-lived links /media redirects to (media_links.py): no sign-in, the link is
+# the credential.
+link_router = APIRouter(prefix="/media", tags=["recordings"], route_class=TandemRoute)
 
 FORM_SCHEMA: dict[str, Any] = {
     "requestBody": {
@@ -79,7 +82,8 @@ def _media_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
             "headers": {"Content-Range": {**text, "required": True}},
         },
         307: {
-            "description": "On S3: a short-lived URL to fetch the file from.",
+            "description": "On S3, or with `redirect=true`: a short-lived URL to fetch the "
+            "file from, with Range support, for the many requests of one viewing.",
             "headers": {"Location": {**text, "required": True}},
         },
         **error_responses(400, 403, 409, 410, 416),
@@ -156,9 +160,37 @@ def read_media(
     db: SessionDep,
     storage: StorageDep,
     settings: SettingsDep,
+    redirect: Annotated[
+        bool,
+        Query(
+            description="Redirect (307) to a short-lived link rather than stream from here: "
+            "a player's seeks then skip the sign-in and access checks. Always so on S3."
+        ),
+    ] = False,
 ) -> Response:
     """The media: streamed with Range support, or a redirect to a short-lived URL."""
-    return playback.media_response(db, storage, settings, access=access, request=request)
+    return playback.media_response(
+        db, storage, settings, access=access, request=request, redirect=redirect
+    )
+
+
+@link_router.get(
+    "/{token}",
+    response_class=Response,
+    responses={
+        **{
+            status: answer
+            for status, answer in _media_responses("video/*", "audio/*").items()
+            if status in (200, 206, 400, 416)
+        },
+        **error_responses(403, 404, 410),
+    },
+)
+async def read_linked_media(token: str, storage: StorageDep, settings: SettingsDep) -> Response:
+    """The media a short-lived link from `/recordings/{id}/media?redirect=true` names,
+    with Range support, until the link expires (then 403 `link_expired`: ask for the
+    media again). Async: it needs no database and no thread, so seeks stay cheap."""
+    return playback.linked_media_response(token, storage, settings)
 
 
 @router.get(

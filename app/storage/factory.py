@@ -30,8 +30,9 @@ def get_storage(settings: Settings) -> Storage:
     return DiskStorage(settings.media_dir, part_size=part_size)
 
 
-def app_storage(request: Request) -> Storage:
-    """The application's storage, built on first use (a boto3 client is costly to make)."""
+async def app_storage(request: Request) -> Storage:
+    """The application's storage, built on first use (a boto3 client is costly to make,
+    once per process). Async, so routes that need nothing else run without a thread."""
     state = request.app.state
     with _lock:
         if getattr(state, "storage", None) is None:

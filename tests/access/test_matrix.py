@@ -180,6 +180,9 @@ CORE: dict[tuple[str, str], Row] = {
     ("GET", RECORDING): Row(RECORDING_DETAILS),
     ("GET", RECORDING + "/media"): Row(MEDIA),
     ("GET", RECORDING + "/poster"): Row(MEDIA),
+    # A short-lived media link is its own credential (tests/recording/test_media_links.py
+    # follows real ones): a string that is no link names nothing, for everyone alike.
+    ("GET", "/api/v1/media/{token}"): Row(public(404), values={"token": lambda world: "no-link"}),
     ("POST", RECORDING + "/consent/withdraw"): Row(
         CONSENT_WITHDRAWAL, fresh={"recording_id": fresh.new_recording}
     ),

@@ -2,10 +2,14 @@
 
 import base64
 import time
+import uuid
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.models import AuditEvent
 
 TUS = {"Tus-Resumable": "1.0.0"}
 OFFSET_STREAM = {"Content-Type": "application/offset+octet-stream"}
@@ -90,3 +94,17 @@ def wait_until_processed(
         if body["status"] in ("ready", "rejected") or time.monotonic() > deadline:
             return body
         time.sleep(0.1)
+
+
+def media_viewings(db: Session, recording_id: str) -> list[tuple[uuid.UUID | None, Any]]:
+    """Who viewed the recording's media by the audit trail, and how it was delivered."""
+    db.expire_all()
+    viewed = db.exec(
+        select(AuditEvent)
+        .where(
+            col(AuditEvent.resource_id) == recording_id,
+            col(AuditEvent.action) == "recording.media_viewed",
+        )
+        .order_by(col(AuditEvent.created_at))
+    ).all()
+    return [(event.actor_user_id, event.details["delivery"]) for event in viewed]

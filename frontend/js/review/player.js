@@ -1,6 +1,12 @@
 // The player: the media element (video or audio, loading /api/v1/recordings/{id}/media
 // directly, never through the service worker's cache), play/pause, back 5 s, a seek bar and
 // the comment timeline under it (timeline.js, given by the comments).
+//
+// The media route checks who may watch, audits the viewing and redirects to a short-lived
+// link (ours on disk, a presigned URL on S3); the browser sends the viewing's Range
+// requests (every seek) to the link, which costs the server no sign-in or access check.
+// A link that expires during a long sitting fails the next read: the player asks the
+// media route again and carries on where the person was.
 import { h } from "../dom.js";
 import { formatClock } from "../format.js";
 
@@ -8,7 +14,7 @@ export function createPlayer(recording) {
   const isVideo = recording.has_video !== false && !(recording.media_type || "").startsWith("audio/");
   const media = h(isVideo ? "video" : "audio", {
     class: isVideo ? "player__video" : "player__audio",
-    src: recording.media_url,
+    src: recording.media_url ? `${recording.media_url}?redirect=true` : null,
     poster: isVideo && recording.poster_url ? recording.poster_url : null,
     // The frame's size, when known, reserves its space before the poster arrives.
     width: isVideo && recording.width ? String(recording.width) : null,
@@ -94,7 +100,27 @@ export function createPlayer(recording) {
   seek.addEventListener("input", () => player.seek(Number(seek.value) / 10));
   for (const event of ["timeupdate", "durationchange", "loadedmetadata", "seeked"]) media.addEventListener(event, showTime);
   for (const event of ["play", "pause", "ended"]) media.addEventListener(event, showPlaying);
+  // Whether the current link has loaded: only then is an error worth one fresh link (a
+  // fresh one that fails too, or a recording erased meanwhile, is shown as a problem).
+  let linkLoaded = false;
+  media.addEventListener("loadedmetadata", () => {
+    linkLoaded = true;
+  });
+  function renewLink() {
+    linkLoaded = false;
+    const at = media.currentTime || 0;
+    const resume = !media.paused;
+    media.addEventListener("loadedmetadata", () => {
+      media.currentTime = at;
+      if (resume) media.play().catch(() => {});
+    }, { once: true });
+    media.load(); // the media route again (its answers are never cached): a fresh link
+  }
   media.addEventListener("error", () => {
+    if (linkLoaded && media.getAttribute("src")) {
+      renewLink();
+      return;
+    }
     problem.textContent = "The recording could not be played. Check your connection and reload the page.";
     problem.hidden = false;
   });
