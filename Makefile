@@ -110,3 +110,18 @@ bench: install
 bench-lighthouse: install system-deps
 	npm ci --prefix bench/lighthouse-tools --no-audit --no-fund --loglevel=error
 	$(PY) -m bench.lighthouse
+
+# Load (bench/README.md): locust's 200 simulated people over two app processes on
+# PostgreSQL, a day's mix of screens, then the hot JSON endpoints against a bare Starlette
+# one under wrk; about 4 minutes. Locust comes from the `bench` extra, which only this
+# installs (through the lock, like every install), so `make test` never carries it.
+.PHONY: bench-load
+bench-load: install
+	$(LOCKED_PIP) --build-constraint $(LOCK) -e '.[bench]'
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends postgresql >/dev/null)
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends wrk >/dev/null)
+	$(PY) -m bench.load

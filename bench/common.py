@@ -50,8 +50,21 @@ class Server:
     pid: int
 
 
+def app_settings(database_url: str, media_dir: Path) -> dict[str, str]:
+    """The app's settings in every bench: production mode, disk storage."""
+    return {
+        "TANDEM_ENV": "production",
+        "TANDEM_DATABASE_URL": database_url,
+        "TANDEM_SECRET_KEY": SECRET_KEY,
+        "TANDEM_MEDIA_DIR": str(media_dir),
+        "TANDEM_STORAGE_BACKEND": "disk",
+    }
+
+
 @contextmanager
-def uvicorn_server(target: str, *, log_path: Path, env: dict[str, str]) -> Iterator[Server]:
+def uvicorn_server(
+    target: str, *, log_path: Path, env: dict[str, str], ready_seconds: float = 30
+) -> Iterator[Server]:
     """`target` (a factory) in its own uvicorn process on a free loopback port."""
     port = free_port()
     args = [sys.executable, "-m", "uvicorn", target, *UVICORN_FLAGS, "--port", str(port)]
@@ -63,6 +76,7 @@ def uvicorn_server(target: str, *, log_path: Path, env: dict[str, str]) -> Itera
         log_path=log_path,
         env={**inherited, **env},
         cwd=REPO_ROOT,
+        timeout_seconds=ready_seconds,
     ) as process:
         yield Server(url, process.pid)
 
@@ -93,13 +107,7 @@ def tandem(work_dir: Path) -> Iterator[Tandem]:
     media_dir = work_dir / "media"
     migrate(database_url)
     organisation_id, token = _practitioner(database_url)
-    env = {
-        "TANDEM_ENV": "production",
-        "TANDEM_DATABASE_URL": database_url,
-        "TANDEM_SECRET_KEY": SECRET_KEY,
-        "TANDEM_MEDIA_DIR": str(media_dir),
-        "TANDEM_STORAGE_BACKEND": "disk",
-    }
+    env = app_settings(database_url, media_dir)
     with uvicorn_server("app.main:create_app", log_path=work_dir / "app.log", env=env) as server:
         headers = {"Authorization": f"Bearer {token}"}
         yield Tandem(server, headers, organisation_id, database_url, media_dir)

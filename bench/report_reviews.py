@@ -25,10 +25,12 @@ from app.models import (
     Recording,
     SecondRaterAssignment,
 )
-from app.rubric.scoring import score
+from app.rubric.scoring import ScoringFormula, score
 from bench.report_people import People, Rows
 
 SCALE = (1, 2, 3, 4, 5)
+# What `fidelity` below computes in integers: the lowest level is 0 %.
+FORMULA = ScoringFormula.normalised
 DOUBLE_CODED_SHARE = 0.08
 GOLD_SHARE = 0.25
 PENDING_SECOND_RATINGS = 200
@@ -328,6 +330,7 @@ class ReviewMaker:
                 scale_levels=SCALE,
                 levels=dict(zip(codes, levels, strict=True)),
                 fidelity_threshold_percent=self.rubric.threshold,
+                formula=FORMULA,
             )
             assert found == (exact.weighted_percent, exact.meets_fidelity), (found, exact)
         return found

@@ -54,7 +54,7 @@ from bench.report_people import (
     attributes_table,
     people_tables,
 )
-from bench.report_reviews import SCALE, ReviewMaker, RubricInUse
+from bench.report_reviews import FORMULA, SCALE, ReviewMaker, RubricInUse
 from bench.time_report import ZONE, Year, allocation_rows, entry_rows, occurrence_row
 
 SEED = 20261202
@@ -161,7 +161,9 @@ def _rubric(org: uuid.UUID, write: Writer) -> tuple[uuid.UUID, RubricInUse]:
     scale = [{"level": level, "label": label} for level, label in zip(SCALE, LABELS, strict=True)]
     version = {"id": version_id, **owned, "rubric_id": rubric_id, "version": 1, "scale": scale}
     published = {"status": "published", "published_at": now - timedelta(days=400)}
-    write(RubricVersion, [{**version, **published, "fidelity_threshold_percent": THRESHOLD}])
+    # The formula the generator's integer scoring computes (report_reviews.py).
+    rule = {"fidelity_threshold_percent": THRESHOLD, "scoring_formula": FORMULA.value}
+    write(RubricVersion, [{**version, **published, **rule}])
     criteria = [
         Criterion(
             uuid.uuid4(),

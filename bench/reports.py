@@ -38,10 +38,10 @@ from app.db import make_engine
 from app.models import Observation
 from app.reports.period import DateRange
 from bench.common import (
-    SECRET_KEY,
     TIMEOUT,
     Server,
     analyze,
+    app_settings,
     bearer_headers,
     median,
     run_note,
@@ -183,13 +183,7 @@ class AppServer:
 
 @contextmanager
 def servers(kind: str, url: str, work: Path) -> Iterator[tuple[AppServer, Server]]:
-    env = {
-        "TANDEM_ENV": "production",
-        "TANDEM_DATABASE_URL": url,
-        "TANDEM_SECRET_KEY": SECRET_KEY,
-        "TANDEM_MEDIA_DIR": str(work / "media"),
-        "TANDEM_STORAGE_BACKEND": "disk",
-    }
+    env = app_settings(url, work / "media")
     baseline_log = work / f"baseline-{kind}.log"
     app = AppServer(env, work / f"app-{kind}.log")
     try:

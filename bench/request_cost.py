@@ -76,8 +76,8 @@ def run(work: Path, args: argparse.Namespace) -> None:
         ) as bare:
             rows = []
             for name, path in paths.items():
-                bare_rate = _wrk(f"{bare.url}/same/{name}", {}, args)
-                app_rate = _wrk(f"{app.server.url}{path}", app.headers, args)
+                bare_rate = wrk_rate(f"{bare.url}/same/{name}", {}, args)
+                app_rate = wrk_rate(f"{app.server.url}{path}", app.headers, args)
                 target = ENDPOINTS[name][1]
                 ratio = app_rate / bare_rate
                 verdict = "met" if ratio >= target else "MISSED"
@@ -124,7 +124,7 @@ def _add_recordings(app: Tandem, count: int) -> uuid.UUID:
     return first
 
 
-def _wrk(url: str, headers: dict[str, str], args: argparse.Namespace) -> float:
+def wrk_rate(url: str, headers: dict[str, str], args: argparse.Namespace) -> float:
     command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", url]
     for name, value in headers.items():
         command[1:1] = ["-H", f"{name}: {value}"]

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Rewrites requirements.lock: every package `pip install -e '.[dev]'` brings in, plus pip
-# and setuptools, as installed in a fresh virtualenv. Packages already in the lock keep
-# their versions; a dependency new to pyproject.toml comes at its newest release.
+# Rewrites requirements.lock: every package `pip install -e '.[dev,bench]'` brings in (bench:
+# the locust of `make bench-load`), plus pip and setuptools, as installed in a fresh
+# virtualenv. Packages already in the lock keep their versions; a dependency new to
+# pyproject.toml comes at its newest release.
 # `UPGRADE=1 sh scripts/lock-python-deps.sh` moves everything to its newest release.
 # Then run `make test` (the stamps depend on the lock) and commit the lock.
 set -eu
@@ -18,13 +19,13 @@ pip="$work/venv/bin/pip"
 # shellcheck disable=SC2086 # $keep is one option and its argument, or nothing
 $pip install -q --upgrade $keep pip setuptools
 # shellcheck disable=SC2086
-$pip install -q $keep -e '.[dev]'
+$pip install -q $keep -e '.[dev,bench]'
 python=$("$work/venv/bin/python" -c 'import platform, sys; print(platform.python_implementation(), ".".join(map(str, sys.version_info[:2])), "on", platform.system(), platform.machine())')
 {
     echo "# Python packages at the versions the suite runs with. The Makefile installs through"
     echo "# this file as constraints (pip install -c requirements.lock ...): pyproject.toml says"
     echo "# what we need, this file which versions. Written by scripts/lock-python-deps.sh"
-    echo "# ($python): pip freeze of a fresh virtualenv of '.[dev]', chosen over"
+    echo "# ($python): pip freeze of a fresh virtualenv of '.[dev,bench]', chosen over"
     echo "# pip-compile or uv because it needs no tool beyond pip and records exactly the set"
     echo "# the tests ran with. As constraints, a pin a platform does not use is ignored there"
     echo "# and a package only another platform needs is unpinned. Do not edit by hand."
