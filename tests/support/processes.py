@@ -25,7 +25,9 @@ def running_process(
     log_path: Path,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
-    timeout_seconds: float = 30,
+    # Usually ready in a few seconds; on a 2-core machine busy with other test processes,
+    # importing the app alone has taken 12 s and more.
+    timeout_seconds: float = 60,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run `args` until the block ends; ready once `ready_url` answers 200.
 
