@@ -11,8 +11,7 @@ so a new list fails `test_every_list_route_is_counted` until it has a case here.
 import itertools
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -21,7 +20,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from app.models import (
@@ -73,6 +71,7 @@ from tests.factories import (
 )
 from tests.recording.conftest import bearer_for
 from tests.ringfenced.cast import make_session
+from tests.support.statements import statements_run
 
 _numbers = itertools.count(1)
 
@@ -547,20 +546,6 @@ def _call(path: str, app: FastAPI, db: Session) -> Call:
     )
 
 
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])  # (connection, cursor, statement, parameters, context, many)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_every_list_route_is_counted(app: FastAPI) -> None:
     assert set(list_routes(app)) == set(CASES)
 
@@ -581,7 +566,7 @@ def measure(path: str, app: FastAPI, client: TestClient, db: Session) -> dict[in
             CASES[path].add_row(call.scene)
         added = rows
         client.get(call.url, params=call.params, headers=call.headers)  # once per sign-in
-        with _statements(app.state.engine) as seen:
+        with statements_run(app.state.engine) as seen:
             response = client.get(call.url, params=call.params, headers=call.headers)
         assert response.status_code == 200, response.text
         measured[rows] = Measured(len(response.json()), seen)

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, case, not_, or_
 from sqlmodel import col
 
 from app.access import relations
-from app.access.members import Member, Principal
+from app.access.members import Principal
 from app.access.recordings import RecordingAccess, blind_rule, media_rule
 from app.models import Comment, Recording, RecordingStatus, Reflection
 
@@ -48,7 +48,7 @@ def may_read_reflection(access: RecordingAccess, reflection: Reflection) -> bool
     return reflection.shared_at is not None and access.coaches_owner
 
 
-def readable_reflections(member: Member) -> ColumnElement[bool]:
+def readable_reflections(member: Principal) -> ColumnElement[bool]:
     """`may_read_reflection` as SQL, on `Reflection` joined to its `Recording` (for
     notifications, which are shown only while their reflection is readable)."""
     coaches_owner = and_(

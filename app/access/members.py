@@ -60,17 +60,20 @@ class MemberTemplate:
 
     The rules differ only by the roles held, so a hot statement (a recording's access,
     read on every request about it) is built once per set of roles and run with
-    `bound_to(member)`: building SQLAlchemy expressions costs more than running them."""
+    `bound_to(member)`: building SQLAlchemy expressions costs more than running them.
+    A statement about several members (one person in each of their organisations) gives
+    each its own `name` for its parameters."""
 
     roles: frozenset[Role]
+    name: str = "member"
 
     @property
     def user_id(self) -> BindParameter[uuid.UUID]:
-        return bindparam("member_user_id")
+        return bindparam(f"{self.name}_user_id")
 
     @property
     def organisation_id(self) -> BindParameter[uuid.UUID]:
-        return bindparam("member_organisation_id")
+        return bindparam(f"{self.name}_organisation_id")
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
@@ -80,9 +83,9 @@ OrganisationId = uuid.UUID | BindParameter[uuid.UUID]
 """An organisation's id, or a `MemberTemplate`'s parameter standing for it."""
 
 
-def bound_to(member: Member) -> dict[str, uuid.UUID]:
-    """The values of a `MemberTemplate`'s parameters for this member."""
-    return {"member_user_id": member.user_id, "member_organisation_id": member.organisation_id}
+def bound_to(member: Member, name: str = "member") -> dict[str, uuid.UUID]:
+    """The values of the parameters of a `MemberTemplate` of this `name` for this member."""
+    return {f"{name}_user_id": member.user_id, f"{name}_organisation_id": member.organisation_id}
 
 
 # Asked on nearly every request, so built once (running them costs less than building).

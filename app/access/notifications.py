@@ -8,6 +8,11 @@ objective by `objectives.visible`, a rejected upload by the recording's details 
 never once its recording is erased. Access withdrawn hides it at once, and it comes back
 only if access does.
 
+The rule differs between people only by the roles they hold in each of their
+organisations (their `Shape`), so its statements are built once per shape with the ids left
+as parameters (see `MemberTemplate`): the PWA asks the unread count before every screen,
+and building the rule cost several times what running it does.
+
 The list, the unread count, the email digest and Web Push all ask this one rule: a
 blind rater's scores, a thread a blind rater may not read and a shared reflection for a
 coach no longer assigned notify nobody until (unless) they may see them; drafts and
@@ -16,16 +21,24 @@ like any resource the caller may not see.
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.access import objectives, observations
 from app.access.conversation import readable_comments, readable_reflections
-from app.access.members import Member, member_of, roles_by_membership
+from app.access.members import (
+    Member,
+    MemberTemplate,
+    Principal,
+    bound_to,
+    member_of,
+    roles_by_membership,
+)
 from app.access.recordings import details_rule
 from app.errors import NotFound
 from app.models import (
@@ -39,19 +52,23 @@ from app.models import (
     Recording,
     RecordingStatus,
     Reflection,
+    Role,
     User,
 )
 
 Ids = SelectOfScalar[uuid.UUID]
 
+Shape = tuple[frozenset[Role], ...]
+"""The roles one person holds in each of their organisations, in `members_of`'s order."""
 
-def _observations(member: Member) -> Ids:
+
+def _observations(member: Principal) -> Ids:
     return select(col(Observation.id)).where(
         col(Observation.organisation_id) == member.organisation_id, observations.visible(member)
     )
 
 
-def _comments(member: Member) -> Ids:
+def _comments(member: Principal) -> Ids:
     root = aliased(Comment)
     return (
         select(col(Comment.id))
@@ -65,7 +82,7 @@ def _comments(member: Member) -> Ids:
     )
 
 
-def _reflections(member: Member) -> Ids:
+def _reflections(member: Principal) -> Ids:
     return (
         select(col(Reflection.id))
         .join(Recording, col(Recording.id) == col(Reflection.recording_id))
@@ -76,21 +93,21 @@ def _reflections(member: Member) -> Ids:
     )
 
 
-def _objectives(member: Member) -> Ids:
+def _objectives(member: Principal) -> Ids:
     return select(col(LearningObjective.id)).where(
         col(LearningObjective.organisation_id) == member.organisation_id,
         objectives.visible(member),
     )
 
 
-def _recordings(member: Member) -> Ids:
+def _recordings(member: Principal) -> Ids:
     return select(col(Recording.id)).where(
         col(Recording.organisation_id) == member.organisation_id, details_rule(member)
     )
 
 
 # Each kind, and the rule of the resource it is about.
-_RULES: dict[NotificationKind, Callable[[Member], ColumnElement[bool]]] = {
+_RULES: dict[NotificationKind, Callable[[Principal], ColumnElement[bool]]] = {
     NotificationKind.feedback_submitted: lambda m: col(Notification.observation_id).in_(
         _observations(m)
     ),
@@ -108,7 +125,7 @@ _RULES: dict[NotificationKind, Callable[[Member], ColumnElement[bool]]] = {
 }
 
 
-def visible(member: Member) -> ColumnElement[bool]:
+def visible(member: Principal) -> ColumnElement[bool]:
     """This member's notifications in their organisation that they may still see."""
     erased = select(col(Recording.id)).where(
         col(Recording.organisation_id) == member.organisation_id,
@@ -139,16 +156,42 @@ def members_of(db: Session, user: User) -> list[Member]:
     ]
 
 
-def shown_to(members: list[Member]) -> ColumnElement[bool]:
-    """The notifications these members (one person, in each of their organisations) see."""
-    return or_(false(), *(visible(member) for member in members))
+def shape_of(members: Sequence[Member]) -> Shape:
+    return tuple(member.roles for member in members)
+
+
+def values_of(members: Sequence[Member]) -> dict[str, uuid.UUID]:
+    """The values of `shown_rule(shape_of(members))`'s parameters."""
+    values: dict[str, uuid.UUID] = {}
+    for index, member in enumerate(members):
+        values.update(bound_to(member, _name(index)))
+    return values
+
+
+@lru_cache(maxsize=128)
+def shown_rule(shape: Shape) -> ColumnElement[bool]:
+    """The notifications a person of this shape sees in all their organisations, their
+    ids left as parameters (`values_of`)."""
+    templates = (MemberTemplate(roles, _name(index)) for index, roles in enumerate(shape))
+    return or_(false(), *(visible(template) for template in templates))
+
+
+def _name(index: int) -> str:
+    return f"member{index}"
 
 
 def is_visible(db: Session, *, member: Member, notification_id: uuid.UUID) -> bool:
-    statement = select(col(Notification.id)).where(
-        col(Notification.id) == notification_id, visible(member)
+    values = {**bound_to(member), "notification_id": notification_id}
+    return db.exec(_is_visible_statement(member.roles), params=values).first() is not None
+
+
+@lru_cache(maxsize=64)
+def _is_visible_statement(roles: frozenset[Role]) -> Ids:
+    """`is_visible`'s query for members holding `roles` (asked once per notification
+    made, and on each one marked read)."""
+    return select(col(Notification.id)).where(
+        col(Notification.id) == bindparam("notification_id"), visible(MemberTemplate(roles))
     )
-    return db.exec(statement).first() is not None
 
 
 def notification_for(db: Session, *, user: User, notification_id: uuid.UUID) -> Notification:

@@ -12,13 +12,13 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col
 
 from app.access import relations
-from app.access.members import Member
+from app.access.members import Member, Principal
 from app.access.scoping import load_visible
 from app.errors import Forbidden
 from app.models import Assignment, LearningObjective, Role, User
 
 
-def visible(member: Member) -> ColumnElement[bool]:
+def visible(member: Principal) -> ColumnElement[bool]:
     """The objectives this member may read, as a filter on LearningObjective."""
     if member.has(Role.lead):
         return true()

@@ -54,7 +54,7 @@ def is_feedback() -> ColumnElement[bool]:
     return or_(col(Observation.rater_role) == RaterRole.primary, second_ratings_are_feedback())
 
 
-def _audience(member: Member) -> ColumnElement[bool]:
+def _audience(member: Principal) -> ColumnElement[bool]:
     if member.has(Role.lead):
         return true()
     recording = col(Observation.recording_id)
@@ -95,7 +95,7 @@ def blind_recordings(member: Principal) -> relations.Ids:
     )
 
 
-def visible(member: Member) -> ColumnElement[bool]:
+def visible(member: Principal) -> ColumnElement[bool]:
     """The observations this member may see, as a filter on Observation."""
     shared = and_(
         col(Observation.status) == ObservationStatus.submitted,

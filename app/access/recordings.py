@@ -93,7 +93,7 @@ def media_rule(member: Principal) -> ColumnElement[bool]:
     return _media(_relations(member))
 
 
-def details_rule(member: Member) -> ColumnElement[bool]:
+def details_rule(member: Principal) -> ColumnElement[bool]:
     """The recordings this member may know about at all."""
     return _details(member, _relations(member))
 

@@ -80,13 +80,13 @@ def _send_one(engine: Engine, settings: Settings, user_id: uuid.UUID, now: datet
         statement = (
             select(Notification)
             .where(
-                policy.shown_to(members),
+                policy.shown_rule(policy.shape_of(members)),
                 col(Notification.read_at).is_(None),
                 col(Notification.emailed_at).is_(None),
             )
             .order_by(col(Notification.created_at).desc(), col(Notification.id))
         )
-        rows = list(db.exec(statement))
+        rows = list(db.exec(statement, params=policy.values_of(members)))
         if not rows:
             db.rollback()  # nothing new: no email, and the day is not used up
             return False

@@ -3,8 +3,10 @@ same few queries however long it is."""
 
 import uuid
 from collections.abc import Sequence
+from functools import lru_cache
 
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.access import notifications as policy
 from app.models import LearningObjective, Notification, NotificationKind, Recording, User
@@ -17,21 +19,37 @@ def list_notifications(
     db: Session, *, user: User, page: Page, unread: bool | None = None
 ) -> list[NotificationRead]:
     """Newest first."""
-    statement = select(Notification).where(policy.shown_to(policy.members_of(db, user)))
-    if unread is not None:
-        read_at = col(Notification.read_at)
-        statement = statement.where(read_at.is_(None) if unread else read_at.is_not(None))
-    newest_first = statement.order_by(col(Notification.created_at).desc(), col(Notification.id))
-    return build(db, list(db.exec(page.of(newest_first))))
+    members = policy.members_of(db, user)
+    statement = page.of(_list_statement(policy.shape_of(members), unread))
+    return build(db, list(db.exec(statement, params=policy.values_of(members))))
 
 
 def unread_count(db: Session, *, user: User) -> int:
-    statement = (
+    members = policy.members_of(db, user)
+    statement = _unread_statement(policy.shape_of(members))
+    return db.exec(statement, params=policy.values_of(members)).one()
+
+
+@lru_cache(maxsize=128)
+def _list_statement(shape: policy.Shape, unread: bool | None) -> SelectOfScalar[Notification]:
+    """`list_notifications`'s query for people of this shape (see `policy.shown_rule`)."""
+    statement = select(Notification).where(policy.shown_rule(shape))
+    if unread is not None:
+        read_at = col(Notification.read_at)
+        statement = statement.where(read_at.is_(None) if unread else read_at.is_not(None))
+    # The id breaks ties, so pages follow on from each other.
+    return statement.order_by(col(Notification.created_at).desc(), col(Notification.id))
+
+
+@lru_cache(maxsize=128)
+def _unread_statement(shape: policy.Shape) -> SelectOfScalar[int]:
+    """`unread_count`'s query for people of this shape: the PWA asks it before every
+    screen, and building it cost several times what running it does."""
+    return (
         select(func.count())
         .select_from(Notification)
-        .where(col(Notification.read_at).is_(None), policy.shown_to(policy.members_of(db, user)))
+        .where(col(Notification.read_at).is_(None), policy.shown_rule(shape))
     )
-    return db.exec(statement).one()
 
 
 def build(db: Session, rows: Sequence[Notification]) -> list[NotificationRead]:

@@ -93,12 +93,13 @@ def mark_read(db: Session, *, notification: Notification) -> Notification:
 
 def mark_all_read(db: Session, *, user: User) -> int:
     """Every unread notification the caller is shown, marked read in one statement."""
-    shown = policy.shown_to(policy.members_of(db, user))
+    members = policy.members_of(db, user)
     statement = (
         update(Notification)
-        .where(col(Notification.read_at).is_(None), shown)
+        .where(col(Notification.read_at).is_(None), policy.shown_rule(policy.shape_of(members)))
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    marked: int = db.execute(statement).rowcount  # type: ignore[attr-defined]
+    result = db.execute(statement, policy.values_of(members))
+    marked: int = result.rowcount  # type: ignore[attr-defined]
     return marked

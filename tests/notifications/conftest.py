@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.models import Membership, MembershipRole, Organisation, Role, User
 from tests.review.scoring_cast import Cast, make_cast
 
 
@@ -49,3 +50,12 @@ def reply(cast: Cast, who: str, comment_id: str, body: str = "Thank you.") -> No
         f"/api/v1/comments/{comment_id}/replies", json={"body": body}, headers=cast.auth(who)
     )
     assert answer.status_code == 201, answer.text
+
+
+def join(db: Session, organisation: Organisation, user: User, *roles: Role) -> None:
+    """Someone already in another organisation becomes a member of this one too."""
+    membership = Membership(organisation_id=organisation.id, user_id=user.id)
+    db.add(membership)
+    db.flush()
+    db.add_all(MembershipRole(membership_id=membership.id, role=role) for role in roles)
+    db.commit()

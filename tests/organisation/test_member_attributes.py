@@ -1,20 +1,18 @@
 """Members' attributes the organisation defines: set by leads as a whole set, read with
 the members, listed as the names and values in use."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
 from sqlmodel import Session, col, select
 
 from app.models import AuditEvent, MemberAttribute, Organisation, Role, User
 from tests.factories import make_organisation, make_user, membership_id
 from tests.recording.conftest import bearer_for
+from tests.support.statements import statements_run
 
 
 @dataclass
@@ -194,26 +192,12 @@ def test_a_member_who_leaves_takes_their_attributes(org: Org) -> None:
     assert answer.json() == []
 
 
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_the_members_list_reads_attributes_in_one_query_a_page(app: FastAPI, org: Org) -> None:
     headers = org.auth("lead")
 
     def listed() -> int:
         org.client.get(f"{org.base}/members", headers=headers)
-        with _statements(app.state.engine) as seen:
+        with statements_run(app.state.engine) as seen:
             answer = org.client.get(f"{org.base}/members", headers=headers)
         assert all(row["attributes"] for row in answer.json()[len(ROLES) :])
         return len(seen)
