@@ -24,9 +24,11 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-@lru_cache(maxsize=4)  # every request reads a token: derive the key once per secret
-def _key(secret_key: str) -> OctKey:
-    return OctKey.import_key(hashlib.sha256(secret_key.encode()).digest())
+@lru_cache(maxsize=8)  # every request reads a token: derive each key once per secret
+def signing_key(secret_key: str, purpose: str = "") -> OctKey:
+    """An HS256 key derived from the secret key; each `purpose` (the media links') gets a
+    key of its own, so a token signed for one use can never pass for another."""
+    return OctKey.import_key(hashlib.sha256((purpose + secret_key).encode()).digest())
 
 
 def issue_access_token(
@@ -41,7 +43,7 @@ def issue_access_token(
         "iat": int(now.timestamp()),
         "exp": int(expires_at.timestamp()),
     }
-    return jwt.encode({"alg": "HS256"}, claims, _key(secret_key)), expires_at
+    return jwt.encode({"alg": "HS256"}, claims, signing_key(secret_key)), expires_at
 
 
 _CLAIMS = jwt.JWTClaimsRegistry(iss={"essential": True, "value": ISSUER}, exp={"essential": True})
@@ -50,7 +52,7 @@ _CLAIMS = jwt.JWTClaimsRegistry(iss={"essential": True, "value": ISSUER}, exp={"
 def read_access_token(token: str, *, secret_key: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     """The (user id, session id) a valid, unexpired token names, or None."""
     try:
-        decoded = jwt.decode(token, _key(secret_key), algorithms=["HS256"])
+        decoded = jwt.decode(token, signing_key(secret_key), algorithms=["HS256"])
         _CLAIMS.validate(decoded.claims)
         return uuid.UUID(decoded.claims["sub"]), uuid.UUID(decoded.claims["sid"])
     except (JoseError, ValueError, KeyError, TypeError):

@@ -14,19 +14,18 @@ quarter of an hour) and why the player asks the media route again when one runs 
 Erasing the media (consent withdrawn, recording deleted) ends every link at once.
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, JoseError
-from joserfc.jwk import OctKey
 
+from app.auth.tokens import signing_key
 from app.errors import Forbidden, NotFound
 
 PREFIX = "/api/v1/media/"
-# Not the access tokens' audience: neither kind of token can pass for the other.
+# Neither the access tokens' key nor their audience: neither kind can pass for the other.
+PURPOSE = "media-links:"
 AUDIENCE = "tandem-media"
 
 
@@ -38,12 +37,6 @@ class MediaLink:
     etag: str | None  # the media's sha256, when known
 
 
-@lru_cache(maxsize=4)
-def _key(secret_key: str) -> OctKey:
-    # Its own key, derived apart from the access tokens' (app/auth/tokens.py).
-    return OctKey.import_key(hashlib.sha256(b"media-links:" + secret_key.encode()).digest())
-
-
 def link_to(media: MediaLink, *, secret_key: str, expires_at: datetime) -> str:
     claims = {
         "aud": AUDIENCE,
@@ -53,7 +46,7 @@ def link_to(media: MediaLink, *, secret_key: str, expires_at: datetime) -> str:
         "name": media.filename,
         "etag": media.etag,
     }
-    return PREFIX + jwt.encode({"alg": "HS256"}, claims, _key(secret_key))
+    return PREFIX + jwt.encode({"alg": "HS256"}, claims, signing_key(secret_key, PURPOSE))
 
 
 _CLAIMS = jwt.JWTClaimsRegistry(aud={"essential": True, "value": AUDIENCE}, exp={"essential": True})
@@ -64,7 +57,7 @@ def read_link(token: str, *, secret_key: str) -> MediaLink:
     one that was, but has expired, is refused with its own code, so a player knows to ask
     the media route for a fresh one."""
     try:
-        claims = jwt.decode(token, _key(secret_key), algorithms=["HS256"]).claims
+        claims = jwt.decode(token, signing_key(secret_key, PURPOSE), algorithms=["HS256"]).claims
         _CLAIMS.validate(claims)
         media = MediaLink(
             key=claims["key"],
@@ -78,6 +71,4 @@ def read_link(token: str, *, secret_key: str) -> MediaLink:
         ) from None
     except (JoseError, ValueError, KeyError, TypeError):
         raise NotFound("There is no such media link.") from None
-    if not all(isinstance(value, str) for value in (media.key, media.content_type, media.filename)):
-        raise NotFound("There is no such media link.")
     return media

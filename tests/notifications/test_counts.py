@@ -9,7 +9,7 @@ from app.models import Notification, NotificationKind, Role
 from tests.factories import assign, make_objective, make_user
 from tests.notifications.conftest import comment, join, notifications, unread
 from tests.review.scoring_cast import Cast
-from tests.support.statements import statements_run as statements
+from tests.support.statements import statements_run
 
 
 def _objective_notification(db: Session, cast: Cast, *, elsewhere: bool) -> str:
@@ -55,7 +55,7 @@ def test_the_count_runs_the_same_statements_however_many_there_are(
     url = "/api/v1/notifications/unread-count"
 
     def counted() -> tuple[int, int]:
-        with statements(app.state.engine) as seen:
+        with statements_run(app.state.engine) as seen:
             answer = cast.client.get(url, headers=headers)
         assert answer.status_code == 200, answer.text
         return answer.json()["unread"], len(seen)

@@ -100,14 +100,22 @@ export function createPlayer(recording) {
   seek.addEventListener("input", () => player.seek(Number(seek.value) / 10));
   for (const event of ["timeupdate", "durationchange", "loadedmetadata", "seeked"]) media.addEventListener(event, showTime);
   for (const event of ["play", "pause", "ended"]) media.addEventListener(event, showPlaying);
-  // Whether the current link has loaded: only then is an error worth one fresh link (a
-  // fresh one that fails too, or a recording erased meanwhile, is shown as a problem).
+  // Whether the current link has loaded: only then is a failed read worth a fresh link.
+  // A fresh one that fails too, a recording erased meanwhile, a file that cannot be
+  // decoded, or a second failure within 10 s of a renewal is shown as a problem, so the
+  // player never loops.
   let linkLoaded = false;
+  let renewedAt = 0;
   media.addEventListener("loadedmetadata", () => {
     linkLoaded = true;
   });
+  function worthRenewing() {
+    const decoding = media.error && media.error.code === MediaError.MEDIA_ERR_DECODE;
+    return linkLoaded && !decoding && Date.now() - renewedAt > 10_000 && media.getAttribute("src");
+  }
   function renewLink() {
     linkLoaded = false;
+    renewedAt = Date.now();
     const at = media.currentTime || 0;
     const resume = !media.paused;
     media.addEventListener("loadedmetadata", () => {
@@ -117,7 +125,7 @@ export function createPlayer(recording) {
     media.load(); // the media route again (its answers are never cached): a fresh link
   }
   media.addEventListener("error", () => {
-    if (linkLoaded && media.getAttribute("src")) {
+    if (worthRenewing()) {
       renewLink();
       return;
     }
