@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from authlib.integrations.starlette_client import StarletteOAuth2App  # type: ignore[import-untyped]
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 
@@ -13,9 +13,9 @@ from app.auth.router import set_session_cookie
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.error_docs import error_responses
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 
-router = APIRouter(prefix="/auth/oidc", tags=["auth"], route_class=TandemRoute)
+router = TandemRouter(prefix="/auth/oidc", tags=["auth"])
 
 # These routes are async because authlib's Starlette client talks to the provider with
 # httpx's async client; the database work goes to a thread.

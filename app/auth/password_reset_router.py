@@ -1,6 +1,6 @@
 """Forgotten passwords: ask for a link, open it, choose a new password (no sign-in)."""
 
-from fastapi import APIRouter, BackgroundTasks
+from fastapi import BackgroundTasks
 
 from app.admission import PasswordCheckTurn
 from app.audit.context import AuditContextDep
@@ -15,9 +15,9 @@ from app.config import SettingsDep
 from app.db import SessionDep
 from app.error_docs import error_responses
 from app.notifications import email
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 
-router = APIRouter(prefix="/auth/password-resets", tags=["auth"], route_class=TandemRoute)
+router = TandemRouter(prefix="/auth/password-resets", tags=["auth"])
 
 ASKED = (
     "If {email} belongs to a Tandem account that signs in with a password, a link to choose "

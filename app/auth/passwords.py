@@ -6,6 +6,7 @@ breaches, words and names, keyboard patterns, repeats, sequences and dates. The 
 own name and email count for nothing: an attacker who picks this account knows them.
 """
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -26,8 +27,6 @@ STRENGTH_CHECKED_LENGTH = 72
 PERSONAL_PIECE_MIN_LENGTH = 3
 
 _hasher = PasswordHash.recommended()
-# Verified when the account is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("tandem-timing-equaliser")
 # zxcvbn keeps each call's personal words in a module-level dictionary: one call at a time.
 _zxcvbn_lock = threading.Lock()
 
@@ -38,9 +37,17 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, password_hash: str | None) -> bool:
     if password_hash is None:
-        _hasher.verify(password, _DUMMY_HASH)
+        _hasher.verify(password, _dummy_hash())
         return False
     return _hasher.verify(password, password_hash)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the account is unknown, so a wrong email costs as long as a wrong
+    password. Made on first use: a quarter of a second of CPU that every process start
+    (the web processes, the worker, each command) would otherwise pay."""
+    return _hasher.hash("tandem-timing-equaliser")
 
 
 def check_new_password(password: str, *, email: str, display_name: str) -> None:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.admission import PasswordCheckTurn
@@ -25,9 +25,9 @@ from app.error_docs import error_responses
 from app.errors import Unauthorized
 from app.models import AuthSession, User
 from app.models.identity import SessionKind
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 
-router = APIRouter(prefix="/auth", tags=["auth"], route_class=TandemRoute)
+router = TandemRouter(prefix="/auth", tags=["auth"])
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 

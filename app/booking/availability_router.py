@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.access.availability import AvailabilityDep, AvailabilityEditorDep, SelfBookingDep
 from app.audit.context import AuditContextDep
@@ -21,13 +21,12 @@ from app.config import SettingsDep
 from app.db import SessionDep
 from app.error_docs import error_responses
 from app.models.base import utcnow
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import IsoDate, PageDep
 
-router = APIRouter(
+router = TandemRouter(
     prefix="/organisations/{organisation_id}/coaches/{coach_user_id}",
     tags=["availability"],
-    route_class=TandemRoute,
 )
 
 From = Annotated[

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import Path, Request, Response
 from pydantic import BaseModel, Field
 
 from app.access.bookings import BookingDep
@@ -14,9 +14,9 @@ from app.booking.ical import bookings_ics, load_calendars
 from app.config import Settings, SettingsDep
 from app.db import SessionDep
 from app.errors import NotFound
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 
-router = APIRouter(tags=["calendars"], route_class=TandemRoute)
+router = TandemRouter(tags=["calendars"])
 
 CALENDAR = "text/calendar; charset=utf-8"
 CALENDAR_RESPONSE: dict[int | str, dict[str, Any]] = {

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.access import MemberDep
 from app.access.bookings import (
@@ -30,12 +30,10 @@ from app.config import SettingsDep
 from app.db import SessionDep
 from app.error_docs import error_responses
 from app.models import BookingKind, BookingStatus
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import IsoDate, PageDep
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}/bookings", tags=["bookings"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}/bookings", tags=["bookings"])
 
 
 @router.post("", response_model=BookingRead, status_code=201, responses=error_responses(409))

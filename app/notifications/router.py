@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.access.notifications import notification_for
 from app.auth.deps import CurrentUser
@@ -21,10 +21,10 @@ from app.notifications.schemas import (
     PushSubscriptionRead,
     UnreadCount,
 )
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import PageDep
 
-router = APIRouter(tags=["notifications"], route_class=TandemRoute)
+router = TandemRouter(tags=["notifications"])
 
 
 @router.get("/notifications", response_model=list[NotificationRead])

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import BackgroundTasks, Query
 from fastapi.responses import StreamingResponse
 
 from app.access import LeadDep, MemberDep
@@ -33,13 +33,11 @@ from app.organisation.schemas import (
     OrganisationUpdate,
 )
 from app.reports.csv import CSV_CONTENT, csv_download
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import PageDep
 
-me_router = APIRouter(tags=["organisations"], route_class=TandemRoute)
-router = APIRouter(
-    prefix="/organisations/{organisation_id}", tags=["organisations"], route_class=TandemRoute
-)
+me_router = TandemRouter(tags=["organisations"])
+router = TandemRouter(prefix="/organisations/{organisation_id}", tags=["organisations"])
 
 
 @me_router.get("/me", response_model=MeRead)

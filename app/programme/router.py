@@ -3,7 +3,6 @@
 import uuid
 from collections.abc import Sequence
 
-from fastapi import APIRouter
 from sqlmodel import Session
 
 from app.access import LeadDep, MemberDep
@@ -13,14 +12,13 @@ from app.error_docs import error_responses
 from app.models import Programme
 from app.programme import service
 from app.programme.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate, RubricInUse
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.rubric import in_use
 from app.schemas import PageDep
 
-router = APIRouter(
+router = TandemRouter(
     prefix="/organisations/{organisation_id}/programmes",
     tags=["programmes"],
-    route_class=TandemRoute,
 )
 
 

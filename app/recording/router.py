@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from sqlmodel import Session
 
 from app.access import member_of
@@ -32,14 +32,14 @@ from app.recording.schemas import (
 )
 from app.recording.streaming import blocking
 from app.request_guard import reads_own_body
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import NOT_BLANK, PageDep
 from app.storage import StorageDep
 
-router = APIRouter(prefix="/recordings", tags=["recordings"], route_class=TandemRoute)
+router = TandemRouter(prefix="/recordings", tags=["recordings"])
 # The short-lived links /media redirects to (media_links.py): no sign-in, the link is
 # the credential.
-link_router = APIRouter(prefix="/media", tags=["recordings"], route_class=TandemRoute)
+link_router = TandemRouter(prefix="/media", tags=["recordings"])
 
 FORM_SCHEMA: dict[str, Any] = {
     "requestBody": {

@@ -15,7 +15,7 @@ from email.utils import format_datetime
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from starlette.background import BackgroundTask
 
 from app.audit.context import AuditContext
@@ -37,7 +37,7 @@ from app.recording.streaming import Appender, Checksum, blocking
 from app.recording.tus_openapi import EXTENSIONS, OFFSET_STREAM, RECORDING_ID_HEADER, TUS_VERSION
 from app.recording.uploads import LeaseLost, UploadSnapshot
 from app.request_guard import parse_count, reads_own_body
-from app.routing import TandemRoute
+from app.routing import TandemRoute, TandemRouter
 from app.storage import Storage, StorageDep, StorageError, StorageUnavailable
 
 
@@ -74,7 +74,7 @@ def require_version(request: Request) -> None:
         )
 
 
-router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
+router = TandemRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:

@@ -4,17 +4,13 @@ Each report's own route is registered before this one (app/api.py)."""
 
 from typing import NoReturn
 
-from fastapi import APIRouter
-
 from app.access import MemberDep
 from app.errors import NotFound
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 
 REPORTS = ("agreement", "coverage", "equity", "fidelity", "time", "turnaround")
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}/reports", tags=["reports"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}/reports", tags=["reports"])
 
 
 @router.get("/{report_name}", include_in_schema=False, response_model=None)

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from app.access.recordings import RecordingAccess, RecordingAccessDep, require_conversation
 from app.audit.context import AuditContextDep
@@ -14,10 +14,10 @@ from app.error_docs import error_responses
 from app.models import Comment
 from app.review import comments as service
 from app.review.comment_schemas import CommentCreate, CommentRead, CommentUpdate, ReplyCreate
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import PageDep
 
-router = APIRouter(tags=["comments"], route_class=TandemRoute)
+router = TandemRouter(tags=["comments"])
 
 
 # Access is settled in dependencies, which run before the body is validated, so a caller

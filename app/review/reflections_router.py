@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from app.access.recordings import RecordingAccess, RecordingAccessDep
 from app.audit.context import AuditContextDep
@@ -19,10 +19,10 @@ from app.review.reflection_schemas import (
     ReflectionReplyRead,
     ReflectionWrite,
 )
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import PageDep
 
-router = APIRouter(tags=["reflections"], route_class=TandemRoute)
+router = TandemRouter(tags=["reflections"])
 
 
 # Dependencies run before the body is validated: another organisation gets 404 first.

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
 from app.access import MemberDep
@@ -29,12 +29,10 @@ from app.ringfenced.schemas import (
     TimeGroupRow,
     TimeReportRow,
 )
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import IsoDate, PageDep
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}", tags=["ring-fenced time"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}", tags=["ring-fenced time"])
 
 FirstDay = Annotated[IsoDate | None, Query(alias="from", description="First day (included).")]
 LastDay = Annotated[IsoDate | None, Query(alias="to", description="Last day (included).")]

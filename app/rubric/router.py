@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 from sqlmodel import Session
 
 from app.access import LeadDep, MemberDep
@@ -13,7 +13,7 @@ from app.db import SessionDep
 from app.error_docs import error_responses
 from app.models import Rubric, RubricCriterion, RubricVersion
 from app.request_guard import reads_own_body
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.rubric import exchange, reads, service
 from app.rubric.imports import CsvImportDep, JsonImportDep
 from app.rubric.schemas import (
@@ -29,9 +29,7 @@ from app.rubric.schemas import (
 from app.rubric.uploads import MAX_REQUEST_BYTES, file_request_body
 from app.schemas import PageDep
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}/rubrics", tags=["rubrics"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}/rubrics", tags=["rubrics"])
 
 VersionNumber = Annotated[
     int, Path(ge=1, le=1_000_000, description="The version number (1, 2, ...).")

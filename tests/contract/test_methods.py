@@ -2,6 +2,7 @@
 path's methods, anything else is a JSON 405 with Allow. CORS speaks only to configured
 origins."""
 
+import re
 from collections.abc import Iterator, Mapping
 
 import pytest
@@ -43,6 +44,21 @@ def test_options_lists_the_methods_of_the_path(client: TestClient, path: str, al
     assert response.status_code == 204
     assert response.headers["Allow"] == allow
     assert response.content == b""
+
+
+def test_every_documented_path_lists_its_documented_methods(client: TestClient) -> None:
+    # Each router is tried only for paths it could take (app/routing.py, TandemRouter):
+    # every operation of the contract must still be found, with all its methods.
+    document = client.get("/openapi.json").json()
+    for template, operations in document["paths"].items():
+        path = re.sub(r"\{[^}]+\}", "some-id", template)
+        documented = {method.upper() for method in operations} - {"OPTIONS"}
+        if template == "/api/v1/uploads":
+            continue  # tus discovery answers OPTIONS itself (test below)
+        response = client.options(path)
+        assert response.status_code == 204, template
+        allowed = set(response.headers["Allow"].split(", ")) - {"OPTIONS", "HEAD"}
+        assert allowed == documented - {"HEAD"}, template
 
 
 def test_another_method_is_a_json_405_with_allow(client: TestClient) -> None:

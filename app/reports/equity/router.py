@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from app.access import MemberDep
@@ -12,11 +12,9 @@ from app.reports.csv import CSV_CONTENT, csv_response
 from app.reports.equity import service
 from app.reports.equity.schemas import EquityReport, EquityRow
 from app.reports.filters import ReportFiltersDep
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}/reports", tags=["reports"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}/reports", tags=["reports"])
 
 Attribute = Annotated[
     str,

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from app.access import MemberDep
@@ -12,11 +12,9 @@ from app.reports.csv import CSV_CONTENT, csv_response
 from app.reports.filters import ReportFiltersDep
 from app.reports.rater_agreement import service
 from app.reports.rater_agreement.schemas import AgreementReport, AgreementRow
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}/reports", tags=["reports"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}/reports", tags=["reports"])
 
 RubricId = Annotated[
     uuid.UUID | None,

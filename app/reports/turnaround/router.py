@@ -1,6 +1,5 @@
 """GET /organisations/{org}/reports/turnaround."""
 
-from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from app.access import MemberDep
@@ -9,11 +8,9 @@ from app.reports.csv import CSV_CONTENT, csv_response
 from app.reports.filters import ReportFiltersDep
 from app.reports.turnaround import service
 from app.reports.turnaround.schemas import TurnaroundReport, TurnaroundRow
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}/reports", tags=["reports"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}/reports", tags=["reports"])
 
 
 @router.get("/turnaround", response_model=TurnaroundReport, responses=CSV_CONTENT)

@@ -3,18 +3,16 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.access import LeadDep
 from app.db import SessionDep
 from app.review.agreement_report import service
 from app.review.agreement_report.schemas import AgreementReport
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import IsoDate
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}/agreement", tags=["review"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}/agreement", tags=["review"])
 
 
 @router.get("", response_model=AgreementReport)

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from sqlmodel import col
 
 from app.access import LeadDep, Member, MemberDep, scoped
@@ -18,10 +18,10 @@ from app.review.calibration import results, setup
 from app.review.calibration.schemas import CalibrationCreate, CalibrationRead, CalibrationResults
 from app.review.observations import reads as observation_reads
 from app.review.observations.schemas import ObservationRead
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import PageDep
 
-router = APIRouter(tags=["calibration"], route_class=TandemRoute)
+router = TandemRouter(tags=["calibration"])
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,14 @@
 
 import uuid
 
-from fastapi import APIRouter
-
 from app.access import MemberDep
 from app.db import SessionDep
 from app.review.fidelity import service
 from app.review.fidelity.schemas import FidelityStatus
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import PageDep
 
-router = APIRouter(
-    prefix="/organisations/{organisation_id}/fidelity", tags=["review"], route_class=TandemRoute
-)
+router = TandemRouter(prefix="/organisations/{organisation_id}/fidelity", tags=["review"])
 
 
 @router.get("", response_model=list[FidelityStatus])

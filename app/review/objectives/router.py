@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from app.access import Member, MemberDep
 from app.access.objectives import objective_for, require_write
@@ -24,10 +24,10 @@ from app.review.objectives.schemas import (
     ObjectiveRead,
     ObjectiveUpdate,
 )
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import PageDep
 
-router = APIRouter(tags=["objectives"], route_class=TandemRoute)
+router = TandemRouter(tags=["objectives"])
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.access import MemberDep
 from app.access.observations import ScoringDep, require_observations
@@ -29,10 +29,10 @@ from app.review.observations.schemas import (
     SecondRaterCreate,
     SecondRaterRead,
 )
-from app.routing import TandemRoute
+from app.routing import TandemRouter
 from app.schemas import Page, PageDep, PageOffset
 
-router = APIRouter(tags=["observations"], route_class=TandemRoute)
+router = TandemRouter(tags=["observations"])
 
 
 @router.get("/organisations/{organisation_id}/observations", response_model=list[ObservationRead])

@@ -2,16 +2,14 @@
 
 import uuid
 
-from fastapi import APIRouter
-
 from app.access import LeadDep, MemberDep
 from app.audit.context import AuditContextDep
 from app.db import SessionDep
 from app.review.settings import service
 from app.review.settings.schemas import ReviewSettingsRead, ReviewSettingsUpdate
-from app.routing import TandemRoute
+from app.routing import TandemRoute, TandemRouter
 
-router = APIRouter(
+router = TandemRouter(
     route_class=TandemRoute,
     prefix="/organisations/{organisation_id}/programmes/{programme_id}/review-settings",
     tags=["review"],
