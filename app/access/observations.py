@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, and_, not_, or_, true, union_all
 from sqlmodel import Session, col, select
 
 from app.access import calibration, relations
+from app.access.few import among_few
 from app.access.members import Member, Principal
 from app.access.recordings import (
     RecordingAccess,
@@ -76,8 +77,8 @@ def blind_recordings(member: Principal) -> relations.Ids:
     """Recordings on which this member is blind to other raters (see recordings.py).
 
     The rule is read only on the recordings the member rates or may be asked to (a few,
-    found by their own observations and assignments): reports put this in every
-    statement, and a scan of the organisation's recordings cost each one a pass."""
+    found first by their own observations and assignments, `among_few`): reports put this
+    in every statement, and a scan of the organisation's recordings cost each one a pass."""
     may_rate = union_all(
         relations.rated_by(member),
         relations.second_rated(member),
@@ -90,7 +91,7 @@ def blind_recordings(member: Principal) -> relations.Ids:
     )
     return select(col(Recording.id)).where(
         col(Recording.organisation_id) == member.organisation_id,
-        col(Recording.id).in_(may_rate),
+        among_few(col(Recording.id), may_rate),
         blind_rule(member),
     )
 

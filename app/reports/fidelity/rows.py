@@ -32,10 +32,9 @@ _KIND = {
 def rows_statement(query: FidelityQuery) -> Select[Any]:
     """Every row of the table asked for (`by`), ordered, its status moments bound."""
     scoped = queries.scoped_observations(query)
-    observations = queries.period_observations(scoped, query.days)
     if query.by == FidelityGrouping.observation:
-        return query.bound(_observation_rows(observations))
-    figures = queries.practitioner_figures(scoped, observations)
+        return query.bound(_observation_rows(queries.period_observations(scoped, query.days)))
+    figures = queries.practitioner_figures(scoped, query.days)
     return query.bound(_group_rows(query, figures))
 
 

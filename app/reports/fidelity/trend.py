@@ -9,7 +9,7 @@ from sqlmodel import col
 from app.models import Programme
 from app.reports.fidelity import queries
 from app.reports.fidelity.queries import FidelityQuery
-from app.reports.sql import months_of
+from app.reports.sql import month_of, months_of
 
 
 def trend_statement(query: FidelityQuery, observations: CTE) -> Select[Any]:
@@ -17,17 +17,16 @@ def trend_statement(query: FidelityQuery, observations: CTE) -> Select[Any]:
     months = months_of(query.days)
     # Summed per programme and month first: the few sums, not every observation, meet
     # the months that have none.
+    month = month_of(query.days, o.submitted_at).label("month")
     monthly = (
         select(
             o.programme_id,
-            months.c.month,
+            month,
             func.count().label("observations"),
             func.sum(o.weighted_percent).label("percent_sum"),
             func.sum(case((o.meets_fidelity, 1), else_=0)).label("passes"),
         )
-        .select_from(observations)
-        .join(months, and_(months.c.starts_at <= o.submitted_at, o.submitted_at < months.c.ends_at))
-        .group_by(o.programme_id, months.c.month)
+        .group_by(o.programme_id, month)
         .cte("monthly")
     )
     programme_id, programme_name = col(Programme.id), col(Programme.name)

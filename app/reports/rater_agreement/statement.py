@@ -28,12 +28,21 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.sql.elements import Label
 from sqlmodel import col
 
 from app.models import ReviewSettings, Rubric, User
 from app.reports.rater_agreement.ratings import AgreementQuery, ratings
 from app.reports.rater_agreement.schemas import DRIFT_POINTS
+
+_SUMMED = (
+    "score_pairs",
+    "exact_pairs",
+    "adjacent_pairs",
+    "signed_total",
+    "absolute_total",
+    "gold_pairs",
+    "gold_exact_pairs",
+)
 
 
 def agreement_statement(query: AgreementQuery) -> Select[Any]:
@@ -126,12 +135,15 @@ def _pairs(ratings: CTE) -> CTE:
 
 def _monthly(pairs: CTE) -> Subquery:
     """Per rubric, month and rater; and per rubric and month for all raters (rater null),
-    where each pair is counted once, from its later side."""
+    where each pair is counted once, from its later side. Summed per recording first, then
+    per month: the recordings compared are then a count of rows, where a
+    `count(DISTINCT recording)` over every pair had the database sort them all (79,000 on
+    the benchmark's organisation, on disk)."""
     difference = pairs.c.difference
 
-    def figures() -> list[Label[Any]]:
-        return [
-            func.count(pairs.c.recording_id.distinct()).label("recordings_compared"),
+    def per_recording(*keys: ColumnElement[Any]) -> Select[Any]:
+        return select(
+            *keys,
             func.count().label("score_pairs"),
             func.sum(case((difference == 0, 1), else_=0)).label("exact_pairs"),
             func.sum(case((func.abs(difference) <= 1, 1), else_=0)).label("adjacent_pairs"),
@@ -141,18 +153,26 @@ def _monthly(pairs: CTE) -> Subquery:
             func.sum(case((and_(pairs.c.against_gold == 1, difference == 0), 1), else_=0)).label(
                 "gold_exact_pairs"
             ),
-        ]
+        ).group_by(*keys, pairs.c.recording_id)
 
-    by_rater = select(pairs.c.rubric_id, pairs.c.month, pairs.c.rater_user_id, *figures()).group_by(
-        pairs.c.rubric_id, pairs.c.month, pairs.c.rater_user_id
-    )
-    everyone: ColumnElement[Any] = cast(null(), Uuid())
-    all_raters = (
-        select(pairs.c.rubric_id, pairs.c.month, everyone.label("rater_user_id"), *figures())
-        .where(pairs.c.is_later == 1)
-        .group_by(pairs.c.rubric_id, pairs.c.month)
-    )
-    return union_all(by_rater, all_raters).subquery("monthly")
+    def per_month(recordings: Subquery, *, by_rater: bool) -> Select[Any]:
+        r = recordings.c
+        rater = r.rater_user_id if by_rater else cast(null(), Uuid())
+        return select(
+            r.rubric_id,
+            r.month,
+            rater.label("rater_user_id"),
+            func.count().label("recordings_compared"),
+            # Sums of whole numbers, typed as the single sums were.
+            *(cast(func.sum(r[name]), BigInteger).label(name) for name in _SUMMED),
+        ).group_by(r.rubric_id, r.month, *([rater] if by_rater else []))
+
+    keys = (pairs.c.rubric_id, pairs.c.month)
+    by_rater = per_recording(*keys, pairs.c.rater_user_id).subquery("rater_recording")
+    all_raters = per_recording(*keys).where(pairs.c.is_later == 1).subquery("all_raters_recording")
+    return union_all(
+        per_month(by_rater, by_rater=True), per_month(all_raters, by_rater=False)
+    ).subquery("monthly")
 
 
 def _with_earlier(monthly: Subquery) -> Subquery:

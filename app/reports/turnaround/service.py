@@ -33,7 +33,8 @@ def turnaround_query(
 
 
 def turnaround_rows(db: Session, *, query: TurnaroundQuery) -> list[TurnaroundRow]:
-    return [_row(found) for found in db.execute(turnaround_statement(query))]
+    statement = turnaround_statement(query, dialect=db.get_bind().dialect.name)
+    return [_row(found) for found in db.execute(statement)]
 
 
 def turnaround_report(db: Session, *, query: TurnaroundQuery) -> TurnaroundReport:

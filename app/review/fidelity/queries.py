@@ -28,7 +28,9 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import Label
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col
 
@@ -142,10 +144,15 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return type_coerce(condition, Boolean)
 
 
-def status_query(ordered: Subquery) -> Select[tuple[object, ...]]:
+Sums = Callable[[ReadOnlyColumnCollection[str, Any]], Sequence[Label[Any]]]
+"""More aggregates over the numbered observations (their columns given at call time)."""
+
+
+def status_query(ordered: Subquery, *, also: Sums | None = None) -> Select[tuple[object, ...]]:
     """One row per practitioner and programme with everything the status is made of and
     its verdicts (drift and why, certified as of the `AS_OF` parameter), by programme then
-    practitioner (ids: a stable order to page through)."""
+    practitioner (ids: a stable order to page through); `also` adds aggregates of the
+    same rows (the fidelity report's sums over its period, in the same pass)."""
     rows = _with_streaks(ordered)
     c = rows.c
     latest = c.rn == 1
@@ -190,6 +197,7 @@ def status_query(ordered: Subquery) -> Select[tuple[object, ...]]:
         _flag(or_(consecutive_below, drop)).label("drift"),
         _flag(certified_at_moment(certified_at, c.recertification_days, as_of)).label("certified"),
         *(getattr(c, name) for name in PARAMETERS),
+        *(also(c) if also is not None else ()),
     ).group_by(c.practitioner_user_id, c.programme_id, *(getattr(c, name) for name in PARAMETERS))
     return statement.order_by(c.programme_id, c.practitioner_user_id)
 
