@@ -1,8 +1,8 @@
 #!/bin/sh
 # Rewrites requirements.lock: every package `pip install -e '.[dev,bench]'` brings in (bench:
-# the locust of `make bench-load`), plus pip and setuptools, as installed in a fresh
-# virtualenv. Packages already in the lock keep their versions; a dependency new to
-# pyproject.toml comes at its newest release.
+# the locust of `make bench-load`), plus pip, setuptools and uv (the Makefile's installer),
+# as installed in a fresh virtualenv. Packages already in the lock keep their versions; a
+# dependency new to pyproject.toml comes at its newest release.
 # `UPGRADE=1 sh scripts/lock-python-deps.sh` moves everything to its newest release.
 # Then run `make test` (the stamps depend on the lock) and commit the lock.
 set -eu
@@ -17,13 +17,13 @@ fi
 python3 -m venv "$work/venv"
 pip="$work/venv/bin/pip"
 # shellcheck disable=SC2086 # $keep is one option and its argument, or nothing
-$pip install -q --upgrade $keep pip setuptools
+$pip install -q --upgrade $keep pip setuptools uv
 # shellcheck disable=SC2086
 $pip install -q $keep -e '.[dev,bench]'
 python=$("$work/venv/bin/python" -c 'import platform, sys; print(platform.python_implementation(), ".".join(map(str, sys.version_info[:2])), "on", platform.system(), platform.machine())')
 {
     echo "# Python packages at the versions the suite runs with. The Makefile installs through"
-    echo "# this file as constraints (pip install -c requirements.lock ...): pyproject.toml says"
+    echo "# this file as constraints (uv pip install -c requirements.lock ...): pyproject.toml says"
     echo "# what we need, this file which versions. Written by scripts/lock-python-deps.sh"
     echo "# ($python): pip freeze of a fresh virtualenv of '.[dev,bench]', chosen over"
     echo "# pip-compile or uv because it needs no tool beyond pip and records exactly the set"

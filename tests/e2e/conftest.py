@@ -68,6 +68,19 @@ def browser_type_launch_args() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """No service worker unless a test asks for one with
+    `@pytest.mark.browser_context_args(service_workers="allow")`. Every new context would
+    otherwise install it and fetch the whole app shell (some 125 files) beside the page's
+    own loads, for tests that never go offline before the page has loaded; the tests of
+    what the worker does (test_install_offline.py, the offline screen) let it run."""
+    return {**browser_context_args, "service_workers": "block"}
+
+
+WITH_SERVICE_WORKER = pytest.mark.browser_context_args(service_workers="allow")
+
+
+@pytest.fixture(scope="session")
 def base_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a free loopback port; pytest-playwright resolves page.goto("/") to it."""
     env = {

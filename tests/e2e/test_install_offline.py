@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.models.recording import Recording
 from tests.e2e.conftest import (
+    WITH_SERVICE_WORKER,
     Team,
     screenshot,
     serious_accessibility_violations,
@@ -20,6 +21,8 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_uploads import fill_in, upload_item
 from tests.support.live_server import REPO_ROOT
+
+pytestmark = WITH_SERVICE_WORKER
 
 # `ready` resolves as the worker starts activating; it takes the open page (clients.claim)
 # a moment later, so wait for the controller itself rather than read it once.

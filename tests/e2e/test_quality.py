@@ -15,6 +15,7 @@ from app.models import Comment, LearningObjective, Notification, NotificationKin
 from app.models.base import utcnow
 from app.models.recording import Recording
 from tests.e2e.conftest import (
+    WITH_SERVICE_WORKER,
     Team,
     has_horizontal_scroll,
     screenshot,
@@ -177,7 +178,13 @@ def open_screen(
     expect(page.locator("[aria-busy=true]")).to_have_count(0)
 
 
-@pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
+def with_its_worker(screen: Screen) -> object:
+    """The offline screen comes from the service worker (conftest.py blocks it elsewhere)."""
+    marks = [WITH_SERVICE_WORKER] if screen.name == "offline" else []
+    return pytest.param(screen, marks=marks, id=screen.name)
+
+
+@pytest.mark.parametrize("screen", [with_its_worker(screen) for screen in SCREENS])
 def test_screen_is_accessible_fits_and_has_big_enough_targets(
     sized_page: tuple[str, Page], team: Team, screen: Screen, request: pytest.FixtureRequest
 ) -> None:

@@ -193,9 +193,12 @@ def check_whole(db: Session, scene: Scene, draft: Draft) -> str:
 def test_a_server_killed_mid_submit_leaves_each_observation_submitted_or_draft(
     db: Session, settings: Settings, scene: Scene, tmp_path: Path
 ) -> None:
-    serve = partial(
-        live_process, database_url=settings.database_url, env={"TANDEM_MEDIA_DIR": str(tmp_path)}
-    )
+    # The submits beyond the process's turns wait for one (app/admission.py). On a busy
+    # machine the first turns can outlast the usual 2 s wait, and the rest would hear 503
+    # before the kill: the queue's promise (tests/test_admission.py), not this test's
+    # subject, so here they wait as long as the client does.
+    env = {"TANDEM_MEDIA_DIR": str(tmp_path), "TANDEM_QUEUE_SECONDS": str(ANSWER_BOUND_SECONDS)}
+    serve = partial(live_process, database_url=settings.database_url, env=env)
     with serve(work_dir=tmp_path / "first") as first:
         answered = run_apart(lambda: submit_all_then_kill(first.url, scene, first.process.pid))
         first.process.wait(timeout=ANSWER_BOUND_SECONDS)
