@@ -34,6 +34,17 @@ ONCE_ON_POSTGRESQL = ("e2e", "once_on_postgresql")
 ONLY_ON_SQLITE = ("only_on_sqlite",)
 
 
+# Where every test is one of those, not even collected on SQLite: importing the browser
+# tests and building Schemathesis's cases took a third of each worker's collection there.
+ONCE_ON_POSTGRESQL_PATHS = ("e2e", "test_schemathesis.py")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if config.getoption("--db") == "sqlite" and collection_path.name in ONCE_ON_POSTGRESQL_PATHS:
+        return True
+    return None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     other = ONLY_ON_SQLITE if config.getoption("--db") == "postgresql" else ONCE_ON_POSTGRESQL
@@ -41,6 +52,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if apart:
         config.hook.pytest_deselected(items=apart)
         items[:] = [item for item in items if item not in apart]
+    # The long tests first (stable otherwise): the workers then end on short API tests
+    # together, instead of one waiting while the other finishes a server-killing test.
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in ONCE_ON_POSTGRESQL))
 
 
 @pytest.fixture(scope="session")
