@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     s3_part_size_mib: int = Field(default=8, ge=5)
     # Path-style (endpoint/bucket/key) for MinIO, Ceph and moto; "auto" lets boto3 choose.
     s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    # An S3 that takes longer than this to take a connection, or to send the next bytes
+    # of an answer, is out of reach for that try (three tries, then 503): a store that
+    # hangs holds an upload for about three times this, not boto3's five minutes.
+    s3_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     presigned_url_seconds: int = Field(default=300, ge=1, le=900)
     # Disk storage behind nginx: the internal location under which nginx serves media_dir.
     # Media answers then carry X-Accel-Redirect and nginx sends the bytes (and the Ranges).

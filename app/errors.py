@@ -212,18 +212,26 @@ def is_transient(exc: BaseException) -> bool:
     return True
 
 
+# What a database error is raised as: a DBAPI error, or no connection free in time.
+DATABASE_ERRORS = (database_errors.DBAPIError, database_errors.TimeoutError)
+
+
+def database_problem(exc: BaseException) -> AppError:
+    """A transient database failure (`is_transient`): the request changed nothing, and the
+    same request may succeed in a moment."""
+    # The error's class only: its message may quote a statement.
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return ServiceUnavailable(
+        "The service is briefly unable to reach its database; please try again.",
+        code="database_unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     if not is_transient(exc):
         return await _unexpected_error(request, exc)
-    # The error's class only: its message may quote a statement.
-    logger.warning("database unavailable: %s", type(exc).__name__)
-    return error_response(
-        ServiceUnavailable(
-            "The service is briefly unable to reach its database; please try again.",
-            code="database_unavailable",
-            headers={"Retry-After": "1"},
-        )
-    )
+    return error_response(database_problem(exc))
 
 
 def storage_problem(exc: StorageUnavailable) -> AppError:
@@ -285,7 +293,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(database_errors.DBAPIError, _database_error)
-    app.add_exception_handler(database_errors.TimeoutError, _database_error)
+    for database_error in DATABASE_ERRORS:
+        app.add_exception_handler(database_error, _database_error)
     app.add_exception_handler(StorageUnavailable, _storage_error)
     app.add_exception_handler(Exception, _unexpected_error)

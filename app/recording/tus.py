@@ -21,12 +21,15 @@ from starlette.background import BackgroundTask
 from app.audit.context import AuditContext
 from app.config import Settings, SettingsDep
 from app.errors import (
+    DATABASE_ERRORS,
     AppError,
     Conflict,
     Gone,
     PayloadTooLarge,
     PreconditionFailed,
     UnsupportedMedia,
+    database_problem,
+    is_transient,
     storage_problem,
 )
 from app.recording import tus_openapi as described
@@ -42,7 +45,8 @@ from app.storage import Storage, StorageDep, StorageError, StorageUnavailable
 
 
 class TusRoute(TandemRoute):
-    """Every tus answer, errors included, says Tus-Resumable."""
+    """Every tus answer, errors included, says Tus-Resumable: a tus client takes an answer
+    without it for a server that does not speak tus, and gives up rather than retry."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -51,16 +55,23 @@ class TusRoute(TandemRoute):
             try:
                 response = await handler(request)
             except AppError as error:
-                error.headers = {**(error.headers or {}), "Tus-Resumable": TUS_VERSION}
+                resumable(error)
                 raise
             except StorageUnavailable as error:
-                problem = storage_problem(error)
-                problem.headers = {**(problem.headers or {}), "Tus-Resumable": TUS_VERSION}
-                raise problem from error
+                raise resumable(storage_problem(error)) from error
+            except DATABASE_ERRORS as error:
+                if not is_transient(error):
+                    raise
+                raise resumable(database_problem(error)) from error
             response.headers["Tus-Resumable"] = TUS_VERSION
             return response
 
         return tus_handler
+
+
+def resumable(error: AppError) -> AppError:
+    error.headers = {**(error.headers or {}), "Tus-Resumable": TUS_VERSION}
+    return error
 
 
 def require_version(request: Request) -> None:

@@ -26,6 +26,7 @@ def get_storage(settings: Settings) -> Storage:
             secret_access_key=settings.s3_secret_access_key,
             server_side_encryption=settings.s3_server_side_encryption,
             addressing_style=settings.s3_addressing_style,
+            timeout_seconds=settings.s3_timeout_seconds,
         )
     return DiskStorage(settings.media_dir, part_size=part_size)
 

@@ -72,6 +72,7 @@ class S3Storage:
         secret_access_key: str | None = None,
         server_side_encryption: str | None = None,
         addressing_style: str = "auto",
+        timeout_seconds: float = 10.0,
     ) -> None:
         self.bucket = bucket
         self.part_size = part_size
@@ -81,10 +82,12 @@ class S3Storage:
         config = Config(
             signature_version="s3v4",
             s3={"addressing_style": addressing_style},
-            retries={"max_attempts": 5, "mode": "standard"},
-            # An S3 that does not answer is out of reach within seconds (503, try again),
-            # not after boto3's default of a minute a try.
-            connect_timeout=5,
+            # Three tries, each given up after `timeout_seconds` without a connection or
+            # without a byte of answer: an S3 that is gone, or that hangs, is out of reach
+            # (503, try again) within seconds, not after boto3's default of a minute a try.
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=timeout_seconds,
+            read_timeout=timeout_seconds,
         )
         # A client per storage (built by the factory), never one created at import.
         self.client: Any = boto3.session.Session().client(

@@ -289,14 +289,17 @@ def upload_ready_recording(
         client.dispose()
 
 
-@pytest.fixture(params=["phone", "desktop"])
+# How a browser context is made at each size: a phone is touch (coarse pointer), a desktop not.
+SIZES: dict[str, dict[str, Any]] = {
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": DESKTOP},
+}
+
+
+@pytest.fixture(params=list(SIZES))
 def sized_page(
     request: pytest.FixtureRequest, new_context: Callable[..., BrowserContext]
 ) -> Iterator[tuple[str, Page]]:
     """A page at phone size (touch) and at desktop size: ("phone" | "desktop", page)."""
-    if request.param == "phone":
-        context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    else:
-        context = new_context(viewport=DESKTOP)
-    for page in watched_page(context):
+    for page in watched_page(new_context(**SIZES[request.param])):
         yield request.param, page

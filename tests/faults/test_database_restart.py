@@ -11,6 +11,8 @@ again on the same port. What people rely on:
 - /healthz (the process is up) answers all along, and /readyz says 503 while the
   database is away, so a load balancer stops sending traffic but nobody restarts the
   process;
+- a phone asking where its upload stands hears the same 503 as a tus answer (with
+  Tus-Resumable, which tus clients need to retry rather than give up);
 - once PostgreSQL is back, the same process serves again: no restart of the app.
 """
 
@@ -27,6 +29,7 @@ from sqlmodel import Session, create_engine
 from app.models import Role
 from tests.factories import make_organisation, make_programme, make_ready_recording, make_user
 from tests.recording.conftest import bearer_for
+from tests.recording.helpers import TUS, create_upload
 from tests.support.database import migrate
 from tests.support.live_server import LIVE_SERVER_SECRET, live_server
 from tests.support.postgres import PostgresCluster, start_cluster
@@ -163,10 +166,15 @@ def test_a_database_restart_under_load_is_answered_cleanly_and_recovered_from(
 
     with probe, Crowd(service) as crowd:
         wait_for(lambda: crowd.count(200) >= 5, "the crowd is being served")
+        upload = create_upload(probe, service.bearer, 1000).headers["Location"]
 
         crowd.outage.set()
         service.cluster.shut_down()
         wait_for(lambda: status_of("/readyz") == 503, "/readyz says not ready")
+        where = probe.head(upload, headers={**service.bearer, **TUS})
+        assert where.status_code == 503
+        assert where.headers["tus-resumable"] == "1.0.0"
+        assert int(where.headers["retry-after"]) > 0
         wait_for(lambda: crowd.count(503) >= CLIENTS, "the crowd hears 503")
         wait_for(lambda: crowd.count(200, "/healthz") > 0, "/healthz answers")
         served_before_restart = crowd.count(200)

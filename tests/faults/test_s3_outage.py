@@ -1,9 +1,11 @@
-"""S3 going away in the middle of an upload, and coming back.
+"""S3 going away in the middle of an upload, or hanging, and coming back.
 
 A real uvicorn stores media in S3 (moto on loopback) through a proxy that can be
 switched off (tests/support/switchable_proxy.py): off, connections are refused and the
-open ones reset, as when S3 or the network to it fails. The phone is midway through a
-PATCH when it happens. What it relies on:
+open ones reset, as when S3 or the network to it fails; silent, connections are taken
+and never answered, as when a firewall drops packets or S3 hangs (the server gives up on
+each try after TANDEM_S3_TIMEOUT_SECONDS, shortened here). The phone is midway through
+a PATCH when it happens. What it relies on, either way:
 
 - the PATCH answers 503 `storage_unavailable` in the JSON error shape, with Retry-After
   and Tus-Resumable, so a tus client backs off and retries;
@@ -42,6 +44,8 @@ from tests.support.switchable_proxy import SwitchableProxy
 pytestmark = pytest.mark.once_on_postgresql
 
 DEADLINE_SECONDS = 30.0
+# Each try at a silent S3 ends after this (three tries, then 503).
+S3_TIMEOUT_SECONDS = 1
 
 
 @pytest.fixture
@@ -61,6 +65,7 @@ def server(
 ) -> Iterator[str]:
     # Taking `db` sets the app up first, so its cleanup waits for this server to stop.
     env = as_environment(s3_settings(s3_proxy.url, bucket))
+    env["TANDEM_S3_TIMEOUT_SECONDS"] = str(S3_TIMEOUT_SECONDS)
     with live_server(database_url=settings.database_url, work_dir=tmp_path, env=env) as url:
         yield url
 
@@ -72,7 +77,9 @@ def wait_for_offset(client: httpx.Client, url: str, headers: dict[str, str], wan
         time.sleep(0.02)
 
 
+@pytest.mark.parametrize("outage", ["go_down", "go_silent"], ids=["gone", "hanging"])
 def test_an_upload_survives_s3_going_away_midway(
+    outage: str,
     db: Session,
     uploader: Uploader,
     server: str,
@@ -91,11 +98,11 @@ def test_an_upload_survives_s3_going_away_midway(
         url = created.headers["Location"]
 
         def body() -> Iterator[bytes]:
-            # The first part, and a little of the second; S3 goes once the first part is
-            # stored and committed, while the phone is still sending.
+            # The first part, and a little of the second; S3 goes (or hangs) once the
+            # first part is stored and committed, while the phone is still sending.
             yield video.data[: PART_BYTES + MIB]
             wait_for_offset(client, url, headers, PART_BYTES)
-            s3_proxy.go_down()
+            getattr(s3_proxy, outage)()
             yield video.data[PART_BYTES + MIB :]
 
         sent = {**headers, **TUS, **OFFSET_STREAM, "Upload-Offset": "0"}

@@ -3,7 +3,9 @@ service (S3, say) or the network to it fails for a while.
 
 While down, new connections are refused (nothing listens on the port) and the open ones
 are reset; brought back, it listens on the same port again, so clients configured with
-its URL carry on without being told anything.
+its URL carry on without being told anything. While silent, as behind a firewall that
+drops packets or a server that hangs, connections are taken and what they send is
+swallowed, but nothing ever comes back.
 """
 
 import socket
@@ -24,6 +26,7 @@ class SwitchableProxy:
         self._open: list[socket.socket] = []
         self._listener: socket.socket | None = None
         self._acceptor: threading.Thread | None = None
+        self._silent = threading.Event()
         self._listen(0)
         assert self._listener is not None
         self.port: int = self._listener.getsockname()[1]
@@ -56,8 +59,19 @@ class SwitchableProxy:
             self._acceptor.join(timeout=5)
             self._acceptor = None
 
+    def go_silent(self) -> None:
+        """Take connections and swallow what they send, never answering."""
+        self._silent.set()
+
     def come_back(self) -> None:
-        """Listen on the same port again."""
+        """Listen on the same port again, or answer again: the connections that went
+        silent are reset (their requests are lost), new ones go through."""
+        if self._silent.is_set():
+            with self._lock:
+                sockets, self._open = self._open, []
+            self._silent.clear()
+            for sock in sockets:
+                _reset(sock)
         if self._listener is None:
             self._listen(self.port)
 
@@ -75,6 +89,11 @@ class SwitchableProxy:
                 client, _ = listener.accept()
             except OSError:
                 return  # gone down
+            if self._silent.is_set():
+                with self._lock:
+                    self._open.append(client)
+                threading.Thread(target=self._swallow, args=(client,), daemon=True).start()
+                continue
             try:
                 server = socket.create_connection(self._upstream)
             except OSError:
@@ -87,17 +106,22 @@ class SwitchableProxy:
                     return
                 self._open += [client, server]
             for source, target in ((client, server), (server, client)):
-                threading.Thread(target=_pump, args=(source, target), daemon=True).start()
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
 
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(READ_BYTES):
+                if not self._silent.is_set():
+                    target.sendall(data)
+        except OSError:
+            pass
+        with suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
 
-def _pump(source: socket.socket, target: socket.socket) -> None:
-    try:
-        while data := source.recv(READ_BYTES):
-            target.sendall(data)
-    except OSError:
-        pass
-    with suppress(OSError):
-        target.shutdown(socket.SHUT_WR)
+    def _swallow(self, client: socket.socket) -> None:
+        with suppress(OSError):
+            while client.recv(READ_BYTES):
+                pass
 
 
 def _reset(sock: socket.socket) -> None:

@@ -1,5 +1,6 @@
 // Numbers every visible control with data-stop (one stop per radio group, since arrow keys
-// move within it) and returns how many stops the keyboard should reach.
+// move within it), notes in window.__reachedStops each stop that takes the focus from now
+// on, and returns how many stops the keyboard should reach.
 () => {
   const visible = (element) =>
     element.type === "file"
@@ -15,6 +16,11 @@
   }
   [...stops.values()].forEach((members, index) => {
     for (const element of members) element.dataset.stop = String(index);
+  });
+  window.__reachedStops = new Set();
+  document.addEventListener("focusin", (event) => {
+    const stop = event.target.dataset && event.target.dataset.stop;
+    if (stop !== undefined) window.__reachedStops.add(Number(stop));
   });
   return stops.size;
 }
