@@ -5,6 +5,7 @@ Every function here blocks (database, storage); async routes call them through
 it happens and no connection is held while bytes trickle in from a phone.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +24,9 @@ from app.models.base import utcnow
 from app.recording import service as recording_service
 from app.recording.erasure import discard_upload_bytes
 from app.recording.schemas import RecordingIntent
-from app.storage import Storage, StoredPart
+from app.storage import Storage, StorageUnavailable, StoredPart
+
+logger = logging.getLogger("tandem.recording.uploads")
 
 
 class LeaseLost(Conflict):
@@ -274,7 +277,10 @@ def terminate(
 
     The rows go first, in one transaction that only removes an upload still unfinished:
     a PATCH completing it at the same moment wins (409), and a PATCH still running finds
-    it gone and stops. Bytes a crash leaves behind are swept by `python -m app purge`.
+    it gone and stops. Bytes a crash leaves behind are swept by `python -m app purge`
+    (app/recording/leftovers.py), and so are those of an upload dropped while the store
+    is out of reach: the upload is gone either way, and saying 503 to a person who
+    cancelled would only have them try again and hear 404.
     """
     with Session(engine) as db:
         removed = db.execute(
@@ -305,4 +311,7 @@ def terminate(
             )
         )
         db.commit()
-    discard_upload_bytes(storage, snapshot.storage_key, snapshot.multipart_id, snapshot.id)
+    try:
+        discard_upload_bytes(storage, snapshot.storage_key, snapshot.multipart_id, snapshot.id)
+    except StorageUnavailable:
+        logger.warning("the bytes of dropped upload %s are left for the sweep", snapshot.id)

@@ -19,6 +19,7 @@ a PATCH when it happens. What it relies on, either way:
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -26,6 +27,9 @@ import pytest
 from sqlmodel import Session
 
 from app.config import Settings
+from app.models.base import utcnow
+from app.recording.leftovers import remove_leftovers
+from app.storage.factory import get_storage
 from tests.faults.conftest import MIB, PART_BYTES, Uploader, video_of_size
 from tests.recording.conftest import live_bearer
 from tests.recording.helpers import (
@@ -140,10 +144,48 @@ def assert_nothing_shown_as_a_recording(
     client: httpx.Client, uploader: Uploader, url: str, headers: dict[str, str]
 ) -> None:
     assert client.get(url, headers=headers).json()["recording_id"] is None
+    assert statuses_listed(client, uploader, headers) == ["uploading"]
+
+
+def statuses_listed(client: httpx.Client, uploader: Uploader, headers: dict[str, str]) -> list[str]:
+    """The status of each recording the uploader's list shows."""
     listed = client.get(
         "/api/v1/recordings",
         params={"organisation_id": str(uploader.organisation.id)},
         headers=headers,
     )
     assert listed.status_code == 200, listed.text
-    assert [recording["status"] for recording in listed.json()] == ["uploading"]
+    return [recording["status"] for recording in listed.json()]
+
+
+def test_an_upload_cancelled_while_s3_is_away_is_gone_and_its_bytes_are_swept_later(
+    db: Session,
+    settings: Settings,
+    uploader: Uploader,
+    server: str,
+    s3_proxy: SwitchableProxy,
+    s3_endpoint: str,
+    bucket: str,
+    tmp_path: Path,
+) -> None:
+    """The person who cancels hears that it is done (204), not 503: the upload is gone,
+    and what it stored is removed with a crash's leftovers once S3 is back."""
+    video = video_of_size(tmp_path / "visit.mp4", PART_BYTES + MIB)
+    headers = live_bearer(db, uploader.practitioner)
+    with httpx.Client(base_url=server, timeout=DEADLINE_SECONDS) as client:
+        url = create_upload(client, headers, len(video.data), metadata()).headers["Location"]
+        stored = patch(client, url, headers, 0, video.data[:PART_BYTES])
+        assert stored.status_code == 204, stored.text
+        assert everything_in(s3_endpoint, bucket)[1], "a multipart upload holds the part"
+
+        s3_proxy.go_down()
+        cancelled = client.delete(url, headers={**headers, **TUS})
+        assert cancelled.status_code == 204, cancelled.text
+        assert client.head(url, headers={**headers, **TUS}).status_code == 404
+        assert statuses_listed(client, uploader, headers) == []
+
+    s3_proxy.come_back()
+    store = get_storage(settings.model_copy(update=s3_settings(s3_endpoint, bucket)))
+    later = utcnow() + timedelta(hours=settings.upload_expiry_hours + 1)
+    assert remove_leftovers(db.get_bind(), store, settings, now=later) == 1  # type: ignore[arg-type]
+    assert everything_in(s3_endpoint, bucket) == ([], [])
