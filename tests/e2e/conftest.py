@@ -40,6 +40,11 @@ AXE_SOURCE = REPO_ROOT / "frontend-tools" / "node_modules" / "axe-core" / "axe.m
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+# How a browser context is made at each size: a phone is touch (coarse pointer), a desktop not.
+SIZES: dict[str, dict[str, Any]] = {
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": DESKTOP},
+}
 # Small enough to test "too large" with a file made in memory.
 MIB = 1024 * 1024
 MAX_UPLOAD_BYTES = 24 * MIB
@@ -120,14 +125,12 @@ def watched_page(context: BrowserContext) -> Iterator[Page]:
 
 @pytest.fixture
 def phone_page(new_context: Callable[..., BrowserContext]) -> Iterator[Page]:
-    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    yield from watched_page(context)
+    yield from watched_page(new_context(**SIZES["phone"]))
 
 
 @pytest.fixture
 def desktop_page(new_context: Callable[..., BrowserContext]) -> Iterator[Page]:
-    context = new_context(viewport=DESKTOP)
-    yield from watched_page(context)
+    yield from watched_page(new_context(**SIZES["desktop"]))
 
 
 @dataclass(frozen=True)
@@ -287,13 +290,6 @@ def upload_ready_recording(
         return recording_id
     finally:
         client.dispose()
-
-
-# How a browser context is made at each size: a phone is touch (coarse pointer), a desktop not.
-SIZES: dict[str, dict[str, Any]] = {
-    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
-    "desktop": {"viewport": DESKTOP},
-}
 
 
 @pytest.fixture(params=list(SIZES))

@@ -15,8 +15,7 @@ from sqlmodel import Session, select
 
 from app.models import RecordingAccessGrant, Role, SecondRaterAssignment
 from tests.e2e.conftest import (
-    DESKTOP,
-    PHONE,
+    SIZES,
     Team,
     has_horizontal_scroll,
     screenshot,
@@ -42,9 +41,7 @@ def guest_page(
 ) -> Iterator[Page]:
     """The guest's own browser, the size of the lead's, in the organisation's time zone."""
     size, _ = sized_page
-    extra = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
-    viewport = PHONE if size == "phone" else DESKTOP
-    yield from watched_page(new_context(viewport=viewport, timezone_id=ZONE, **extra))
+    yield from watched_page(new_context(**SIZES[size], timezone_id=ZONE))
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ from sqlmodel import Session, select
 
 from app.models import Programme
 from tests.e2e.conftest import (
-    DESKTOP,
-    PHONE,
+    SIZES,
     Team,
     screenshot,
     serious_accessibility_violations,
@@ -128,14 +127,14 @@ def test_upload_score_comment_reflect_and_reply(
     video = write_webm(tmp_path / "week-6.webm", 11, width=320, height=240, noise=True)
 
     # The practitioner, on a phone, uploads through a dropped connection.
-    phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = new_context(**SIZES["phone"])
     for practitioner in watched_page(phone):
         sign_in(practitioner, team.practitioner)
         assert_accessible(practitioner)
         upload_through_a_dropped_connection(practitioner, video)
 
         # The coach, on a laptop, finds it waiting, scores it and comments at a moment.
-        laptop = new_context(viewport=DESKTOP)
+        laptop = new_context(**SIZES["desktop"])
         for coach in watched_page(laptop):
             sign_in(coach, team.coach)
             waiting = coach.get_by_role("region", name="Recordings waiting for review")
