@@ -24,8 +24,6 @@ from tests.support.live_server import REPO_ROOT
 
 pytestmark = WITH_SERVICE_WORKER
 
-# `ready` resolves as the worker starts activating; it takes the open page (clients.claim)
-# a moment later, so wait for the controller itself rather than read it once.
 CONTROLLED = "() => navigator.serviceWorker.controller !== null"
 CACHED_URLS = """async () => {
   const urls = [];
@@ -35,6 +33,16 @@ CACHED_URLS = """async () => {
   }
   return urls;
 }"""
+
+
+def reload_under_the_worker(page: Page) -> None:
+    """Wait until the worker is active, then reload: a page that navigates while an
+    active worker exists is controlled from its first request. Reloading sooner leaves it
+    to `clients.claim()`, which may miss a page caught mid-navigation while the worker
+    installs (so the page would stay uncontrolled until the next load)."""
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function(CONTROLLED)
 
 
 def test_manifest_makes_the_app_installable(page: Page) -> None:
@@ -62,8 +70,7 @@ def test_with_no_signal_the_app_opens_queues_a_recording_and_uploads_it_later(
 ) -> None:
     sign_in(page, team.practitioner)
     page.goto("/#/upload")
-    page.reload()
-    page.wait_for_function(CONTROLLED)
+    reload_under_the_worker(page)
     expect(page.get_by_role("heading", name="Upload a recording")).to_be_visible()
 
     page.context.set_offline(True)
@@ -115,8 +122,7 @@ def test_with_no_signal_the_app_opens_queues_a_recording_and_uploads_it_later(
 
 def test_the_cache_holds_only_the_app_never_data(page: Page, team: Team) -> None:
     sign_in(page, team.practitioner)
-    page.reload()
-    page.wait_for_function(CONTROLLED)
+    reload_under_the_worker(page)
     page.goto("/#/upload")
     expect(page.get_by_role("heading", name="Upload a recording")).to_be_visible()
 
