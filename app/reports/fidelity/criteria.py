@@ -49,26 +49,25 @@ def weakest_statement(query: FidelityQuery, observations: CTE) -> Select[Any]:
     )
 
 
-def _levels_given(query: FidelityQuery, observations: CTE) -> Any:
+def _levels_given(observations: CTE) -> Any:
     """How often each level of each criterion was given: the one pass over the scores
     (a criterion belongs to one rubric version, so to one programme); everything else
-    reads these few rows."""
-    criterion, level = col(ObservationScore.criterion_id), col(ObservationScore.level)
+    reads these few rows. Each observation's scores are found by a join, read from the
+    index ix_observation_score_levels alone."""
+    score = ObservationScore
+    criterion, level = col(score.criterion_id), col(score.level)
     return (
         select(criterion.label("criterion_id"), level.label("level"), func.count().label("times"))
-        .where(
-            col(ObservationScore.organisation_id) == query.organisation_id,
-            col(ObservationScore.observation_id).in_(select(observations.c.id)),
-            level.is_not(None),
-            col(ObservationScore.not_applicable).is_(False),
-        )
+        .select_from(observations)
+        .join(score, col(score.observation_id) == observations.c.id)
+        .where(level.is_not(None), col(score.not_applicable).is_(False))
         .group_by(criterion, level)
         .subquery("levels_given")
     )
 
 
 def _ranked(query: FidelityQuery, observations: CTE) -> Any:
-    given = _levels_given(query, observations).c
+    given = _levels_given(observations).c
     scale = col(RubricVersion.scale)
     lowest = scale[(0, "level")].as_integer()
     span = func.json_array_length(scale) - 1
