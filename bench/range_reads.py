@@ -6,9 +6,10 @@ app is measured serving the bytes itself and behind nginx with X-Accel-Redirect
 (TANDEM_MEDIA_ACCEL_REDIRECT), each both ways a client can read: every request to the
 media route (sign-in, access rules, a viewing audited once), and the player's way, one
 request to `media?redirect=true` and then every read from the short-lived link it
-redirects to (app/recording/media_links.py). Then seeks: `--viewers` people seeking at
-random at once, each seek's time to first byte, p50 and p99 (target p99 <= 50 ms with 10
-viewers).
+redirects to (app/recording/media_links.py). Then full reads: the whole file `--whole`
+times on one connection, each way, against nginx (target >= 0.8x). Then seeks:
+`--viewers` people seeking at random at once, each seek's time to first byte, p50 and p99
+(target p99 <= 50 ms with 10 viewers).
 
     python -m bench.range_reads [--size-mib 384] [--reads 1000] [--concurrency 1 4]
 
@@ -137,6 +138,29 @@ def read_ranges(
     return found[0]
 
 
+def read_whole(target: Target, size: int, times: int) -> Measurement:
+    """The whole file, `times` times, one plain GET each (no Range: a download, or a
+    player that reads straight through), on one keep-alive connection."""
+    address = urlsplit(target.server.url)
+    chunk = bytearray(MIB)
+    with measuring(target.server.pid) as found:
+        connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=300)
+        try:
+            for _ in range(times):
+                connection.request("GET", target.path, headers=target.headers)
+                response = connection.getresponse()
+                if response.status != 200:
+                    raise RuntimeError(f"{target.path}: {response.status}")
+                received = 0
+                while read := response.readinto(chunk):
+                    received += read
+                if received != size:
+                    raise RuntimeError(f"{target.path}: {received} bytes, not {size}")
+        finally:
+            connection.close()
+    return found[0]
+
+
 def seek_latencies(target: Target, offsets: list[int], viewers: int) -> list[float]:
     """Each viewer seeks through its share of `offsets` on its own connection, one 1 MiB
     read per seek; the time from sending a seek to its first byte, in ms, sorted."""
@@ -210,6 +234,7 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--viewers", type=int, default=10, help="people seeking at once")
+    parser.add_argument("--whole", type=int, default=5, help="full reads of the file per row")
     options = parser.parse_args()
     size = options.size_mib * MIB
     with tempfile.TemporaryDirectory(prefix="tandem-bench-") as temporary, ExitStack() as stack:
@@ -277,6 +302,10 @@ def main() -> None:
         results["app, link, 1-byte ranges, 1 client"] = read_ranges(
             through_link(targets["app"]), offsets, 1, 1
         )
+        read_from = {**targets, **{name: through_link(t) for name, t in linked.items()}}
+        whole = {
+            name: read_whole(target, size, options.whole) for name, target in read_from.items()
+        }
         seeks = {
             name: seek_latencies(targets[name], offsets, options.viewers)
             for name in ("nginx", "app", "app via nginx")
@@ -284,7 +313,21 @@ def main() -> None:
         for name, target in linked.items():
             seeks[name] = seek_latencies(through_link(target), offsets, options.viewers)
     print_summary(results, options.reads, audited / (options.reads * len(options.concurrency)))
+    print_whole(whole, size * options.whole)
     print_seeks(seeks, options.viewers)
+
+
+def print_whole(whole: dict[str, Measurement], total: int) -> None:
+    """Full reads against nginx: the target is >= 0.8x for the app's own ways of serving."""
+    nginx_rate = total / whole["nginx"].seconds
+    rows = []
+    for name, found in whole.items():
+        rate = total / found.seconds
+        ratio = rate / nginx_rate
+        verdict = "" if name in ("nginx", "FileResponse") else ("met" if ratio >= 0.8 else "MISSED")
+        rows.append([name, f"{rate / MB:.0f}", f"{found.server_cpu:.2f}", f"{ratio:.2f}x", verdict])
+    print(f"\nFull reads, {total // MIB} MiB in all per row, one connection (MB = 10^6 bytes):")
+    print(table(["server", "MB/s", "server CPU s", "/nginx", ">= 0.8x"], rows))
 
 
 def print_seeks(seeks: dict[str, list[float]], viewers: int) -> None:

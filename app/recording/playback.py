@@ -1,6 +1,8 @@
 """Serving media and poster frames: from disk with Range support, or a short-lived link
 (a presigned S3 URL, or our own on disk: media_links.py)."""
 
+import asyncio
+import contextlib
 import os
 import re
 import stat
@@ -69,6 +71,14 @@ class MediaFileResponse(FileResponse):
                 headers={"Content-Range": f"bytes */{file_size}"},
             ) from None
 
+    async def _handle_simple(self, send: Send, send_header_only: bool, send_pathsend: bool) -> None:
+        # The whole file (a download, or a client that reads straight through), read ahead
+        # like a range; Starlette's own code for the rest.
+        if send_header_only or send_pathsend or self.stat_result is None:
+            return await super()._handle_simple(send, send_header_only, send_pathsend)
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        await self._send_bytes(send, 0, self.stat_result.st_size)
+
     async def _handle_single_range(
         self, send: Send, start: int, end: int, file_size: int, send_header_only: bool
     ) -> None:
@@ -81,15 +91,41 @@ class MediaFileResponse(FileResponse):
         headers["content-range"] = f"bytes {start}-{end - 1}/{file_size}"
         headers["content-length"] = str(end - start)
         await send({"type": "http.response.start", "status": 206, "headers": headers.raw})
-        more_body = not send_header_only
-        while more_body:
-            size = min(self.chunk_size, end - start)
-            chunk = await anyio.to_thread.run_sync(_read_at, self.path, start, size)
-            start += len(chunk)
-            more_body = len(chunk) == size and start < end
-            await send({"type": "http.response.body", "body": chunk, "more_body": more_body})
         if send_header_only:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
+        else:
+            await self._send_bytes(send, start, end)
+
+    async def _send_bytes(self, send: Send, start: int, end: int) -> None:
+        """Bytes [start, end) of the file, a chunk per worker-thread read, the next chunk
+        read while the one before goes out: the disk and the socket work side by side
+        (full reads went at ~0.6x nginx one after the other). Two chunks in memory at most."""
+
+        def read_from(offset: int) -> asyncio.Future[bytes]:
+            size = min(self.chunk_size, end - offset)
+            return asyncio.ensure_future(
+                anyio.to_thread.run_sync(_read_at, self.path, offset, size)
+            )
+
+        reading = read_from(start)
+        try:
+            while True:
+                expected = min(self.chunk_size, end - start)
+                chunk = await reading
+                start += len(chunk)
+                # A short read: the file ended early (it never changes once stored).
+                more_body = len(chunk) == expected and start < end
+                if more_body:
+                    reading = read_from(start)
+                await send({"type": "http.response.body", "body": chunk, "more_body": more_body})
+                if not more_body:
+                    return
+        finally:
+            # The client went away mid-send: the read ahead is not wanted.
+            if not reading.done():
+                reading.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reading
 
 
 def _read_at(path: str | os.PathLike[str], offset: int, size: int) -> bytes:

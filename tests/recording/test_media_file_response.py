@@ -1,0 +1,66 @@
+"""Media served from disk in chunks read ahead of the socket (app/recording/playback.py):
+a file of several chunks arrives whole and in order, however it is asked for."""
+
+import os
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from app.recording.playback import MediaFileResponse
+
+CHUNK = MediaFileResponse.chunk_size
+
+
+@pytest.fixture
+def media(tmp_path: Path) -> tuple[TestClient, bytes]:
+    # Three and a half chunks: a first, middle and short last read.
+    data = os.urandom(3 * CHUNK + CHUNK // 2)
+    path = tmp_path / "original"
+    path.write_bytes(data)
+
+    async def serve(request: Request) -> MediaFileResponse:
+        return MediaFileResponse(path, stat_result=os.stat(path), media_type="video/mp4")
+
+    app = Starlette(routes=[Route("/media", serve, methods=["GET", "HEAD"])])
+    return TestClient(app), data
+
+
+def test_the_whole_file_arrives_in_order(media: tuple[TestClient, bytes]) -> None:
+    client, data = media
+    answer = client.get("/media")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Length"] == str(len(data))
+    assert answer.content == data
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(0, None), (CHUNK - 1, 2 * CHUNK), (CHUNK, 2 * CHUNK - 1), (3 * CHUNK + 7, None)],
+)
+def test_a_range_across_chunks_is_exactly_its_bytes(
+    media: tuple[TestClient, bytes], first: int, last: int | None
+) -> None:
+    client, data = media
+    spec = f"bytes={first}-{'' if last is None else last}"
+    answer = client.get("/media", headers={"Range": spec})
+    end = len(data) if last is None else last + 1
+    assert answer.status_code == 206
+    assert answer.headers["Content-Range"] == f"bytes {first}-{end - 1}/{len(data)}"
+    assert answer.content == data[first:end]
+
+
+def test_head_sends_the_length_and_no_bytes(media: tuple[TestClient, bytes]) -> None:
+    client, data = media
+    whole = client.head("/media")
+    ranged = client.head("/media", headers={"Range": f"bytes={CHUNK}-"})
+    assert (whole.status_code, whole.headers["Content-Length"], whole.content) == (
+        200,
+        str(len(data)),
+        b"",
+    )
+    assert ranged.status_code == 206 and ranged.content == b""
+    assert ranged.headers["Content-Length"] == str(len(data) - CHUNK)
