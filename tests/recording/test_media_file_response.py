@@ -1,8 +1,10 @@
 """Media served from disk in chunks read ahead of the socket (app/recording/playback.py):
 a file of several chunks arrives whole and in order, however it is asked for."""
 
+import asyncio
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.applications import Starlette
@@ -10,15 +12,15 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app.recording.playback import MediaFileResponse
+from app.recording.playback import FAST_CLIENT_CHUNK, MediaFileResponse
 
 CHUNK = MediaFileResponse.chunk_size
 
 
 @pytest.fixture
 def media(tmp_path: Path) -> tuple[TestClient, bytes]:
-    # Three and a half chunks: a first, middle and short last read.
-    data = os.urandom(3 * CHUNK + CHUNK // 2)
+    # Long enough for the reads to grow to their largest, and a short last read.
+    data = os.urandom(3 * FAST_CLIENT_CHUNK + CHUNK // 2)
     path = tmp_path / "original"
     path.write_bytes(data)
 
@@ -64,3 +66,38 @@ def test_head_sends_the_length_and_no_bytes(media: tuple[TestClient, bytes]) -> 
     )
     assert ranged.status_code == 206 and ranged.content == b""
     assert ranged.headers["Content-Length"] == str(len(data) - CHUNK)
+
+
+def body_sizes(path: Path, *, seconds_per_chunk: float) -> list[int]:
+    """The sizes of the body messages a whole-file response sends to a client that takes
+    `seconds_per_chunk` to take each (0: as fast as it comes)."""
+    sizes: list[int] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            sizes.append(len(message["body"]))
+            await asyncio.sleep(seconds_per_chunk)
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.Event().wait()  # the client never hangs up: the response ends first
+        raise AssertionError("unreachable")
+
+    scope = {"type": "http", "method": "GET", "headers": [], "path": "/media"}
+    response = MediaFileResponse(path, stat_result=os.stat(path))
+    asyncio.run(response(scope, receive, send))
+    return sizes
+
+
+def test_a_slow_client_is_sent_small_chunks_and_a_fast_one_large(tmp_path: Path) -> None:
+    """What a response holds in memory follows what its client takes: a phone taking
+    1 MiB in 50 ms (20 MB/s) is sent 1 MiB chunks; a client on loopback gets larger ones."""
+    data = os.urandom(6 * FAST_CLIENT_CHUNK)
+    path = tmp_path / "original"
+    path.write_bytes(data)
+
+    slow = body_sizes(path, seconds_per_chunk=0.05)
+    fast = body_sizes(path, seconds_per_chunk=0)
+
+    assert sum(slow) == sum(fast) == len(data)
+    assert max(slow) == CHUNK
+    assert max(fast) == FAST_CLIENT_CHUNK
