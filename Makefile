@@ -71,7 +71,8 @@ lint: install-dev
 	$(VENV)/bin/mypy app
 
 # Two workers (pytest-xdist): each builds its own database by running the migrations.
-PYTEST := $(VENV)/bin/pytest -n 2
+# The slowest tests are listed at the end of each run: where the suite's time goes.
+PYTEST := $(VENV)/bin/pytest -n 2 --durations=15
 
 test-sqlite: install-dev system-deps node-deps
 	$(PYTEST) --db=sqlite
