@@ -3,6 +3,7 @@ a file of several chunks arrives whole and in order, however it is asked for."""
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,14 @@ def body_sizes(path: Path, *, seconds_per_chunk: float) -> list[int]:
         await asyncio.Event().wait()  # the client never hangs up: the response ends first
         raise AssertionError("unreachable")
 
-    scope = {"type": "http", "method": "GET", "headers": [], "path": "/media"}
-    response = MediaFileResponse(path, stat_result=os.stat(path))
-    asyncio.run(response(scope, receive, send))
+    async def respond() -> None:
+        scope = {"type": "http", "method": "GET", "headers": [], "path": "/media"}
+        await MediaFileResponse(path, stat_result=os.stat(path))(scope, receive, send)
+
+    # A loop of its own, on a thread of its own: the worker's thread may already run one
+    # (Playwright's, when browser tests ran before in the same worker).
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, respond()).result()
     return sizes
 
 
