@@ -325,7 +325,7 @@ def print_whole(whole: dict[str, Measurement], total: int) -> None:
         rate = total / found.seconds
         ratio = rate / nginx_rate
         verdict = "" if name in ("nginx", "FileResponse") else ("met" if ratio >= 0.8 else "MISSED")
-        rows.append([name, f"{rate / MB:.0f}", f"{found.server_cpu:.2f}", f"{ratio:.2f}x", verdict])
+        rows.append([name, f"{rate / MB:.0f}", f"{found.server_cpu:.2f}", f"{ratio:.3f}x", verdict])
     print(f"\nFull reads, {total // MIB} MiB in all per row, one connection (MB = 10^6 bytes):")
     print(table(["server", "MB/s", "server CPU s", "/nginx", ">= 0.8x"], rows))
 

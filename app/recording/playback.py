@@ -114,14 +114,13 @@ class MediaFileResponse(FileResponse):
         `chunk_size` when it does not: a viewer on a phone holds 2 MiB, not 8."""
         size = self.chunk_size
 
-        def read_from(offset: int) -> asyncio.Future[bytes]:
+        def read_from(offset: int) -> tuple[asyncio.Future[bytes], int]:
+            """The read of the next chunk, started, and the length it should have."""
             length = min(size, end - offset)
-            return asyncio.ensure_future(
-                anyio.to_thread.run_sync(_read_at, self.path, offset, length)
-            )
+            read = anyio.to_thread.run_sync(_read_at, self.path, offset, length)
+            return asyncio.ensure_future(read), length
 
-        reading = read_from(start)
-        expected = min(size, end - start)
+        reading, expected = read_from(start)
         try:
             while True:
                 chunk = await reading
@@ -129,8 +128,7 @@ class MediaFileResponse(FileResponse):
                 # A short read: the file ended early (it never changes once stored).
                 more_body = len(chunk) == expected and start < end
                 if more_body:
-                    expected = min(size, end - start)
-                    reading = read_from(start)
+                    reading, expected = read_from(start)
                 sending = time.perf_counter()
                 await send({"type": "http.response.body", "body": chunk, "more_body": more_body})
                 if not more_body:
