@@ -37,6 +37,9 @@ const NOT_FOUND = { screen: () => import("./screens/not-found.js"), who: "anyone
 let main = null;
 let cleanup = null;
 let firstRender = true;
+// Each render's number: a screen whose module or data arrive after the person has moved on
+// (a tap on Upload while Home still loads) must not draw over the newer screen.
+let latestRender = 0;
 const listeners = new Set();
 
 function matchRoute(path) {
@@ -89,18 +92,26 @@ async function render() {
     navigate("/");
     return;
   }
+  const thisRender = ++latestRender;
+  const screen = await route.screen();
+  if (thisRender !== latestRender) return;
   if (cleanup) cleanup();
   cleanup = null;
-  const screen = await route.screen();
   main.replaceChildren();
   // Busy until the screen and the navigation are both drawn: a screen that waits for data
   // before its first section is not yet done when its heading appears.
   main.setAttribute("aria-busy", "true");
+  let done = null;
   try {
-    cleanup = (await screen.render(main, { params, query })) || null;
+    done = (await screen.render(main, { params, query })) || null;
   } finally {
-    main.removeAttribute("aria-busy");
+    if (thisRender === latestRender) main.removeAttribute("aria-busy");
   }
+  if (thisRender !== latestRender) {
+    if (done) done();
+    return;
+  }
+  cleanup = done;
   document.title = screen.title ? `${screen.title} – Tandem` : "Tandem";
   for (const listener of listeners) listener(path);
   if (!firstRender) {

@@ -1,6 +1,6 @@
 """The home screen shows each person what their roles need."""
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from sqlmodel import Session
 
 from app.models import Membership, MembershipRole, Role
@@ -95,3 +95,21 @@ def test_person_in_two_organisations_switches_between_them(
     expect(page.get_by_role("region", name="Hillside Council")).to_be_visible()
     expect(page.get_by_role("heading", name="My practitioners")).to_have_count(0)
     settled(page)
+
+
+def test_a_screen_chosen_while_home_still_loads_is_not_drawn_over(page: Page, team: Team) -> None:
+    """A tap on Upload while Home's module is still on its way: Home, arriving later, must
+    not replace the screen the person chose."""
+    sign_in(page, team.practitioner)
+    held: list[Route] = []
+    page.route("**/js/screens/home.js", lambda route: held.append(route))
+    with page.expect_request("**/js/screens/home.js"):
+        page.reload()
+    page.goto("/#/upload")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upload a recording")
+
+    held[0].continue_()
+    page.wait_for_load_state("networkidle")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upload a recording")
+    expect(page.get_by_role("heading", name="My recordings")).to_have_count(0)
