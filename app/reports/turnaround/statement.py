@@ -185,19 +185,23 @@ def _waiting(query: TurnaroundQuery, uploaded: CTE, comments: CTE, observations:
     """Per coach (and for everyone): recordings uploaded, and those nobody has commented
     on or observed yet, in all and since more than WAITING_DAYS. Counted per
     practitioner first, then summed over each coach's practitioners."""
-    # Whether anyone answered, worked out once per recording.
-    flagged = select(
-        uploaded.c.practitioner_user_id,
-        (uploaded.c.uploaded_at < query.now - timedelta(days=WAITING_DAYS)).label("long_ago"),
-        and_(
-            uploaded.c.still_open,
-            uploaded.c.recording_id.not_in(select(comments.c.recording_id)),
-        ).label("no_comment"),
-        and_(
-            uploaded.c.still_open,
-            uploaded.c.recording_id.not_in(select(observations.c.recording_id)),
-        ).label("no_observation"),
-    ).subquery("flagged_upload")
+    # Whether anyone answered, worked out once per recording, by joins: `NOT IN (subquery)`
+    # ran as a hash of the answered recordings only while that fit in work_mem, and
+    # otherwise looked through every answer for every upload (minutes, not milliseconds).
+    commented = _answered(comments, "commented")
+    observed = _answered(observations, "observed")
+    flagged = (
+        select(
+            uploaded.c.practitioner_user_id,
+            (uploaded.c.uploaded_at < query.now - timedelta(days=WAITING_DAYS)).label("long_ago"),
+            and_(uploaded.c.still_open, commented.c.recording_id.is_(None)).label("no_comment"),
+            and_(uploaded.c.still_open, observed.c.recording_id.is_(None)).label("no_observation"),
+        )
+        .select_from(uploaded)
+        .outerjoin(commented, commented.c.recording_id == uploaded.c.recording_id)
+        .outerjoin(observed, observed.c.recording_id == uploaded.c.recording_id)
+        .subquery("flagged_upload")
+    )
 
     def waiting(*conditions: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.sum(case((and_(*conditions), 1), else_=0))
@@ -229,6 +233,11 @@ def _waiting(query: TurnaroundQuery, uploaded: CTE, comments: CTE, observations:
         *(func.sum(practitioners.c[name]).label(name) for name in WAITING),
     )
     return union_all(everyone, by_coach.group_by(coached.c.reviewer_user_id)).subquery("waiting")
+
+
+def _answered(answers: CTE, name: str) -> Subquery:
+    """The recordings with at least one of these answers, each once."""
+    return select(answers.c.recording_id).distinct().subquery(name)
 
 
 def _rows(answered: Subquery, waiting: Subquery) -> Select[Any]:
