@@ -1,9 +1,10 @@
 """The fidelity aggregation in SQL: window functions over the counted observations, then
 one row per practitioner and programme. Runs the same on SQLite (3.25+) and PostgreSQL.
 
-Certification uses gaps and islands: a running count of failed observations numbers the
-runs of passes between failures; the pass at position `certification_passes` within its
-run is the moment a practitioner was certified (the latest such moment counts).
+Certification: a pass's position within its run of passes is how many places it comes
+after the latest failure before it (or after the start); the pass at position
+`certification_passes` within its run is the moment a practitioner was certified (the
+latest such moment counts).
 
 The rules themselves (drift, and whether a certification still holds) are SQL expressions
 here, written once: the `/fidelity` route and the fidelity report both read them.
@@ -56,29 +57,33 @@ PARAMETERS = (
 def ordered_observations(
     organisation_id: OrganisationId, *, conditions: Sequence[Condition]
 ) -> Subquery:
-    """Counted observations numbered newest first (rn) with the running count of failures."""
+    """Counted observations numbered oldest first (position) and newest first (rn)."""
     return ordered_from(counted_observations(organisation_id), conditions=conditions)
 
 
 def ordered_from(counted: FromClause, *, conditions: Sequence[Condition] = ()) -> Subquery:
     """The same over counted observations already chosen (columns of `counted_observations`):
-    the fidelity report reads one set of them for the status and for its period."""
+    the fidelity report reads one set of them for the status and for its period.
+
+    Every window here, and the streaks' in `_with_streaks`, shares one order (oldest
+    first) and so one sort: newest first is counted back from the number of
+    observations. A window of its own order cost a sort of every observation each."""
     group = (counted.c.practitioner_user_id, counted.c.programme_id)
-    failed = case((counted.c.meets_fidelity, 0), else_=1)
+    oldest_first: dict[str, Any] = {
+        "partition_by": group,
+        "order_by": (counted.c.submitted_at, counted.c.id),
+    }
+    # One window for both (a row number ignores the frame): how many come before, and
+    # with the whole group as the frame, how many there are.
+    whole_group: dict[str, Any] = {**oldest_first, "rows": (None, None)}
+    position = func.row_number().over(**whole_group)
+    observations = func.count().over(**whole_group)
     statement = (
         select(
             *counted.c,
             col(RubricVersion.fidelity_threshold_percent).label("threshold"),
-            func.row_number()
-            .over(partition_by=group, order_by=(counted.c.submitted_at.desc(), counted.c.id))
-            .label("rn"),
-            func.sum(failed)
-            .over(
-                partition_by=group,
-                order_by=(counted.c.submitted_at, counted.c.id),
-                rows=(None, 0),
-            )
-            .label("failures_so_far"),
+            position.label("position"),
+            (observations - position + 1).label("rn"),
             *(setting_column(name).label(name) for name in PARAMETERS),
         )
         .join(RubricVersion, col(RubricVersion.id) == counted.c.rubric_version_id)
@@ -89,16 +94,16 @@ def ordered_from(counted: FromClause, *, conditions: Sequence[Condition] = ()) -
 
 
 def _with_streaks(ordered: Subquery) -> Subquery:
-    streak_position = func.row_number().over(
-        partition_by=(
-            ordered.c.practitioner_user_id,
-            ordered.c.programme_id,
-            ordered.c.failures_so_far,
-            ordered.c.meets_fidelity,
-        ),
-        order_by=(ordered.c.submitted_at, ordered.c.id),
+    """Each pass's position in its run of passes: how far it is from the latest failure
+    before it (or from the start), in the order `ordered_from` already sorted by."""
+    c = ordered.c
+    latest_failure = func.max(case((c.meets_fidelity, None), else_=c.position)).over(
+        partition_by=(c.practitioner_user_id, c.programme_id),
+        order_by=(c.submitted_at, c.id),
+        rows=(None, 0),
     )
-    return select(*ordered.c, streak_position.label("streak_position")).subquery("streaks")
+    streak_position = c.position - func.coalesce(latest_failure, 0)
+    return select(*c, streak_position.label("streak_position")).subquery("streaks")
 
 
 def _when(condition: ColumnElement[bool], value: ColumnElement[object]) -> ColumnElement[object]:
