@@ -26,8 +26,9 @@ it has run five times on a connection, and PostgreSQL may then plan it once for 
 values (a generic plan): blind to which organisation, how many days, whose recordings.
 Organisations differ a thousandfold in size, so a plan for no one in particular can be
 far off for anyone: the turnaround report's took over 30 s where its own took 0.6 s,
-from its seventh request on a connection. Planning each time costs well under a
-millisecond; the statement's text is still parsed only once."""
+from its seventh request on a connection. Planning each time costs the database ~0.1 ms
+a statement (a two-table join: 260-290 us with a cached plan, 330-385 us planned
+afresh), and the statement's text is still parsed only once."""
 
 
 def make_engine(database_url: str, *, concurrency: int = 16, wait_seconds: float = 2.0) -> Engine:
