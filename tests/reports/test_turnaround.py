@@ -327,13 +327,13 @@ def _subplans_reading(plan: dict[str, Any], names: set[str], *, inside: bool = F
 
 
 @pytest.mark.once_on_postgresql
-def test_whether_anyone_answered_is_a_join_however_little_memory_postgresql_has(
+def test_uploads_still_waiting_are_counted_without_reading_answers_again_per_upload(
     reviews: Reviews,
 ) -> None:
-    """Which uploads still wait is found by joining them to the recordings answered. As
-    `NOT IN (the answered recordings)` it ran as a hash only while that fit in work_mem,
-    and otherwise read every answer again for every upload: on the benchmark's
-    organisation with 1 MB of work_mem, over 20 s instead of half a second."""
+    """Uploads nobody has answered are the uploads less those answered, counted apart.
+    As `NOT IN (the answered recordings)` they were a hash only while that fit in
+    work_mem, and otherwise every answer was read again for every upload: on the
+    benchmark's organisation with 1 MB of work_mem, over 20 s instead of half a second."""
     build_scenario(reviews)
     db = reviews.cast.db
     lead = reviews.cast.people["lead"]

@@ -105,18 +105,26 @@ def _first_answers(
     counted: ColumnElement[bool],
     name: str,
 ) -> CTE:
-    """(recording, reviewer, whole seconds from the upload to their first answer). The
-    columns are the answers' mapped attributes (column expressions too)."""
+    """(recording, reviewer, whole seconds from the upload to their first answer), with
+    the upload's practitioner, time and whether it is still open (what the waiting
+    counts need). The columns are the answers' mapped attributes (column expressions
+    too)."""
+    upload = (
+        uploaded.c.practitioner_user_id,
+        uploaded.c.uploaded_at,
+        uploaded.c.still_open,
+    )
     return (
         select(
             recording.label("recording_id"),
             reviewer.label("reviewer_user_id"),
             elapsed_seconds(uploaded.c.uploaded_at, func.min(answered_at)).label("seconds"),
+            *upload,
         )
         .select_from(answers)
         .join(uploaded, uploaded.c.recording_id == recording)
         .where(counted)
-        .group_by(recording, reviewer, uploaded.c.uploaded_at)
+        .group_by(recording, reviewer, *upload)
         .cte(name)
     )
 
