@@ -21,8 +21,13 @@ def test_a_statement_run_again_and_again_is_planned_for_its_own_values(db: Sessi
         )
     )
     organisation = uuid.uuid4()
-    for _ in range(8):
-        db.execute(text(f"EXECUTE recordings_of('{organisation}')"))
-    plan = "\n".join(db.execute(text(f"EXPLAIN EXECUTE recordings_of('{organisation}')")).scalars())
+    try:
+        for _ in range(8):
+            db.execute(text(f"EXECUTE recordings_of('{organisation}')"))
+        explained = db.execute(text(f"EXPLAIN EXECUTE recordings_of('{organisation}')"))
+        plan = "\n".join(explained.scalars())
+    finally:
+        # The connection goes back to the pool: it keeps nothing of this test.
+        db.execute(text("DEALLOCATE recordings_of"))
     assert str(organisation) in plan
     assert "$1" not in plan
