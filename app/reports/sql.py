@@ -180,3 +180,8 @@ def month_of(days: DateRange, instant: ColumnElement[Any]) -> ColumnElement[str]
     return case(
         *((instant < ends_at, literal(month, String())) for month, _, ends_at in _month_rows(days))
     )
+
+
+def one_if(condition: ColumnElement[Any]) -> ColumnElement[int]:
+    """1 where the condition holds, else 0: a flag that sums to a count on both databases."""
+    return case((condition, 1), else_=0)

@@ -31,6 +31,7 @@ from app.access.reports import PeopleFilters, PractitionerCondition
 from app.models.base import UTCDateTime
 from app.reports.fidelity.schemas import FidelityGrouping
 from app.reports.period import DateRange
+from app.reports.sql import one_if
 from app.review.counting import counted_observations
 from app.review.fidelity import queries as fidelity
 
@@ -103,7 +104,7 @@ def practitioner_figures(scoped: CTE, days: DateRange) -> CTE:
             # joined the names by a nested loop over every pair.
             func.sum(case((within, 1))).label("period_observations"),
             func.sum(case((within, c.weighted_percent))).label("percent_sum"),
-            func.sum(_one_if(and_(within, c.meets_fidelity))).label("passes"),
+            func.sum(one_if(and_(within, c.meets_fidelity))).label("passes"),
         ]
 
     status = (
@@ -124,19 +125,15 @@ def practitioner_figures(scoped: CTE, days: DateRange) -> CTE:
             s.period_observations.label("observations"),
             s.percent_sum,
             s.passes,
-            _one_if(s.drift).label("drift"),
-            _one_if(s.certified).label("certified"),
-            _one_if(due).label("recertification_due"),
+            one_if(s.drift).label("drift"),
+            one_if(s.certified).label("certified"),
+            one_if(due).label("recertification_due"),
             s.certified_at,
             s.recertification_days,
         )
         .where(s.period_observations.is_not(None))
         .cte("practitioner_figures")
     )
-
-
-def _one_if(condition: ColumnElement[Any]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
 
 
 def percent_of(part: ColumnElement[Any], whole: ColumnElement[Any]) -> ColumnElement[Any]:

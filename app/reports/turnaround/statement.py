@@ -34,6 +34,7 @@ from sqlalchemy.sql.elements import Label
 from sqlmodel import col
 
 from app.models import User
+from app.reports.sql import one_if
 from app.reports.turnaround.recordings import (
     TurnaroundQuery,
     coaches,
@@ -227,8 +228,8 @@ def _waiting_per_practitioner(
 
     def tallied(rows: Any, prefix: str = "") -> Select[Any]:
         counts = {
-            f"{prefix}open": _one_if(rows.c.still_open),
-            f"{prefix}open_long_ago": _one_if(
+            f"{prefix}open": one_if(rows.c.still_open),
+            f"{prefix}open_long_ago": one_if(
                 and_(rows.c.still_open, rows.c.uploaded_at < long_ago)
             ),
         }
@@ -268,10 +269,6 @@ def _waiting_per_practitioner(
         .group_by(parts.c.practitioner_user_id)
         .cte("waiting_practitioner")
     )
-
-
-def _one_if(condition: ColumnElement[Any]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
 
 
 def _rows(answered: Subquery, waiting: Subquery) -> Select[Any]:
