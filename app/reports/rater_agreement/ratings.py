@@ -1,11 +1,12 @@
-"""The ratings the agreement report compares: each level a rater gave a criterion of a
-double-coded recording, from submitted observations the reader's report may count.
+"""The observations the agreement report compares: submitted observations of
+double-coded recordings that the reader's report may count.
 
 Double coded: two or more submitted observations of the recording on the same rubric
-version. Only those observations are read for their scores (a few in a hundred are double
-coded, and each has a score per criterion). That first cut looks at submissions alone;
-which of them the reader may count is decided per rating, and only ratings the reader may
-count are paired, so a cut too wide never shows anything.
+version. Only those observations are paired and read for their scores (a few in a hundred
+are double coded, and each has a score per criterion). That first cut looks at
+submissions alone; which of them the reader may count is decided per observation, and
+only observations the reader may count are paired, so a cut too wide never shows
+anything.
 """
 
 import uuid
@@ -18,7 +19,7 @@ from sqlmodel import col
 from app.access.figures import reportable_observations
 from app.access.members import Member
 from app.access.reports import PractitionerCondition
-from app.models import Observation, ObservationScore, RubricVersion
+from app.models import Observation, RubricVersion
 from app.models.review import ObservationStatus
 from app.reports.period import DateRange
 from app.reports.sql import months_of
@@ -33,30 +34,10 @@ class AgreementQuery:
     rubric_id: uuid.UUID | None
 
 
-def ratings(query: AgreementQuery) -> CTE:
-    """(observation, recording, rater, submitted_at, month, rubric, criterion, level); N/A
-    and unscored criteria left out."""
-    coded = _coded_observations(query)
-    level = col(ObservationScore.level)
-    return (
-        select(
-            *coded.c,
-            col(ObservationScore.criterion_id).label("criterion_id"),
-            level.label("level"),
-        )
-        .select_from(coded)
-        # By observation alone (the observations are the organisation's): with the
-        # organisation too, SQLite would read every score of the organisation.
-        .join(ObservationScore, col(ObservationScore.observation_id) == coded.c.observation_id)
-        .where(level.is_not(None), col(ObservationScore.not_applicable).is_(False))
-        .cte("rating")
-    )
-
-
-def _coded_observations(query: AgreementQuery) -> CTE:
-    """The double-coded observations the reader may count, each with its rubric and the
-    month (organisation's zone) it was submitted in: null outside the days, where an
-    observation is only ever the other side of a pair."""
+def coded_observations(query: AgreementQuery) -> CTE:
+    """The double-coded observations the reader may count, each with its rubric (and
+    version) and the month (organisation's zone) it was submitted in: null outside the
+    days, where an observation is only ever the other side of a pair."""
     member = query.member
     months = months_of(query.days)
     submitted_at = col(Observation.submitted_at)
@@ -64,6 +45,7 @@ def _coded_observations(query: AgreementQuery) -> CTE:
     columns: list[Any] = [
         col(Observation.id).label("observation_id"),
         col(Observation.recording_id).label("recording_id"),
+        col(Observation.rubric_version_id).label("rubric_version_id"),
         col(Observation.rater_user_id).label("rater_user_id"),
         submitted_at.label("submitted_at"),
         col(Observation.is_gold_standard).label("is_gold_standard"),

@@ -1,7 +1,7 @@
 """The agreement report as one SQL statement, the same on SQLite and PostgreSQL.
 
-Every level a rater gave a criterion of a recording is a rating; the ratings joined to
-themselves on recording and criterion, rater to other rater, are the score pairs. A
+Every level a rater gave a criterion of a recording is a rating; each rating against every
+other rater's rating of the same criterion of the same recording is a score pair. A
 rater's pairs are counted in the month they submitted; for all raters each pair counts
 once, in the month its later observation was submitted. A window over each rater's months
 pools their earlier months, against which a month's exact agreement may show drift.
@@ -28,10 +28,11 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from app.models import ReviewSettings, Rubric, User
-from app.reports.rater_agreement.ratings import AgreementQuery, ratings
+from app.models import ObservationScore, ReviewSettings, Rubric, User
+from app.reports.rater_agreement.ratings import AgreementQuery, coded_observations
 from app.reports.rater_agreement.schemas import DRIFT_POINTS
 
 _SUMMED = (
@@ -46,7 +47,7 @@ _SUMMED = (
 
 
 def agreement_statement(query: AgreementQuery) -> Select[Any]:
-    monthly = _with_earlier(_monthly(_pairs(ratings(query))))
+    monthly = _with_earlier(_monthly(_pairs(coded_observations(query))))
     c = monthly.c
     pairs, earlier_pairs = c.score_pairs, func.coalesce(c.earlier_pairs, 0)
     # exact / pairs <= earlier_exact / earlier_pairs - DRIFT_POINTS / 100, in whole numbers.
@@ -92,16 +93,21 @@ def agreement_statement(query: AgreementQuery) -> Select[Any]:
     )
 
 
-def _pairs(ratings: CTE) -> CTE:
-    """Each rating submitted within the days against every other rater's rating of the same
-    recording and criterion (a criterion belongs to one rubric version), whenever the
-    other was submitted.
+def _pairs(coded: CTE) -> CTE:
+    """Each level a rater gave a criterion of an observation submitted within the days,
+    against every other rater's level for the same criterion of the same recording,
+    whenever the other was submitted.
 
-    SQLite finds `other` through an automatic index it builds on the ratings. Its planner
-    skips that index when the ratings come through a window function or a correlated
-    lookup (ratings.py avoids both): then every rating is compared with every other,
-    minutes instead of a second on the benchmark's organisation."""
-    mine, other = ratings.alias("mine"), ratings.alias("other")
+    Observations are paired first (a few thousand on the benchmark's organisation), then
+    each pair's levels are read from the score index (ix_observation_score_levels),
+    criterion by criterion. Pairing every level with every other instead (79,000 of
+    them) had PostgreSQL, which cannot estimate how many recordings are double coded,
+    sort them all twice on disk; SQLite, too, finds the other observation through an
+    automatic index on the coded observations, which its planner would skip if they came
+    through a window function or a correlated lookup (ratings.py avoids both)."""
+    mine, other = coded.alias("mine"), coded.alias("other")
+    my_score = aliased(ObservationScore, name="my_score")
+    other_score = aliased(ObservationScore, name="other_score")
     later = or_(
         mine.c.submitted_at > other.c.submitted_at,
         and_(
@@ -109,13 +115,14 @@ def _pairs(ratings: CTE) -> CTE:
             mine.c.observation_id > other.c.observation_id,
         ),
     )
+    my_level, other_level = col(my_score.level), col(other_score.level)
     return (
         select(
             mine.c.rubric_id,
             mine.c.month,
             mine.c.rater_user_id,
             mine.c.recording_id,
-            (mine.c.level - other.c.level).label("difference"),
+            (my_level - other_level).label("difference"),
             case((later, 1), else_=0).label("is_later"),
             case((other.c.is_gold_standard, 1), else_=0).label("against_gold"),
         )
@@ -124,11 +131,26 @@ def _pairs(ratings: CTE) -> CTE:
             other,
             and_(
                 other.c.recording_id == mine.c.recording_id,
-                other.c.criterion_id == mine.c.criterion_id,
+                other.c.rubric_version_id == mine.c.rubric_version_id,
                 other.c.rater_user_id != mine.c.rater_user_id,
             ),
         )
-        .where(mine.c.month.is_not(None))
+        .join(my_score, col(my_score.observation_id) == mine.c.observation_id)
+        .join(
+            other_score,
+            and_(
+                col(other_score.observation_id) == other.c.observation_id,
+                col(other_score.criterion_id) == col(my_score.criterion_id),
+            ),
+        )
+        .where(
+            mine.c.month.is_not(None),
+            # N/A and unscored criteria are no rating to compare.
+            my_level.is_not(None),
+            other_level.is_not(None),
+            col(my_score.not_applicable).is_(False),
+            col(other_score.not_applicable).is_(False),
+        )
         .cte("score_pair")
     )
 
