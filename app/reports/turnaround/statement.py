@@ -72,21 +72,15 @@ def turnaround_statement(query: TurnaroundQuery, *, dialect: str) -> Select[Any]
     comments = first_comments(query, uploaded)
     observations = first_observations(query, uploaded)
     answers = {"first_comment": comments, "observation": observations}
+    by_anyone = {kind: _first_by_anyone(found, kind) for kind, found in answers.items()}
     events = [
         *(
             (kind, select(found.c.reviewer_user_id, found.c.seconds))
             for kind, found in answers.items()
         ),
-        # The first answer by anyone: the earliest of the reviewers' first answers.
         *(
-            (
-                kind,
-                select(
-                    _everyone().label("reviewer_user_id"),
-                    func.min(found.c.seconds).label("seconds"),
-                ).group_by(found.c.recording_id),
-            )
-            for kind, found in answers.items()
+            (kind, select(_everyone().label("reviewer_user_id"), first.c.seconds))
+            for kind, first in by_anyone.items()
         ),
     ]
     if dialect == "postgresql":
@@ -94,8 +88,21 @@ def turnaround_statement(query: TurnaroundQuery, *, dialect: str) -> Select[Any]
     else:
         ranked = union_all(*(_ranked(kind, found) for kind, found in events))
         figures = _answer_figures(ranked.subquery("ranked_answer"))
-    waiting = _waiting(query, uploaded, comments, observations)
+    waiting = _waiting(query, uploaded, by_anyone["first_comment"], by_anyone["observation"])
     return _rows(figures, waiting)
+
+
+def _first_by_anyone(found: CTE, kind: str) -> CTE:
+    """Each answered recording once, with the earliest of its reviewers' first answers
+    and what the waiting counts need of its upload: the summary row's events, and the
+    recordings answered that the waiting counts take away (one grouping for both)."""
+    c = found.c
+    upload = (c.recording_id, c.practitioner_user_id, c.uploaded_at, c.still_open)
+    return (
+        select(*upload, func.min(c.seconds).label("seconds"))
+        .group_by(*upload)
+        .cte(f"{kind}_by_anyone")
+    )
 
 
 def _percentile_figures(events: list[tuple[str, Select[Any]]]) -> Subquery:
@@ -182,11 +189,12 @@ def _figures(
     )
 
 
-def _waiting(query: TurnaroundQuery, uploaded: CTE, comments: CTE, observations: CTE) -> Subquery:
+def _waiting(query: TurnaroundQuery, uploaded: CTE, commented: CTE, observed: CTE) -> Subquery:
     """Per coach (and for everyone): recordings uploaded, and those nobody has commented
     on or observed yet, in all and since more than WAITING_DAYS. Counted per
-    practitioner first, then summed over each coach's practitioners."""
-    practitioners = _waiting_per_practitioner(query, uploaded, comments, observations)
+    practitioner first, then summed over each coach's practitioners. `commented` and
+    `observed`: each recording answered once (`_first_by_anyone`)."""
+    practitioners = _waiting_per_practitioner(query, uploaded, commented, observed)
     coached = coaches(query).subquery("coached")
     by_coach = (
         select(
@@ -216,7 +224,7 @@ _TALLIES = (
 
 
 def _waiting_per_practitioner(
-    query: TurnaroundQuery, uploaded: CTE, comments: CTE, observations: CTE
+    query: TurnaroundQuery, uploaded: CTE, commented: CTE, observed: CTE
 ) -> CTE:
     """Those waiting are those uploaded (and not erased) less those answered, counted
     apart and added up per practitioner: sums only, never a join of uploads to answers.
@@ -240,19 +248,10 @@ def _waiting_per_practitioner(
             *(counts.get(name, literal_column("0", Integer)).label(name) for name in _TALLIES),
         )
 
-    def answered(answers: CTE, name: str) -> Subquery:
-        # Each recording once, however many reviewers answered it.
-        c = answers.c
-        return (
-            select(c.recording_id, c.practitioner_user_id, c.uploaded_at, c.still_open)
-            .distinct()
-            .subquery(name)
-        )
-
     parts = union_all(
         tallied(uploaded),
-        tallied(answered(comments, "commented"), "commented_"),
-        tallied(answered(observations, "observed"), "observed_"),
+        tallied(commented, "commented_"),
+        tallied(observed, "observed_"),
     ).subquery("tally")
     t = {name: func.sum(parts.c[name]) for name in _TALLIES}
     return (
