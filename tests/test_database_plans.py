@@ -1,5 +1,6 @@
 """Statements are planned for the values they run with, however often they run
-(app/db.py, PLAN_CACHE_MODE)."""
+(app/db.py, PLAN_CACHE_MODE), and for reading every row, even through a cursor
+(CURSOR_TUPLE_FRACTION)."""
 
 import uuid
 
@@ -31,3 +32,33 @@ def test_a_statement_run_again_and_again_is_planned_for_its_own_values(db: Sessi
         db.execute(text("DEALLOCATE recordings_of"))
     assert str(organisation) in plan
     assert "$1" not in plan
+
+
+def test_a_cursor_is_planned_for_reading_every_row(db: Session) -> None:
+    """A report streamed as CSV reads its statement through a server-side cursor, to the
+    end: it is planned as the same statement is for JSON, not for its first rows soon
+    (PostgreSQL's default)."""
+    # A join of two tables of 100,000 rows, one indexed on the key: read whole, hashing
+    # one side first is cheaper; read for its first tenth, looking each row up in the
+    # index is (PostgreSQL's default plan for a cursor here).
+    for table, order in (("left_side", "n"), ("right_side", "random()")):
+        db.execute(
+            text(
+                f"CREATE TEMPORARY TABLE {table} AS SELECT n AS key, md5(n::text) AS word "
+                f"FROM generate_series(1, 100000) AS n ORDER BY {order}"
+            )
+        )
+    try:
+        db.execute(text("CREATE INDEX ON right_side (key)"))
+        db.execute(text("ANALYZE left_side"))
+        db.execute(text("ANALYZE right_side"))
+        query = (
+            "SELECT left_side.word, right_side.word FROM left_side "
+            "JOIN right_side ON right_side.key = left_side.key"
+        )
+        whole = db.execute(text(f"EXPLAIN {query}")).scalars().first()
+        cursor = db.execute(text(f"EXPLAIN DECLARE rows CURSOR FOR {query}")).scalars().first()
+    finally:
+        db.execute(text("DROP TABLE left_side, right_side"))
+    assert whole is not None and whole.startswith("Hash Join")
+    assert cursor is not None and cursor.startswith("Hash Join")
