@@ -77,7 +77,7 @@ def coded_observations(query: AgreementQuery) -> CTE:
 def _double_coded(member: Member) -> Select[uuid.UUID, uuid.UUID]:
     """(recording, rubric version) with two or more submitted observations. GROUP BY, not
     a window: SQLite plans no index for a self-join of rows that came through a window
-    function, and the pairs would be found by comparing every rating with every other."""
+    function, and the pairs would be found by comparing every observation with every other."""
     recording, version = col(Observation.recording_id), col(Observation.rubric_version_id)
     return (
         select(recording, version)

@@ -135,6 +135,8 @@ def _pairs(coded: CTE) -> CTE:
                 other.c.rater_user_id != mine.c.rater_user_id,
             ),
         )
+        # By observation alone (the observations are the organisation's): with the
+        # organisation too, SQLite would read every score of the organisation.
         .join(my_score, col(my_score.observation_id) == mine.c.observation_id)
         .join(
             other_score,
