@@ -12,6 +12,7 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
+    and_,
     case,
     literal,
     select,
@@ -21,7 +22,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
+from sqlmodel import col
 
+from app.models import ObservationScore
 from app.models.base import UTCDateTime
 from app.reports.period import DateRange, month_end
 
@@ -185,3 +188,9 @@ def month_of(days: DateRange, instant: ColumnElement[Any]) -> ColumnElement[str]
 def one_if(condition: ColumnElement[Any]) -> ColumnElement[int]:
     """1 where the condition holds, else 0: a flag that sums to a count on both databases."""
     return case((condition, 1), else_=0)
+
+
+def level_given(score: type[ObservationScore]) -> ColumnElement[bool]:
+    """A score that is a level given: neither N/A nor left unscored. `score`: the
+    ObservationScore class or an alias of it."""
+    return and_(col(score.level).is_not(None), col(score.not_applicable).is_(False))

@@ -17,6 +17,7 @@ from app.models import ObservationScore, Programme, Rubric, RubricCriterion, Rub
 from app.models.rubric import RubricStatus
 from app.reports.fidelity import queries
 from app.reports.fidelity.queries import FidelityQuery
+from app.reports.sql import level_given
 
 WEAKEST_PER_PROGRAMME = 5
 
@@ -60,7 +61,7 @@ def _levels_given(observations: CTE) -> Any:
         select(criterion.label("criterion_id"), level.label("level"), func.count().label("times"))
         .select_from(observations)
         .join(score, col(score.observation_id) == observations.c.id)
-        .where(level.is_not(None), col(score.not_applicable).is_(False))
+        .where(level_given(score))
         .group_by(criterion, level)
         .subquery("levels_given")
     )

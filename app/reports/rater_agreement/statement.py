@@ -34,6 +34,7 @@ from sqlmodel import col
 from app.models import ObservationScore, ReviewSettings, Rubric, User
 from app.reports.rater_agreement.ratings import AgreementQuery, coded_observations
 from app.reports.rater_agreement.schemas import DRIFT_POINTS
+from app.reports.sql import level_given
 
 _SUMMED = (
     "score_pairs",
@@ -148,10 +149,8 @@ def _pairs(coded: CTE) -> CTE:
         .where(
             mine.c.month.is_not(None),
             # N/A and unscored criteria are no rating to compare.
-            my_level.is_not(None),
-            other_level.is_not(None),
-            col(my_score.not_applicable).is_(False),
-            col(other_score.not_applicable).is_(False),
+            level_given(my_score),
+            level_given(other_score),
         )
         .cte("score_pair")
     )
