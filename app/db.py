@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
@@ -92,6 +93,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MILLISECONDS}")
     cursor.close()
+
+
+def insert_or_merge(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT for `table` (a model or a Table) that can say what to do on a conflict
+    (`on_conflict_do_nothing` / `_do_update`): both databases have it, each in its own
+    dialect's construct."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 # The app's settings ride on a session, for work a service leaves until after the commit

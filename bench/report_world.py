@@ -45,6 +45,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.reports.period import DateRange, local_date, months_before
+from app.review import first_comments
 from app.review.counting import recount
 from bench.report_people import (
     TEAM_SIZE,
@@ -129,9 +130,10 @@ def populate(engine: Engine, practitioners: int, observations: int) -> World:
         made = reviews.make(observations // practitioners)
         for model, rows in made.tables(org, rubric):
             write(model, rows)
-        # The app chooses the observation that counts as each is written; written in
-        # bulk here, they are chosen once for the organisation.
+        # The app chooses the observation that counts, and keeps each reviewer's first
+        # comment, as each is written; written in bulk here, both are found once.
         recount(db, org)
+        first_comments.refill(db, org)
         _bookings(org, people, year, now, generator, write)
         write(TimeAllocation, allocation_rows(org, people.practitioners, year))
         write(TimeEntry, entry_rows(org, people.practitioners, year, now, generator))

@@ -35,6 +35,7 @@ from app.models.review import (
     SecondRaterAssignment,
 )
 from app.models.rubric import Rubric, RubricCriterion, RubricStatus, RubricVersion
+from app.review import first_comments
 from app.review.counting import recount
 from app.rubric import in_use, scoring
 from app.rubric.scoring import ScoringFormula
@@ -180,6 +181,8 @@ def make_comment(
         body=body,
     )
     db.add(comment)
+    db.flush()
+    first_comments.comment_written(db, comment)
     db.commit()
     return comment
 

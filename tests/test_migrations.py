@@ -1,9 +1,11 @@
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
@@ -19,7 +21,9 @@ from app.models import (
     metadata,
 )
 from app.models.base import utcnow
+from app.review import first_comments
 from tests.factories import (
+    make_comment,
     make_observation,
     make_organisation,
     make_programme,
@@ -62,11 +66,7 @@ def test_the_counted_observation_migration_chooses_as_the_app_does(
 ) -> None:
     """0012 fills `counts_for_fidelity` for observations written before it: the same choice
     the app makes as they are written (app/review/counting.py)."""
-    url = fresh_database_url()
-    config = alembic_config(url)
-    command.upgrade(config, "head")
-    engine = make_engine(url)
-    try:
+    with _database_at_head(fresh_database_url) as (config, engine):
         with Session(engine, expire_on_commit=False) as db:
             _double_coded_history(db)
         chosen_by_app = _counted(engine)
@@ -76,8 +76,6 @@ def test_the_counted_observation_migration_chooses_as_the_app_does(
         # Per programme: the primary, the gold standard only where second ratings are
         # feedback, and for the all-N/A primary the second rating only there.
         assert len(chosen_by_app) == 5
-    finally:
-        engine.dispose()
 
 
 def _double_coded_history(db: Session) -> None:
@@ -124,11 +122,7 @@ def test_the_programme_rubric_version_migration_keeps_what_the_review_screen_sho
 ) -> None:
     """0014 gives each existing programme the version the review screen used to pick: the
     first of its rubrics by title with a published version, and that version."""
-    url = fresh_database_url()
-    config = alembic_config(url)
-    command.upgrade(config, "head")
-    engine = make_engine(url)
-    try:
+    with _database_at_head(fresh_database_url) as (config, engine):
         with Session(engine, expire_on_commit=False) as db:
             organisation = make_organisation(db)
             scored, unscored = (make_programme(db, organisation, name) for name in "AB")
@@ -148,9 +142,53 @@ def test_the_programme_rubric_version_migration_keeps_what_the_review_screen_sho
         with Session(engine) as db:
             assert db.get(Programme, scored.id).rubric_version_id == newest.id  # type: ignore[union-attr]
             assert db.get(Programme, unscored.id).rubric_version_id is None  # type: ignore[union-attr]
+
+
+@contextmanager
+def _database_at_head(fresh_database_url: Callable[[], str]) -> Iterator[tuple[Config, Engine]]:
+    """A new database migrated to the head, and its engine (disposed of after)."""
+    url = fresh_database_url()
+    config = alembic_config(url)
+    command.upgrade(config, "head")
+    engine = make_engine(url)
+    try:
+        yield config, engine
     finally:
         engine.dispose()
 
 
 def _rubric(db: Session, version: RubricVersion) -> Rubric | None:
     return db.get(Rubric, version.rubric_id)
+
+
+def test_the_first_comment_migration_keeps_what_the_app_keeps(
+    fresh_database_url: Callable[[], str],
+) -> None:
+    """0023 fills `first_comment` for comments written before it: what the app keeps as
+    comments are written and deleted (app/review/first_comments.py)."""
+    with _database_at_head(fresh_database_url) as (config, engine):
+        with Session(engine, expire_on_commit=False) as db:
+            organisation = make_organisation(db)
+            owner, coach, second = (make_user(db, organisation, role) for role in ROLES)
+            for _ in range(2):
+                recording = make_ready_recording(db, organisation, owner)
+                gone = make_comment(db, recording, coach)
+                for author in (coach, owner, second, coach):
+                    make_comment(db, recording, author)
+                gone.deleted_at = utcnow()
+                db.flush()
+                first_comments.comment_deleted(db, gone)
+                db.commit()
+        kept_by_app = _first_comments(engine)
+        command.downgrade(config, "0022")
+        command.upgrade(config, "head")
+        assert _first_comments(engine) == kept_by_app
+        assert len(kept_by_app) == 6  # three authors on each of two recordings
+
+
+def _first_comments(engine: Engine) -> set[tuple[str, str, str]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT recording_id, author_user_id, first_at FROM first_comment")
+        )
+        return {tuple(str(value) for value in row) for row in rows}  # type: ignore[misc]

@@ -24,7 +24,7 @@ from sqlmodel import col
 from app.access import relations
 from app.access.members import Member, Principal
 from app.access.observations import blind_recordings, is_feedback
-from app.models import Comment, Observation, Role
+from app.models import FirstComment, Observation, Role
 from app.models.review import ObservationStatus
 
 
@@ -69,16 +69,16 @@ def reportable_comments(
     *,
     unblind: ColumnElement[bool] | None = None,
 ) -> ColumnElement[bool]:
-    """A condition on Comment: reviewers' comments (never the practitioner's own, never
-    an author whose account is gone, of whom nothing can be said) this member's report
-    may count; `practitioner` is the recording owner's id, `unblind` as above."""
+    """A condition on FirstComment (each person's first comment not deleted, on each
+    recording, of an account that still exists): reviewers' first comments, never the
+    practitioner's own, this member's report may count; `practitioner` is the recording
+    owner's id, `unblind` as above. Whether a comment counts is the same for all of one
+    person's comments on a recording, so the first one kept is the first one counted."""
     if unblind is None:
-        unblind = not_blind(member, col(Comment.recording_id))
-    author = col(Comment.author_user_id)
+        unblind = not_blind(member, col(FirstComment.recording_id))
+    author = col(FirstComment.author_user_id)
     return and_(
-        col(Comment.organisation_id) == member.organisation_id,
-        col(Comment.deleted_at).is_(None),
-        author.is_not(None),
+        col(FirstComment.organisation_id) == member.organisation_id,
         author != practitioner,
         or_(author == member.user_id, unblind),
     )

@@ -17,11 +17,11 @@ own short transactions so the failed request's rollback does not erase them.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from app.config import Settings
+from app.db import insert_or_merge
 from app.errors import TooManyRequests
 from app.models import LoginThrottle
 from app.models.base import utcnow
@@ -139,10 +139,7 @@ def _refuse(until: datetime, now: datetime, *, locked: bool) -> TooManyRequests:
 def _insert_missing(session: Session, keys: list[str], now: datetime) -> None:
     # Two first failures at once must not both insert the same key (the loser would fail).
     rows = [{"key": key, "failures": 0, "last_failure_at": now} for key in keys]
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(postgresql.insert(LoginThrottle).values(rows).on_conflict_do_nothing())
-    else:
-        session.exec(sqlite.insert(LoginThrottle).values(rows).on_conflict_do_nothing())
+    session.exec(insert_or_merge(session, LoginThrottle).values(rows).on_conflict_do_nothing())
 
 
 def _remove_stale(session: Session, settings: Settings, now: datetime) -> None:

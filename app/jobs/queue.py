@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from app.db import insert_or_merge
 from app.models import Job
 from app.models.base import utcnow
 
@@ -44,9 +44,8 @@ def enqueue(
         "attempts": 0,
         "created_at": utcnow(),
     }
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
-        insert(Job)
+        insert_or_merge(db, Job)
         .values(values)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(col(Job.id))

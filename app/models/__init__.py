@@ -19,7 +19,13 @@ from app.models.calibration import (
     CalibrationRater,
     CalibrationStatus,
 )
-from app.models.conversation import Comment, RecordingSeen, Reflection, ReflectionReply
+from app.models.conversation import (
+    Comment,
+    FirstComment,
+    RecordingSeen,
+    Reflection,
+    ReflectionReply,
+)
 from app.models.identity import (
     AuthSession,
     Identity,
@@ -97,6 +103,7 @@ __all__ = [
     "AuthSession",
     "Comment",
     "ConsentRecord",
+    "FirstComment",
     "Identity",
     "Invitation",
     "Job",

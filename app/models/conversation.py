@@ -89,3 +89,21 @@ class RecordingSeen(SQLModel, table=True):
     )
     organisation_id: uuid.UUID = organisation_field()
     seen_at: datetime = timestamp_field(nullable=False)
+
+
+class FirstComment(SQLModel, table=True):
+    """When a person first commented on a recording (a thread or a reply) among their
+    comments not deleted: kept as comments are written and deleted
+    (app/review/first_comments.py), for the turnaround report."""
+
+    __tablename__ = "first_comment"
+
+    recording_id: uuid.UUID = Field(
+        primary_key=True, foreign_key="recording.id", ondelete="CASCADE"
+    )
+    # CASCADE where comments SET NULL: of an account that is gone nothing is counted.
+    author_user_id: uuid.UUID = Field(
+        primary_key=True, foreign_key="user_account.id", index=True, ondelete="CASCADE"
+    )
+    organisation_id: uuid.UUID = organisation_field()
+    first_at: datetime = timestamp_field(nullable=False)

@@ -13,7 +13,6 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -21,6 +20,7 @@ from app.access import Member
 from app.access.conversation import readable_comments
 from app.access.members import MemberTemplate, bound_to
 from app.access.recordings import RecordingAccess
+from app.db import insert_or_merge
 from app.models import Comment, Recording, RecordingSeen, Role
 from app.models.base import utcnow
 
@@ -35,8 +35,7 @@ def mark_seen(db: Session, *, access: RecordingAccess) -> datetime:
         "seen_at": seen_at,
     }
     # An upsert: the review screen opened in two tabs at once must not fail the second.
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(RecordingSeen).values(values)
+    statement = insert_or_merge(db, RecordingSeen).values(values)
     db.execute(
         statement.on_conflict_do_update(
             index_elements=["user_id", "recording_id"],

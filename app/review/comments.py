@@ -20,6 +20,7 @@ from app.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
 from app.models import Comment, NotificationKind, Recording, RecordingStatus, User
 from app.models.base import utcnow
 from app.notifications.service import notify
+from app.review import first_comments
 from app.review.comment_criteria import require_criterion
 from app.review.comment_schemas import (
     CommentCreate,
@@ -132,6 +133,7 @@ def create_comment(db: Session, *, access: RecordingAccess, body: CommentCreate)
     )
     db.add(comment)
     db.flush()
+    first_comments.comment_written(db, comment)
     notify(db, kind=NotificationKind.comment, about=comment, actor_user_id=comment.author_user_id)
     return read_thread(db, comment=comment)
 
@@ -149,6 +151,7 @@ def add_reply(
     )
     db.add(reply)
     db.flush()
+    first_comments.comment_written(db, reply)
     notify(db, kind=NotificationKind.comment, about=reply, actor_user_id=reply.author_user_id)
     return read_thread(db, comment=root)
 
@@ -214,6 +217,7 @@ def delete_comment(
     else:
         db.delete(comment)
     db.flush()
+    first_comments.comment_deleted(db, comment)
     removed_tombstone = parent_id is not None and _drop_empty_tombstone(db, parent_id)
     audit.record(
         db,

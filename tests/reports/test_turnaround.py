@@ -24,6 +24,7 @@ from app.models.organisation import AssignmentKind
 from app.reports.filters import ReportFilters
 from app.reports.turnaround.service import turnaround_query
 from app.reports.turnaround.statement import turnaround_statement
+from app.review import first_comments
 from tests.factories import (
     assign,
     make_observation,
@@ -78,20 +79,24 @@ class Reviews:
         return uploaded_at + timedelta(hours=hours)
 
     def comment(self, name: str, who: str, hours: float, *, deleted: bool = False) -> None:
-        recording = self.recordings[name]
+        recording, db = self.recordings[name], self.cast.db
         moment = self.at(name, hours)
-        self.cast.db.add(
-            Comment(
-                organisation_id=recording.organisation_id,
-                recording_id=recording.id,
-                author_user_id=self.cast.id(who),
-                start_ms=1000,
-                body="A moment",
-                created_at=moment,
-                deleted_at=moment + timedelta(minutes=5) if deleted else None,
-            )
+        comment = Comment(
+            organisation_id=recording.organisation_id,
+            recording_id=recording.id,
+            author_user_id=self.cast.id(who),
+            start_ms=1000,
+            body="A moment",
+            created_at=moment,
         )
-        self.cast.db.commit()
+        db.add(comment)
+        db.flush()
+        first_comments.comment_written(db, comment)
+        if deleted:
+            comment.deleted_at = moment + timedelta(minutes=5)
+            db.flush()
+            first_comments.comment_deleted(db, comment)
+        db.commit()
 
     def observe(
         self, name: str, who: str, hours: float | None, *, rater_role: str = "primary"

@@ -19,7 +19,7 @@ from app.access.members import Member
 from app.access.reports import PractitionerCondition
 from app.models import (
     Assignment,
-    Comment,
+    FirstComment,
     Membership,
     MembershipRole,
     Observation,
@@ -67,65 +67,62 @@ def uploads(query: TurnaroundQuery) -> CTE:
 
 
 def first_comments(query: TurnaroundQuery, uploaded: CTE) -> CTE:
-    """Each reviewer's first comment (a thread or a reply) on each recording."""
-    return _first_answers(
-        uploaded,
-        Comment,
-        reviewer=col(Comment.author_user_id),
-        recording=col(Comment.recording_id),
-        answered_at=col(Comment.created_at),
-        counted=reportable_comments(
-            query.member, uploaded.c.practitioner_user_id, unblind=uploaded.c.unblind
-        ),
-        name="first_comment",
+    """Each reviewer's first comment (a thread or a reply) on each recording: kept as
+    comments are written and deleted (app/review/first_comments.py), one row each."""
+    kept = FirstComment
+    recording = col(kept.recording_id)
+    return (
+        _with_upload(
+            uploaded,
+            recording=recording,
+            reviewer=col(kept.author_user_id),
+            answered_at=col(kept.first_at),
+        )
+        .select_from(kept)
+        .join(uploaded, uploaded.c.recording_id == recording)
+        .where(
+            reportable_comments(
+                query.member, uploaded.c.practitioner_user_id, unblind=uploaded.c.unblind
+            )
+        )
+        .cte("answered_by_comment")
     )
 
 
 def first_observations(query: TurnaroundQuery, uploaded: CTE) -> CTE:
     """Each rater's first submitted observation of each recording (a rater may score it
     on two versions of a rubric: the first submission answers the practitioner)."""
-    return _first_answers(
-        uploaded,
-        Observation,
-        reviewer=col(Observation.rater_user_id),
-        recording=col(Observation.recording_id),
-        answered_at=col(Observation.submitted_at),
-        counted=reportable_observations(query.member, unblind=uploaded.c.unblind),
-        name="first_observation",
-    )
-
-
-def _first_answers(
-    uploaded: CTE,
-    answers: type[Comment | Observation],
-    *,
-    reviewer: Any,
-    recording: Any,
-    answered_at: Any,
-    counted: ColumnElement[bool],
-    name: str,
-) -> CTE:
-    """(recording, reviewer, whole seconds from the upload to their first answer), with
-    the upload's practitioner, time and whether it is still open (what the waiting
-    counts need). The columns are the answers' mapped attributes (column expressions
-    too)."""
-    upload = (
-        uploaded.c.practitioner_user_id,
-        uploaded.c.uploaded_at,
-        uploaded.c.still_open,
-    )
+    recording, rater = col(Observation.recording_id), col(Observation.rater_user_id)
+    upload = _upload_columns(uploaded)
     return (
-        select(
-            recording.label("recording_id"),
-            reviewer.label("reviewer_user_id"),
-            elapsed_seconds(uploaded.c.uploaded_at, func.min(answered_at)).label("seconds"),
-            *upload,
+        _with_upload(
+            uploaded,
+            recording=recording,
+            reviewer=rater,
+            answered_at=func.min(col(Observation.submitted_at)),
         )
-        .select_from(answers)
+        .select_from(Observation)
         .join(uploaded, uploaded.c.recording_id == recording)
-        .where(counted)
-        .group_by(recording, reviewer, *upload)
-        .cte(name)
+        .where(reportable_observations(query.member, unblind=uploaded.c.unblind))
+        .group_by(recording, rater, *upload)
+        .cte("answered_by_observation")
+    )
+
+
+def _upload_columns(uploaded: CTE) -> tuple[ColumnElement[Any], ...]:
+    """What the waiting counts need of an answer's upload: its practitioner, its time and
+    whether it is still open."""
+    return (uploaded.c.practitioner_user_id, uploaded.c.uploaded_at, uploaded.c.still_open)
+
+
+def _with_upload(uploaded: CTE, *, recording: Any, reviewer: Any, answered_at: Any) -> Select[Any]:
+    """(recording, reviewer, whole seconds from the upload to their first answer), with
+    `_upload_columns`. The columns are mapped attributes (column expressions too)."""
+    return select(
+        recording.label("recording_id"),
+        reviewer.label("reviewer_user_id"),
+        elapsed_seconds(uploaded.c.uploaded_at, answered_at).label("seconds"),
+        *_upload_columns(uploaded),
     )
 
 
