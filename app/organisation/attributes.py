@@ -4,31 +4,40 @@ by a lead, read in batches with the members, and listed as the names and values 
 import uuid
 from collections import defaultdict
 from collections.abc import Collection
+from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Select, bindparam
 from sqlmodel import Session, col, select
 
 from app.access import Member, load_scoped
+from app.access.members import ids_among
 from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.models import MemberAttribute, Membership
 from app.organisation.schemas import AttributeInUse, MemberAttributes
 from app.schemas import Page
 
-_OF_MANY = (
-    select(MemberAttribute.membership_id, MemberAttribute.name, MemberAttribute.value)
-    .where(col(MemberAttribute.membership_id).in_(bindparam("ids", expanding=True)))
-    .order_by(col(MemberAttribute.name))
+_OF = select(MemberAttribute.membership_id, MemberAttribute.name, MemberAttribute.value).order_by(
+    col(MemberAttribute.name)
 )
+_OF_MANY = _OF.where(col(MemberAttribute.membership_id).in_(bindparam("ids", expanding=True)))
 
 
 def attributes_by_membership(
-    db: Session, membership_ids: Collection[uuid.UUID]
+    db: Session,
+    membership_ids: Collection[uuid.UUID],
+    *,
+    selected_by: Select[Any] | None = None,
 ) -> dict[uuid.UUID, dict[str, str]]:
-    """The attributes of each of these memberships, by name, in one query (none: empty)."""
+    """The attributes of each of these memberships, by name, in one query (none: empty).
+    `selected_by`: as for `roles_by_membership`."""
     held: dict[uuid.UUID, dict[str, str]] = {key: {} for key in membership_ids}
     if held:
-        for membership_id, name, value in db.exec(_OF_MANY, params={"ids": list(held)}):
+        if selected_by is None:
+            rows = db.exec(_OF_MANY, params={"ids": list(held)})
+        else:
+            rows = db.exec(_OF.where(ids_among(MemberAttribute, selected_by)))
+        for membership_id, name, value in rows:
             held[membership_id][name] = value
     return held
 

@@ -1,10 +1,11 @@
 """Organisations and their members: roles and the champion flag (invitations: invitations.py)."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.access import Member, load_scoped, roles_by_membership, roles_of, scoped
 from app.audit import service as audit
@@ -70,32 +71,49 @@ def update_organisation(
 
 
 def member_read(db: Session, membership: Membership) -> MemberRead:
-    return member_reads(db, [membership])[0]
+    chosen = scoped(Membership, membership.organisation_id).where(
+        col(Membership.id) == membership.id
+    )
+    return member_reads(db, chosen)[0]
 
 
-def member_reads(db: Session, memberships: Sequence[Membership]) -> list[MemberRead]:
-    """Members with their roles, attributes and whether they can sign in, in four queries
-    however many."""
-    if not memberships:
-        return []
-    user_ids = [membership.user_id for membership in memberships]
-    users = {user.id: user for user in db.exec(select(User).where(col(User.id).in_(user_ids)))}
-    signing_in = set(db.exec(select(Identity.user_id).where(col(Identity.user_id).in_(user_ids))))
-    membership_ids = [membership.id for membership in memberships]
-    roles = roles_by_membership(db, membership_ids)
-    attributes = attributes_by_membership(db, membership_ids)
+# What a member's answer needs, as columns: a page of 500 members read as Membership and
+# User objects spent over a third of its CPU making the objects.
+_MEMBER_COLUMNS = (
+    col(Membership.id),
+    col(Membership.user_id),
+    col(Membership.is_champion),
+    col(User.email),
+    col(User.display_name),
+    exists().where(col(Identity.user_id) == col(Membership.user_id)).label("can_sign_in"),
+)
+
+
+def member_reads(db: Session, chosen: SelectOfScalar[Membership]) -> list[MemberRead]:
+    """The members `chosen` selects, in its order, with their roles, attributes and
+    whether they can sign in: three queries however many, each found by `chosen` itself
+    rather than a list of the members' ids (`ids_among`)."""
+    rows = db.execute(
+        chosen.with_only_columns(*_MEMBER_COLUMNS).join(
+            User, col(User.id) == col(Membership.user_id)
+        )
+    ).all()
+    membership_ids = [row[0] for row in rows]
+    ids = chosen.with_only_columns(col(Membership.id))
+    roles = roles_by_membership(db, membership_ids, selected_by=ids)
+    attributes = attributes_by_membership(db, membership_ids, selected_by=ids)
     return [
         MemberRead(
-            membership_id=membership.id,
-            user_id=membership.user_id,
-            email=users[membership.user_id].email,
-            display_name=users[membership.user_id].display_name,
-            roles=sorted(roles[membership.id]),
-            is_champion=membership.is_champion,
-            can_sign_in=membership.user_id in signing_in,
-            attributes=attributes[membership.id],
+            membership_id=membership_id,
+            user_id=user_id,
+            email=email,
+            display_name=display_name,
+            roles=sorted(roles[membership_id]),
+            is_champion=is_champion,
+            can_sign_in=can_sign_in,
+            attributes=attributes[membership_id],
         )
-        for membership in memberships
+        for membership_id, user_id, is_champion, email, display_name, can_sign_in in rows
     ]
 
 
@@ -103,7 +121,7 @@ def list_members(db: Session, *, member: Member, page: Page) -> list[MemberRead]
     statement = scoped(Membership, member.organisation_id).order_by(
         col(Membership.created_at), col(Membership.id)
     )
-    return member_reads(db, list(db.exec(page.of(statement))))
+    return member_reads(db, page.of(statement))
 
 
 def check_roles(roles: Iterable[Role], is_champion: bool) -> None:

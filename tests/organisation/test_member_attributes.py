@@ -92,6 +92,27 @@ def test_every_member_reads_attributes_in_the_members_list(org: Org) -> None:
     assert org.members("p2")[org.people["p1"].email] == {"locality": "North"}
 
 
+def test_pages_of_members_carry_their_own_roles_and_attributes(org: Org) -> None:
+    """Each page's roles and attributes are found by the page's own query: pages of one,
+    put together, are the whole list."""
+    org.put("lead", "p1", {"attributes": {"locality": "North"}})
+    org.put("lead", "p2", {"attributes": {"locality": "South", "service": "Early years"}})
+    url, headers = f"{org.base}/members", org.auth("lead")
+    whole = org.client.get(url, headers=headers).json()
+    pages = [
+        org.client.get(url, params={"limit": 1, "offset": offset}, headers=headers).json()
+        for offset in range(len(whole) + 1)
+    ]
+    assert [member for page in pages for member in page] == whole
+    assert pages[-1] == []
+    by_email = {member["email"]: member for member in whole}
+    assert by_email[org.people["p2"].email]["attributes"] == {
+        "locality": "South",
+        "service": "Early years",
+    }
+    assert by_email[org.people["lead"].email]["roles"] == ["lead"]
+
+
 @pytest.mark.parametrize(
     ("attributes", "field"),
     [
