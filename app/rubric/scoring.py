@@ -71,7 +71,6 @@ def score(
     floor = min(scale_levels) if ScoringFormula(formula) == ScoringFormula.normalised else 0
     top = max(scale_levels)
     earned = total = Fraction(0)
-    below: list[str] = []
     for criterion in criteria:
         level = levels[criterion.code]
         if level is None:
@@ -79,13 +78,27 @@ def score(
         weight = _decimal(criterion.weight)
         earned += weight * (level - floor)
         total += weight * (top - floor)
-        if criterion.min_level is not None and level < criterion.min_level:
-            below.append(criterion.code)
     if total == 0:
         return FidelityResult(None, False, ())
     percent = 100 * earned / total
+    below = below_minimum(criteria, levels)
     meets = percent >= _decimal(fidelity_threshold_percent) and not below
-    return FidelityResult(float(percent), meets, tuple(below))
+    return FidelityResult(float(percent), meets, below)
+
+
+def below_minimum(
+    criteria: Sequence[ScoredCriterion], levels: Mapping[str, int | None]
+) -> tuple[str, ...]:
+    """Codes of the scored criteria under their minimum level, in rubric order: the half
+    of the rule a stored verdict does not say (reading a page of observations asks only
+    this, where the whole rule's exact fractions cost more than the rest of the page)."""
+    return tuple(
+        criterion.code
+        for criterion in criteria
+        if criterion.min_level is not None
+        and (level := levels.get(criterion.code)) is not None
+        and level < criterion.min_level
+    )
 
 
 def _decimal(value: float) -> Fraction:
