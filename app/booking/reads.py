@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 
 from app.access import Member
 from app.access import recordings as recording_access
-from app.booking.clashes import person_name
 from app.booking.schemas import (
     BookingRead,
     OccurrenceItem,
@@ -108,25 +107,32 @@ def _booking_fields(
     }
 
 
+# A person as a booking names them: their display name, or failing that their email.
+_NAMED = (col(User.id), col(User.display_name), col(User.email))
+
+
 def _people(
     db: Session, bookings: Sequence[Booking]
 ) -> tuple[dict[uuid.UUID, Person], dict[uuid.UUID, list[Person]]]:
-    """Organisers by user id, and each booking's participants by name."""
+    """Organisers by user id, and each booking's participants by name. Names as columns,
+    not User objects: a week's bookings name hundreds of people."""
     if not bookings:
         return {}, {}
     organiser_ids = {booking.organiser_user_id for booking in bookings}
     organisers = {
-        user.id: Person(id=user.id, name=person_name(user))
-        for user in db.exec(select(User).where(col(User.id).in_(organiser_ids)))
+        user_id: Person(id=user_id, name=name or email)
+        for user_id, name, email in db.execute(
+            select(*_NAMED).where(col(User.id).in_(organiser_ids))
+        )
     }
     statement = (
-        select(BookingParticipant.booking_id, User)
+        select(col(BookingParticipant.booking_id), *_NAMED)
         .join(User, col(User.id) == col(BookingParticipant.user_id))
         .where(col(BookingParticipant.booking_id).in_([booking.id for booking in bookings]))
     )
     participants: dict[uuid.UUID, list[Person]] = defaultdict(list)
-    for booking_id, user in db.exec(statement):
-        participants[booking_id].append(Person(id=user.id, name=person_name(user)))
+    for booking_id, user_id, name, email in db.execute(statement):
+        participants[booking_id].append(Person(id=user_id, name=name or email))
     for people in participants.values():
         people.sort(key=lambda person: (person.name, person.id))
     return organisers, participants
