@@ -27,6 +27,10 @@ ORG_ID = PLAN["organisation_id"]
 ORG = f"/organisations/{ORG_ID}"
 EVERY = "limit=500&offset=0"  # api.getAll's first (and here only) page
 SIGN_IN_TRIES = 5
+# frontend/js/api.js: a 503 with one of these codes did nothing, and is asked again.
+ASK_AGAIN_CODES = {"server_busy", "database_unavailable"}
+ASK_AGAIN_TIMES = 2
+ASKED_AGAIN = PLAN["asked_again"]
 # People take the app processes in turn, and each role's accounts in turn.
 SERVERS = itertools.cycle(PLAN["servers"])
 ACCOUNTS = {role: itertools.cycle(accounts) for role, accounts in PLAN["accounts"].items()}
@@ -80,19 +84,30 @@ class Person(FastHttpUser):
         self, method: str, path: str, kind: str, *, body: Any = None, ok: tuple[int, ...] = ()
     ) -> Any:
         """One request of the PWA's api.js; answers its JSON, or None. Any status outside
-        2xx (and `ok`) is recorded as a failure with the API's error code."""
+        2xx (and `ok`) is recorded as a failure with the API's error code, except a 503
+        that says nothing was done (server_busy, database_unavailable): api.js asks again
+        after Retry-After, twice at most, and so does this, recording the 503 under
+        "<kind> (busy, asked again)" so that the report counts it apart."""
         headers = {"Accept": "application/json"}
         if method != "GET":
             headers["X-CSRF-Token"] = self.csrf
-        with self.client.request(
-            method, API + path, name=kind, json=body, headers=headers, catch_response=True
-        ) as response:
-            status = response.status_code or 0
-            if 200 <= status < 300 or status in ok:
-                response.success()
-                return response.json() if status in (200, 201) else None
-            response.failure(f"{status} {_error_code(response)}")
-            return None
+        for ask_again in range(ASK_AGAIN_TIMES, -1, -1):
+            name = kind if ask_again == ASK_AGAIN_TIMES else f"{kind} {ASKED_AGAIN}"
+            with self.client.request(
+                method, API + path, name=name, json=body, headers=headers, catch_response=True
+            ) as response:
+                status = response.status_code or 0
+                if 200 <= status < 300 or status in ok:
+                    response.success()
+                    return response.json() if status in (200, 201) else None
+                code = _error_code(response)
+                if status != 503 or code not in ASK_AGAIN_CODES or not ask_again:
+                    response.failure(f"{status} {code}")
+                    return None
+                response.failure(f"{status} {code} {ASKED_AGAIN}")
+                wait = _retry_after(response)
+            time.sleep(wait * self.random.uniform(1, 1.5))
+        return None
 
     def unread(self) -> None:
         """Every screen shown asks for the badge's count (notifications/count.js)."""
@@ -133,6 +148,15 @@ class Person(FastHttpUser):
         owner = f"practitioner_user_id={recording['owner_user_id']}"
         self.call("GET", f"{ORG}/objectives?{owner}&{EVERY}", "review: objectives")
         return observations or []
+
+
+def _retry_after(response: Any) -> float:
+    """Retry-After's seconds as api.js reads them: 1 unless said, at most 5."""
+    try:
+        said = int(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return 1.0
+    return float(min(said, 5)) if said > 0 else 1.0
 
 
 def _error_code(response: Any) -> str:

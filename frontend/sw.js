@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "f9828d3329bd73fe";
+const VERSION = "dfb75cf203f027b8";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

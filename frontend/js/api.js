@@ -72,7 +72,24 @@ async function errorFrom(response) {
   return new ApiError(response.status, code, message, fields, problems);
 }
 
-async function send(method, path, body, retryCsrf) {
+// A 503 with these codes says the server did nothing with the request: every turn was
+// taken (server_busy) or the database was briefly out of reach. Asking again after
+// Retry-After is safe for any method, so a busy moment costs a person a short wait, not
+// an error. Twice at most: a server still busy after that is worth saying so.
+const ASK_AGAIN_CODES = new Set(["server_busy", "database_unavailable"]);
+const ASK_AGAIN_TIMES = 2;
+const ASK_AGAIN_MAX_SECONDS = 5;
+
+function askAgainAfter(response) {
+  const said = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+  const seconds = Number.isFinite(said) && said > 0 ? Math.min(said, ASK_AGAIN_MAX_SECONDS) : 1;
+  // Spread out, so that a crowd turned away together does not come back together.
+  return seconds * 1000 * (1 + Math.random() / 2);
+}
+
+const pause = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+async function send(method, path, body, retryCsrf, askAgain = ASK_AGAIN_TIMES) {
   const headers = { Accept: "application/json" };
   // A Blob (a chosen file) goes as it is, with its own type; anything else as JSON.
   const raw = body instanceof Blob;
@@ -97,6 +114,10 @@ async function send(method, path, body, retryCsrf) {
     return response.status === 204 ? null : response.json();
   }
   const error = await errorFrom(response);
+  if (response.status === 503 && ASK_AGAIN_CODES.has(error.code) && askAgain > 0) {
+    await pause(askAgainAfter(response));
+    return send(method, path, body, retryCsrf, askAgain - 1);
+  }
   if (error.code === "csrf_failed" && retryCsrf && (await refreshSession())) {
     return send(method, path, body, false);
   }
