@@ -201,12 +201,14 @@ def report(outcome: dict[str, Any]) -> int:
     print(f"\nsteady part: {seconds:.0f} s after ramp-up {run_note()}")
     print("people: " + _people(outcome["people"]))
     print(table(["request kind", "requests", "failed", "p50 ms", "p99 ms", "req/s"], rows))
-    asked_again = sum(1 for sample in samples if _asked_again(sample))
+    asked_again = Counter((sample[1], sample[4]) for sample in samples if _asked_again(sample))
     if asked_again:
         print(
-            f"{asked_again:,} answers were 503, nothing done, and asked again after "
-            "Retry-After as the PWA does (rows marked 'busy, asked again')"
+            f"\n{sum(asked_again.values()):,} answers were 503, nothing done, and asked again "
+            "after Retry-After as the PWA does (not errors: a person waited):"
         )
+        for (kind, problem), count in asked_again.most_common():
+            print(f"  {count:6,}  {kind}: {problem}")
     failed = Counter((sample[1], sample[4]) for sample in samples if _failed(sample))
     if not failed:
         print(f"0 errors: all {len(samples):,} requests of the run answered as the PWA expects")

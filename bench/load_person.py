@@ -87,14 +87,14 @@ class Person(FastHttpUser):
         2xx (and `ok`) is recorded as a failure with the API's error code, except a 503
         that says nothing was done (server_busy, database_unavailable): api.js asks again
         after Retry-After, twice at most, and so does this, recording the 503 under
-        "<kind> (busy, asked again)" so that the report counts it apart."""
+        "<kind> (busy, asked again)" so that the report counts it apart (the answer that
+        came when asked again counts under `kind`)."""
         headers = {"Accept": "application/json"}
         if method != "GET":
             headers["X-CSRF-Token"] = self.csrf
         for ask_again in range(ASK_AGAIN_TIMES, -1, -1):
-            name = kind if ask_again == ASK_AGAIN_TIMES else f"{kind} {ASKED_AGAIN}"
             with self.client.request(
-                method, API + path, name=name, json=body, headers=headers, catch_response=True
+                method, API + path, name=kind, json=body, headers=headers, catch_response=True
             ) as response:
                 status = response.status_code or 0
                 if 200 <= status < 300 or status in ok:
@@ -104,6 +104,7 @@ class Person(FastHttpUser):
                 if status != 503 or code not in ASK_AGAIN_CODES or not ask_again:
                     response.failure(f"{status} {code}")
                     return None
+                response.request_meta["name"] = f"{kind} {ASKED_AGAIN}"
                 response.failure(f"{status} {code} {ASKED_AGAIN}")
                 wait = _retry_after(response)
             time.sleep(wait * self.random.uniform(1, 1.5))
