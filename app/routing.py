@@ -5,28 +5,36 @@ them. FastAPI walks every route of every included router in turn, and each try c
 several microseconds of bookkeeping: a path near the end of the API (the notification
 badge, the reports, /healthz) paid ~0.65 ms of CPU to get there, more than its queries.
 
-TandemRoute: a plain route costs one trip to a worker thread, not three.
+TandemRoute: a plain route costs one trip to a worker thread, not three or more.
 
-FastAPI runs a plain (sync) endpoint in a worker thread, then validates its answer in
-another trip, and the session dependency commits in a third. Each trip hands the
-interpreter lock between threads, which costs more than the queries of a typical
-request (bench/request_cost.py). Here the endpoint, the validation of its answer and the
-commit run in one trip, in that order: a transaction is committed only once the answer
-is known to be valid, and always before the answer is sent."""
+FastAPI runs each plain dependency in a worker thread, then a plain (sync) endpoint in
+another, then validates its answer in another trip, and the session dependency commits in
+yet another. Each trip hands the interpreter lock between threads, which costs more than
+the queries of a typical request (bench/request_cost.py). Here the dependencies come to
+the route's trip as notes (app/one_trip.py), and the notes, the endpoint, the validation
+of its answer and the commit run in that one trip, in that order: a transaction is
+committed only once the answer is known to be valid, and always before it is sent."""
 
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 from starlette.types import Scope
 
 from app.db import commit_request_session
+from app.one_trip import (
+    collecting,
+    none_started,
+    resolve_notes,
+    resolved,
+    signature_with_deferred_dependencies,
+)
 
 
 class TandemRouter(APIRouter):
@@ -80,6 +88,25 @@ class TandemRoute(APIRoute):
             endpoint = _in_one_thread(endpoint, route=self)
         super().__init__(path, endpoint, **kwargs)
 
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        answer = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            with collecting() as notes:
+                try:
+                    return await answer(request)
+                except Exception:
+                    # Refused before the route ran (invalid parameters, a filter an async
+                    # dependency refused): the deferred dependencies still decide first
+                    # whether the caller may ask at all (a 401 or 404 before a 422).
+                    # Once the route's trip has begun, what it raised is the answer:
+                    # running a note again after a database error would only fail worse.
+                    if none_started(notes):
+                        await run_in_threadpool(resolve_notes)
+                    raise
+
+        return handler
+
 
 def _is_plain_function(endpoint: Callable[..., Any]) -> bool:
     return inspect.isfunction(endpoint) and not (
@@ -96,11 +123,14 @@ def _in_one_thread(endpoint: Callable[..., Any], *, route: APIRoute) -> Callable
     async def run(**values: Any) -> Any:
         return await run_in_threadpool(_answer, endpoint, route, values)
 
+    # Its plain dependencies come as notes, run in the same trip (app/one_trip.py).
+    run.__signature__ = signature_with_deferred_dependencies(endpoint)  # type: ignore[attr-defined]
     return run
 
 
 def _answer(endpoint: Callable[..., Any], route: APIRoute, values: dict[str, Any]) -> Any:
-    result = endpoint(**values)
+    resolve_notes()
+    result = endpoint(**resolved(values))
     field = route.response_field
     if field is not None and not isinstance(result, Response):
         validated, errors = field.validate(result, {}, loc=("response",))
