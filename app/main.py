@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from app.admission import Admission, password_check_turns, threads_for
 from app.allowed_methods import add_allowed_methods
-from app.api import api_router
+from app.api import include_api
 from app.api_docs import add_api_docs
 from app.config import Settings, get_settings
 from app.cors import ConfiguredOriginsCORS
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     reset_state(app, settings)
     install_error_handlers(app)
     _add_middleware(app, settings)
-    app.include_router(api_router)
+    include_api(app)
     _add_health_routes(app)
     add_api_docs(app)
     add_allowed_methods(app.router.routes)

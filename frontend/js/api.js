@@ -87,7 +87,9 @@ function askAgainAfter(response) {
   return seconds * 1000 * (1 + Math.random() / 2);
 }
 
-const pause = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+/** A promise that settles after this long: between asks, and between looks at a recording. */
+export const pause = (milliseconds) =>
+  new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 async function send(method, path, body, retryCsrf, askAgain = ASK_AGAIN_TIMES) {
   const headers = { Accept: "application/json" };

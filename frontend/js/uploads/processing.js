@@ -1,12 +1,8 @@
 // After the last byte: find the recording the upload became and follow it to ready or
 // rejected (the server checks that it really is audio or video).
-import { api, currentSession } from "../api.js";
+import { api, currentSession, pause } from "../api.js";
 
 const POLL_DELAYS_MS = [500, 1000, 2000, 3000, 5000, 8000, 10000, 15000, 15000, 15000, 30000, 30000];
-
-function sleep(milliseconds) {
-  return new Promise((resolve) => window.setTimeout(resolve, milliseconds));
-}
 
 /** Who reviews it now: the person's coaches, if a lead has assigned any. */
 async function readyMessage(organisationId) {
@@ -46,7 +42,7 @@ export async function followRecording(uploadId, organisationId, report) {
       }
       // Offline for a moment, or the server busy: look again after the next pause.
     }
-    await sleep(delay);
+    await pause(delay);
   }
   report("processing", "Uploaded. Tandem is still preparing it; its status shows on your home screen.", recordingId);
 }
