@@ -30,9 +30,8 @@ from app.review.observations.router import router as observations_router
 from app.review.reflections_router import router as reflections_router
 from app.review.settings.router import router as review_settings_router
 from app.ringfenced.router import router as ringfenced_router
+from app.routing import API_PREFIX
 from app.rubric.router import router as rubric_router
-
-API_PREFIX = "/api/v1"
 
 # In the order a request tries them.
 DOMAIN_ROUTERS: tuple[APIRouter, ...] = (

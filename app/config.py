@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     # the rest wait up to queue_seconds for a turn, then hear 503 with Retry-After rather
     # than stall. The database pool is sized from it (app/db.py).
     concurrency: int = Field(default=16, ge=1, le=500)
+    # The bearer token Prometheus sends to /metrics (app/metrics.py); none: no /metrics.
+    metrics_token: str | None = Field(default=None, min_length=16)
     queue_seconds: float = Field(default=2.0, gt=0, le=30)
 
     @property

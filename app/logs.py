@@ -5,6 +5,8 @@ import logging
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TextIO
 
@@ -26,6 +28,16 @@ def loggable_path(path: str) -> str:
 
 def current_request_id() -> str | None:
     return _request_id.get()
+
+
+@contextmanager
+def request_id_of(request_id: str | None) -> Iterator[None]:
+    """Log under this request's id meanwhile (a job the request queued, in the worker)."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
 
 
 class JsonFormatter(logging.Formatter):
@@ -64,11 +76,17 @@ def configure_logging(level: str = "INFO") -> None:
     tandem.propagate = False
 
 
-class RequestIdMiddleware:
-    """Takes X-Request-ID from the caller (or makes one), echoes it, logs each request."""
+# Told of each request once answered: its scope, status and seconds (app/metrics.py).
+Answered = Callable[[Scope, int, float], None]
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class RequestIdMiddleware:
+    """Takes X-Request-ID from the caller (or makes one), echoes it, logs each request and
+    tells `on_answered` of it: the one place that sees every request end."""
+
+    def __init__(self, app: ASGIApp, on_answered: Answered | None = None) -> None:
         self.app = app
+        self.on_answered = on_answered
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,6 +111,7 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
             access_logger.info(
                 "request",
                 extra={
@@ -100,8 +119,10 @@ class RequestIdMiddleware:
                         "method": scope["method"],
                         "path": loggable_path(scope["path"]),
                         "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "duration_ms": round(seconds * 1000, 1),
                     }
                 },
             )
+            if self.on_answered is not None:
+                self.on_answered(scope, status, seconds)
             _request_id.reset(token)

@@ -23,6 +23,7 @@ from app.error_docs import document_errors, error_responses
 from app.errors import UnhandledErrorMiddleware, error_body, install_error_handlers
 from app.jobs.worker import embedded_worker
 from app.logs import RequestIdMiddleware, configure_logging
+from app.metrics import Metrics, add_metrics, count_request
 from app.recording.viewings import ViewingLog
 from app.request_guard import RequestGuardMiddleware
 from app.security_headers import SecurityHeadersMiddleware
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app, settings)
     include_api(app)
     _add_health_routes(app)
+    add_metrics(app)
     add_api_docs(app)
     add_allowed_methods(app.router.routes)
     document_errors(app)
@@ -83,6 +85,7 @@ def reset_state(app: FastAPI, settings: Settings) -> None:
     app.state.storage = None
     app.state.oidc_client = None
     app.state.viewings = ViewingLog()
+    app.state.metrics = Metrics(app.state.engine)
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
@@ -123,7 +126,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
             ],
         )
     app.add_middleware(SecurityHeadersMiddleware, media_origins=settings.media_origins)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, on_answered=count_request)
 
 
 def _add_health_routes(app: FastAPI) -> None:

@@ -36,6 +36,9 @@ from app.one_trip import (
     signature_with_deferred_dependencies,
 )
 
+# Where every domain router is included (app/api.py).
+API_PREFIX = "/api/v1"
+
 
 class TandemRouter(APIRouter):
     """An APIRouter that answers "no match" at once for a path none of its routes could

@@ -9,8 +9,12 @@ from sqlalchemy import Engine, delete, or_, select, update
 from sqlmodel import Session, col
 
 from app.db import insert_or_merge
+from app.logs import current_request_id
 from app.models import Job
 from app.models.base import utcnow
+
+# Where a job keeps the id of the request that queued it.
+REQUEST_ID_KEY = "request_id"
 
 # A job that keeps failing is retried after 1, 2, 4, 8 minutes, then left failed.
 MAX_ATTEMPTS = 5
@@ -35,10 +39,15 @@ def enqueue(
 ) -> uuid.UUID | None:
     """Queue a job in the caller's transaction: it exists exactly when their change does.
     With a `dedupe_key` already queued, nothing is added and None is returned."""
+    payload = dict(payload or {})
+    request_id = current_request_id()
+    if request_id is not None:
+        # The worker logs under the id of the request that queued the work (app/logs.py).
+        payload[REQUEST_ID_KEY] = request_id
     values = {
         "id": uuid.uuid4(),
         "kind": kind,
-        "payload": payload or {},
+        "payload": payload,
         "dedupe_key": dedupe_key,
         "run_after": run_after or utcnow(),
         "attempts": 0,

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.jobs import queue
 from app.jobs.kinds import HANDLERS, JobContext, lease_of, periodic_due
+from app.logs import request_id_of
 from app.models.base import utcnow
 from app.storage import get_storage
 
@@ -39,16 +40,18 @@ class Worker:
         job = queue.claim(engine, worker=self.name, lease=lease, dedupe_key=dedupe_key)
         if job is None:
             return False
-        try:
-            handler = HANDLERS.get(job.kind)
-            if handler is None:
-                raise UnknownJobKind(job.kind)
-            handler(self.context, job.payload)
-        except Exception as error:
-            logger.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)
-            queue.fail(engine, job, error, worker=self.name)
-        else:
-            queue.finish(engine, job, worker=self.name)
+        with request_id_of(job.payload.get(queue.REQUEST_ID_KEY)):
+            try:
+                handler = HANDLERS.get(job.kind)
+                if handler is None:
+                    raise UnknownJobKind(job.kind)
+                handler(self.context, job.payload)
+            except Exception as error:
+                logger.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)
+                queue.fail(engine, job, error, worker=self.name)
+            else:
+                queue.finish(engine, job, worker=self.name)
+                logger.info("job %s (%s) done", job.id, job.kind)
         return True
 
     def schedule(self) -> None:

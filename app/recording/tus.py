@@ -32,6 +32,7 @@ from app.errors import (
     is_transient,
     storage_problem,
 )
+from app.metrics import Metrics
 from app.recording import tus_openapi as described
 from app.recording import uploads
 from app.recording.deps import StreamingUser, processing_task
@@ -263,7 +264,11 @@ async def _write(
             raise Conflict(f"Upload-Offset must be {fresh.offset}.", code="offset_mismatch")
         if with_body and fresh.offset < fresh.length:
             appender = Appender(engine, storage, settings, fresh, lease.token, checksum)
-            fresh = await appender.run(request.stream())
+            metrics: Metrics = request.app.state.metrics
+            before = fresh.offset
+            with metrics.uploads_receiving.track_inprogress():
+                fresh = await appender.run(request.stream())
+            metrics.upload_bytes.inc(fresh.offset - before)
             released = appender.released
         if fresh.offset < fresh.length or fresh.completed_at is not None:
             return fresh, None
