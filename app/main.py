@@ -75,8 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def reset_state(app: FastAPI, settings: Settings) -> None:
     """What the process keeps between requests, fresh: its settings, its turns
-    (app/admission.py), the viewings it audited (app/recording/viewings.py), and the
-    storage and sign-in clients made on first use."""
+    (app/admission.py), the viewings it audited (app/recording/viewings.py), its figures
+    for /metrics (app/metrics.py), and the storage and sign-in clients made on first use."""
     app.state.settings = settings
     app.state.admission = Admission(turns=settings.concurrency, wait_seconds=settings.queue_seconds)
     app.state.password_checks = Admission(
