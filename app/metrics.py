@@ -60,7 +60,7 @@ class Metrics:
         )
         self.uploads_receiving = Gauge(
             "tandem_uploads_receiving",
-            "Upload requests (tus PATCHes) this process is receiving now.",
+            "Upload requests (tus PATCHes, plain uploads) this process is receiving now.",
             registry=self.registry,
         )
         self.registry.register(_DatabaseCollector(engine))
@@ -144,7 +144,6 @@ def add_metrics(app: FastAPI) -> None:
             200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}},
             **error_responses(404),
         },
-        include_in_schema=False,
     )
     async def read_metrics(request: Request) -> Response:
         """This process's figures in the Prometheus text format (a bearer token)."""

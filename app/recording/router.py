@@ -18,6 +18,7 @@ from app.auth.deps import CurrentUser
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.error_docs import error_responses
+from app.metrics import Metrics
 from app.models import User
 from app.recording import erasure, grants, playback, service, unread
 from app.recording.deps import StreamingUser, processing_task
@@ -121,9 +122,12 @@ async def upload_recording(
     """Upload a small recording in one multipart/form-data request (fields before the
     file; consent=obtained and consent_scope are required). Large files: use tus."""
     engine = request.app.state.engine
-    recording = await receive_form(
-        request, engine=engine, storage=storage, settings=settings, user=user
-    )
+    metrics: Metrics = request.app.state.metrics
+    with metrics.uploads_receiving.track_inprogress():
+        recording = await receive_form(
+            request, engine=engine, storage=storage, settings=settings, user=user
+        )
+    metrics.upload_bytes.inc(recording.size_bytes or 0)
     body = await _read_one(engine, user, recording.id)
     return Response(
         body.model_dump_json(),

@@ -71,7 +71,7 @@ from tests.access.rules import (
 )
 from tests.factories import membership_id
 
-OPERATIONS_TODAY = 94
+OPERATIONS_TODAY = 95
 
 
 def _grantee_query(world: World) -> dict[str, str]:
@@ -107,6 +107,8 @@ CORE: dict[tuple[str, str], Row] = {
     ("OPTIONS", "/api/v1/uploads"): Row(public(204), headers=TUS),
     ("GET", "/healthz"): Row(public(200)),
     ("GET", "/readyz"): Row(public(200)),
+    # A scraper's token, not a person's sign-in; none is configured here.
+    ("GET", "/metrics"): Row(public(404)),
     # Anyone signed in, about themselves.
     ("POST", "/api/v1/auth/logout"): Row(AUTHENTICATED, own_sign_in=True),
     ("GET", "/api/v1/auth/session"): Row(AUTHENTICATED),

@@ -25,6 +25,7 @@ from app.main import create_app
 from app.storage import get_storage
 from tests.recording.conftest import People
 from tests.recording.helpers import upload_whole
+from tests.recording.test_plain_upload import post_form
 
 TOKEN = "scrape-" + "s" * 24
 SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
@@ -58,8 +59,10 @@ def test_metrics_need_the_configured_token(client: TestClient, base_settings: Se
         assert refused.status_code == 404
         assert refused.json()["error"]["code"] == "not_found"
     # With no token configured there is no /metrics at all.
-    with TestClient(create_app(base_settings), base_url="http://localhost") as plain:
+    untokened = create_app(base_settings)
+    with TestClient(untokened, base_url="http://localhost") as plain:
         assert plain.get("/metrics", headers=SCRAPER).status_code == 404
+    untokened.state.engine.dispose()
 
 
 def test_requests_are_counted_by_route_template_never_by_id(
@@ -88,14 +91,16 @@ def test_uploads_the_pool_and_the_queue_are_shown(
     client: TestClient, people: People, auth: Any, video_file: Path, db: Session
 ) -> None:
     data = video_file.read_bytes()
+    headers = auth(people.practitioner)
     before = scrape(client)
-    upload_whole(client, auth(people.practitioner), data)
+    upload_whole(client, headers, data)
+    assert post_form(client, headers, data).status_code == 201
     queue.enqueue(db, "process_recording", {"recording_id": str(uuid.uuid4())})
     db.commit()
     after = scrape(client)
 
     uploaded = ("tandem_upload_bytes_total", ())
-    assert after[uploaded] - before.get(uploaded, 0.0) == len(data)
+    assert after[uploaded] - before.get(uploaded, 0.0) == 2 * len(data)  # tus, then plain
     assert after[("tandem_uploads_receiving", ())] == 0
     assert after[("tandem_jobs_waiting", ())] >= 1
     assert after[("tandem_db_pool_size", ())] >= 1
