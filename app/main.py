@@ -34,13 +34,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level)
     engine = make_engine(
         settings.database_url,
-        concurrency=settings.concurrency,
+        concurrency=settings.request_turns,
         wait_seconds=settings.queue_seconds,
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        to_thread.current_default_thread_limiter().total_tokens = threads_for(settings.concurrency)
+        threads = threads_for(settings.request_turns)
+        to_thread.current_default_thread_limiter().total_tokens = threads
         await to_thread.run_sync(refresh_planner_statistics, engine)
         with embedded_worker(engine, settings):
             yield
@@ -78,9 +79,10 @@ def reset_state(app: FastAPI, settings: Settings) -> None:
     (app/admission.py), the viewings it audited (app/recording/viewings.py), its figures
     for /metrics (app/metrics.py), and the storage and sign-in clients made on first use."""
     app.state.settings = settings
-    app.state.admission = Admission(turns=settings.concurrency, wait_seconds=settings.queue_seconds)
+    turns = settings.request_turns
+    app.state.admission = Admission(turns=turns, wait_seconds=settings.queue_seconds)
     app.state.password_checks = Admission(
-        turns=password_check_turns(settings.concurrency), wait_seconds=settings.queue_seconds
+        turns=password_check_turns(turns), wait_seconds=settings.queue_seconds
     )
     app.state.storage = None
     app.state.oidc_client = None

@@ -66,6 +66,22 @@ def test_a_turn_given_back_serves_the_next_in_line() -> None:
     assert outcomes == ["first", "second"]
 
 
+@pytest.mark.parametrize(
+    ("url", "turns"),
+    [("sqlite:///./var/turns.sqlite3", 2), ("postgresql+psycopg://tandem@127.0.0.1/turns", 16)],
+)
+def test_a_process_takes_as_many_requests_at_once_as_its_database_serves_well(
+    settings: Settings, url: str, turns: int
+) -> None:
+    # SQLite works inside the process: more than two at once only queue for the
+    # interpreter lock. TANDEM_CONCURRENCY, when set, decides on either database.
+    for chosen, expected in ((None, turns), (5, 5)):
+        app = create_app(settings.model_copy(update={"database_url": url, "concurrency": chosen}))
+        assert app.state.admission.turns == expected
+        assert app.state.engine.pool.size() == expected  # a connection for every turn
+        app.state.engine.dispose()
+
+
 @pytest.fixture
 def tight_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"concurrency": 1, "queue_seconds": 0.2})
