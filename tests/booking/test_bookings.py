@@ -50,6 +50,17 @@ def test_times_are_taken_with_any_offset_and_stored_in_utc(team: Team) -> None:
     assert occurrence["starts_at"].endswith("Z")
     assert datetime.fromisoformat(occurrence["starts_at"]) == start
     assert booking["duration_minutes"] == 45
+    # Every answer writes a moment one way, whatever offset it was sent with: the
+    # booking's own start as its occurrence's, also straight after a change.
+    assert booking["starts_at"] == occurrence["starts_at"]
+    later = (in_paris + timedelta(hours=1)).isoformat()
+    moved = team.client.patch(
+        f"{team.base}/{booking['id']}", json={"starts_at": later}, headers=team.auth("coach")
+    )
+    assert moved.status_code == 200, moved.text
+    [occurrence] = moved.json()["occurrences"]
+    assert moved.json()["starts_at"] == occurrence["starts_at"]
+    assert datetime.fromisoformat(occurrence["starts_at"]) == start + timedelta(hours=1)
 
 
 def test_only_coaches_supervisors_and_leads_organise(team: Team) -> None:
