@@ -2,11 +2,19 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+)
 from sqlalchemy.sql.selectable import GenerativeSelect
 
 # A list's offset: beyond any real list, and far inside a 64-bit integer (the database's).
@@ -56,6 +64,19 @@ class StrictModel(BaseModel):
 JsonInt = Annotated[int, Strict()]
 JsonFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 JsonBool = Annotated[bool, Strict()]
+
+
+def _in_utc(moment: datetime) -> datetime:
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # past year 9999 in UTC: the range check refuses it, naming the field
+        return moment
+
+
+# A moment sent with an offset, taken in UTC as it is stored and answered: an answer
+# built straight from what was sent otherwise echoes the sender's offset (+01:00, +05:30)
+# where every later read says UTC.
+UtcMoment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 # Far beyond any recording, and still inside a 32-bit integer column on every database.
 MAX_MS = 2**31 - 1

@@ -1,21 +1,14 @@
 """Request and response shapes for bookings and their occurrences."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    Field,
-    StringConstraints,
-)
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
 from app.models import BookingKind
 from app.review.objectives.schemas import ObjectiveCreate
-from app.schemas import NOT_BLANK, StrictModel, Trimmed, left_out
+from app.schemas import NOT_BLANK, StrictModel, Trimmed, UtcMoment, left_out
 
 
 def _date_time_text(value: object) -> object:
@@ -25,18 +18,9 @@ def _date_time_text(value: object) -> object:
     raise ValueError("must be an ISO 8601 date-time with an offset, e.g. 2027-03-01T10:00:00Z")
 
 
-def _in_utc(moment: datetime) -> datetime:
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # past year 9999 in UTC: the range check refuses it, naming the field
-        return moment
-
-
 # A moment as JSON Schema's `format: date-time` writes it: an offset is required (a time
-# without one is ambiguous across zones and daylight saving), and refused with 422. Taken
-# in UTC, as it is stored and answered: a booking answered straight after it was set up
-# or changed otherwise echoed the sender's offset where every later read says UTC.
-OffsetDateTime = Annotated[AwareDatetime, BeforeValidator(_date_time_text), AfterValidator(_in_utc)]
+# without one is ambiguous across zones and daylight saving), and refused with 422.
+OffsetDateTime = Annotated[UtcMoment, BeforeValidator(_date_time_text)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK), Trimmed]
 Location = Annotated[str, StringConstraints(max_length=300), Trimmed]
 VideoUrl = Annotated[

@@ -4,12 +4,12 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from app.errors import Unprocessable
 from app.models.recording import ConsentMethod, ConsentScope
 from app.request_guard import require_storable
-from app.schemas import NOT_BLANK, StrictModel, Trimmed
+from app.schemas import NOT_BLANK, StrictModel, Trimmed, UtcMoment
 
 CONSENT_REQUIRED = (
     "A recording needs the family's consent: send consent=obtained and consent_scope "
@@ -64,7 +64,7 @@ class AccessGrantCreate(StrictModel):
     user_id: uuid.UUID
     # Required when a lead grants themselves access: the practitioner is shown it.
     reason: str = Field(default="", max_length=500)
-    expires_at: AwareDatetime | None = Field(
+    expires_at: UtcMoment | None = Field(
         default=None,
         description="When the access ends: required for a guest reviewer, optional for "
         "coaches and leads; in the future and at most 365 days ahead.",

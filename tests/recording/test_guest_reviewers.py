@@ -6,7 +6,7 @@ guest sees that recording, its media, poster and comments, and adds comments; no
 else of the organisation. Once it expires it counts as no grant on every route.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +78,12 @@ def test_a_guest_grant_needs_an_end_in_the_coming_year(
         refused = _grant(client, lead, shared_id, **body)
         assert refused.status_code == 422, expires_at
         assert _field(refused) == ["expires_at"]
-    granted = _grant(client, lead, shared_id, user_id=str(guest.id), expires_at=_in(30))
+    # Sent with any offset, answered in UTC like every other moment.
+    until = (utcnow() + timedelta(days=30)).astimezone(timezone(timedelta(hours=5, minutes=30)))
+    granted = _grant(client, lead, shared_id, user_id=str(guest.id), expires_at=until.isoformat())
     assert granted.status_code == 201, granted.text
+    assert granted.json()["expires_at"].endswith("Z")
+    assert datetime.fromisoformat(granted.json()["expires_at"]) == until
     # A coach's grant may run until a lead removes it, or end like a guest's.
     coach = str(people.other_coach.id)
     assert _grant(client, lead, shared_id, user_id=coach).json()["expires_at"] is None
