@@ -51,6 +51,12 @@ MAX_UPLOAD_BYTES = 24 * MIB
 # The PWA's PATCH size in these tests (one storage part of the smallest size).
 CHUNK_BYTES = 5 * MIB
 
+# How long an assertion about the screen waits for it to come right (Playwright's own is
+# 5 s). The journeys share two cores with the rest of `make test`: with the load average
+# at 8, a queued upload's label and a password change (argon2) each took longer than 5 s
+# to show, right as they were. A screen that never comes right still fails, 10 s later.
+expect.set_options(timeout=10_000)
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
