@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "46fbe672b47fa4aa";
+const VERSION = "f78de7d36409be11";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

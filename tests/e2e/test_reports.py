@@ -103,3 +103,26 @@ def test_a_practitioner_sees_their_own_trend_on_home(phone_page: Page, reported:
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports")
     ).to_have_count(0)
     screenshot(page, "home-practitioner-trend-phone")
+
+
+REPORT_NAMES = ["Fidelity", "Ring-fenced time", "Coverage", "Turnaround", "Agreement", "Equity"]
+
+
+def test_reports_with_nothing_to_show_say_so_without_an_empty_chart(
+    phone_page: Page, team: Team
+) -> None:
+    # A new organisation: nothing scored, booked or allocated yet.
+    page = phone_page
+    sign_in(page, team.lead)
+    page.goto("/#/reports")
+    expect(page.get_by_role("heading", level=2, name="Fidelity")).to_be_visible()
+    settled(page)
+    expect(page.get_by_text("No observations were submitted in these months.")).to_be_visible()
+    for name in REPORT_NAMES:
+        open_report(page, name)
+        # Every chart on the screen has something drawn in it: none is a blank box.
+        plots = page.locator(".chart__plot")
+        expect(plots.and_(page.locator(":not(:has(canvas))"))).to_have_count(0)
+        expect(page.get_by_text(re.compile(": every figure$"))).to_have_count(plots.count())
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "reports-empty-lead-phone")

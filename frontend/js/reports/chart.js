@@ -83,6 +83,14 @@ function plot(target, { labels, lines, kind, yRange, format, counts }) {
  * `counts`: the values are whole numbers.
  */
 export function chart({ title, summary, labels, xTitle, lines, kind = "lines", yRange = null, format = String, counts = false }) {
+  const drawable = lines.some((line) => line.values.some((value) => value !== null && value !== undefined));
+  if (!drawable) {
+    // Nothing to draw (no months yet, or none with a figure): the title and the sentence
+    // saying so, not an empty box and a table of dashes.
+    return h("figure", { class: "chart" },
+      h("figcaption", { class: "chart__title" }, title),
+      h("p", { class: "chart__summary" }, summary));
+  }
   addStylesheet();
   const canvas = h("div", { class: "chart__plot", role: "img", "aria-label": `${title}. ${summary}` });
   const figure = h("figure", { class: "chart" },
