@@ -129,6 +129,11 @@ class Person(FastHttpUser):
     def time_this_month(self, by: str = "") -> None:
         self.call("GET", f"{ORG}/reports/time?{this_month()}{by}&{EVERY}", "reports: time")
 
+    def support_needed(self) -> None:
+        """Home's "Where support is needed" (frontend/js/home/oversight.js)."""
+        self.call("GET", f"{ORG}/reports/coverage?limit=1", "reports: coverage")
+        self.call("GET", f"{ORG}/reports/fidelity?by=organisation", "reports: fidelity")
+
     def review(self, recording_id: str) -> list[dict[str, Any]]:
         """The review screen (screens/review.js): the recording, marked seen, names, the
         programme's rubric (a version once per session), then its four panels."""

@@ -181,6 +181,7 @@ class Supervisor(Person):
         self.members()
         self.recordings("&limit=5")
         self.time_this_month()
+        self.support_needed()
 
     @task(3)
     def sessions(self) -> None:
@@ -222,6 +223,7 @@ class Lead(Person):
         self.members()
         self.recordings("&limit=5")
         self.time_this_month()
+        self.support_needed()
 
     @task(3)
     def reports(self) -> None:

@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "f78de7d36409be11";
+const VERSION = "c34db075da36264d";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

@@ -60,12 +60,22 @@ def test_coach_sees_recordings_to_review_and_their_practitioners(
     expect(page.get_by_role("link", name="Upload", exact=True)).to_have_count(0)
 
 
-def test_supervisor_sees_their_team_and_where_time_and_reports_go(page: Page, team: Team) -> None:
+def test_supervisor_sees_their_team_their_time_and_where_support_is_needed(
+    page: Page, team: Team
+) -> None:
     sign_in(page, team.supervisor)
 
     expect(page.get_by_role("region", name="My team")).to_contain_text("Pat Practitioner")
     expect(page.get_by_role("heading", name="Ring-fenced time")).to_be_visible()
-    expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+    # Pat is new: nothing rated, nobody coached yet.
+    support = page.get_by_role("region", name="Where support is needed")
+    expect(support.get_by_role("link")).to_have_text(
+        [
+            "1 of 1 practitioner had no coaching session in the last 8 weeks",
+            "1 of 1 practitioner had no rated recording in the last 8 weeks",
+            "All reports",
+        ]
+    )
 
 
 def test_lead_sees_the_organisation_at_a_glance(page: Page, team: Team) -> None:
@@ -75,7 +85,8 @@ def test_lead_sees_the_organisation_at_a_glance(page: Page, team: Team) -> None:
     expect(organisation.get_by_role("listitem").filter(has_text="Practitioners")).to_contain_text(
         "1"
     )
-    expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+    support = page.get_by_role("region", name="Where support is needed")
+    expect(support).to_contain_text("1 of 1 practitioner had no coaching session")
 
 
 def test_person_in_two_organisations_switches_between_them(

@@ -126,3 +126,27 @@ def test_reports_with_nothing_to_show_say_so_without_an_empty_chart(
         expect(page.get_by_text(re.compile(": every figure$"))).to_have_count(plots.count())
     assert serious_accessibility_violations(page) == []
     screenshot(page, "reports-empty-lead-phone")
+
+
+def test_a_supervisor_sees_on_home_where_support_is_needed_and_opens_the_report(
+    phone_page: Page, reported: Team
+) -> None:
+    page = phone_page
+    sign_in(page, reported.supervisor)
+    settled(page)
+    support = page.get_by_role("region", name="Where support is needed")
+    # Pat's recordings were rated this month, but nobody booked Pat a coaching session.
+    uncoached = support.get_by_role(
+        "link", name="1 of 1 practitioner had no coaching session in the last 8 weeks"
+    )
+    expect(uncoached).to_be_visible()
+    expect(support.get_by_role("link", name=re.compile("no rated recording"))).to_have_count(0)
+    expect(
+        page.get_by_text("no one's time is being eroded (1 practitioner with time set aside)")
+    ).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "home-supervisor-support-phone")
+    uncoached.click()
+    expect(page.get_by_role("heading", level=2, name="Coverage")).to_be_visible()
+    settled(page)
+    expect(page.get_by_text("No coaching lately")).to_be_visible()

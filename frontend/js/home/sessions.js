@@ -57,7 +57,7 @@ export function timeSummary(membership) {
     if (!people.size) return h("p", { class: "muted" }, "No time is set aside for anyone yet. Set allocations on Team time.");
     return h("p", {}, eroded.size
       ? `This month, time is being eroded for ${eroded.size} of ${people.size} practitioners.`
-      : `This month, no one's time is being eroded (${people.size} practitioners with time set aside).`);
+      : `This month, no one's time is being eroded (${people.size === 1 ? "1 practitioner" : `${people.size} practitioners`} with time set aside).`);
   });
   return part.element;
 }
