@@ -421,6 +421,33 @@ def test_calibration_scores_are_not_feedback_and_do_not_count(scene: Scene) -> N
     assert counted == 0
 
 
+def test_calibration_scores_stay_out_of_fidelity_where_second_ratings_are_feedback(
+    scene: Scene,
+) -> None:
+    # The programme's setting makes second raters' scores feedback; calibration raters are
+    # no second raters: the practitioner whose session is the master recording (and their
+    # coach) must not read the raters' scores as their own fidelity, open or closed.
+    settings = (
+        f"{API}/organisations/{scene.organisation.id}/programmes/{scene.programme.id}"
+        "/review-settings"
+    )
+    changed = scene.client.patch(
+        settings, json={"second_ratings_are_feedback": True}, headers=scene.auth(scene.lead)
+    )
+    assert changed.status_code == 200, changed.text
+    version = scene.rubric(criteria=2, levels=(1, 2, 3))
+    exercise_id = scene.create(version).json()["id"]
+    first, *others = scene.raters
+    assert scene.score(exercise_id, first, [1, 1]).status_code == 200
+    fidelity = f"{API}/organisations/{scene.organisation.id}/fidelity"
+    for reader in (scene.practitioner, scene.own_coach):
+        assert scene.client.get(fidelity, headers=scene.auth(reader)).json() == []
+    for rater in others:
+        assert scene.score(exercise_id, rater, [1, 1]).status_code == 200
+    for reader in (scene.practitioner, scene.own_coach):
+        assert scene.client.get(fidelity, headers=scene.auth(reader)).json() == []
+
+
 def test_closing_needs_two_submissions_and_then_stops_scoring(scene: Scene) -> None:
     version = scene.rubric(criteria=2, levels=(1, 2, 3))
     exercise_id = scene.create(version).json()["id"]
