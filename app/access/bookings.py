@@ -3,6 +3,8 @@
 See: its organiser, the people taking part, the coaches and supervisors of a practitioner
 taking part (or organising), and leads. Anyone else in the organisation, and everyone
 outside it, gets 404. Lists, single reads and counts use the same SQL rule (`visible`).
+The recordings to review it names are shown to a reader by the recording's own details
+rule (`shown_recordings`), in the booking's read and in the list's count alike.
 
 Do: a booking is set up by a coach, supervisor or lead (the organiser). Its organiser and
 leads change it, mark it completed or a no-show and write the notes after it. A person
@@ -21,12 +23,13 @@ from sqlmodel import Session, col, select
 
 from app.access import relations
 from app.access.members import Member, MemberDep, Principal, member_of, require_not_guest
+from app.access.recordings import details_rule
 from app.access.scoping import load_visible
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.error_docs import answers
 from app.errors import Forbidden, NotFound
-from app.models import Booking, BookingParticipant, Role, User
+from app.models import Booking, BookingParticipant, Recording, Role, User
 
 ORGANISER_ROLES = (Role.coach, Role.supervisor, Role.lead)
 
@@ -47,6 +50,16 @@ def visible(member: Principal) -> ColumnElement[bool]:
         col(Booking.id).in_(taking_part),
         col(Booking.organiser_user_id).in_(related),
         col(Booking.id).in_(related_taking_part),
+    )
+
+
+def shown_recordings(member: Principal) -> relations.Ids:
+    """Ids of the recordings this member may know about, for the recordings a booking
+    names: a group booking names other practitioners' recordings, and an erased one stays
+    named, so neither its title nor a count may tell a reader more than the recording's
+    own rule does."""
+    return select(col(Recording.id)).where(
+        col(Recording.organisation_id) == member.organisation_id, details_rule(member)
     )
 
 
