@@ -228,6 +228,13 @@ def names_people(member: Member) -> bool:
     return bool(member.roles - {Role.guest})
 
 
+def shows_consent(member: Member) -> bool:
+    """Whether recordings show this member their consent record (who obtained the family's
+    consent, how, its scope): everyone who may see a recording's details, except a guest
+    reviewer, who is shown the recording granted to them and nothing of its record."""
+    return bool(member.roles - {Role.guest})
+
+
 def require_media(access: RecordingAccess) -> None:
     if not access.may_view_media:
         raise Forbidden(

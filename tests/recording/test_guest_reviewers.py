@@ -125,6 +125,9 @@ def test_a_guest_sees_the_granted_recording_and_nothing_else_of_the_organisation
     read = client.get(base, headers=headers).json()
     assert read["can_view_media"] is True
     assert read["access_grants"] is None  # who else was let in is the lead's business
+    # Nor how the family consented, or who asked them: the recording, not its record.
+    assert read["consent"] is None
+    assert listed.json()[0]["consent"] is None
     assert client.get(f"{base}/media", headers=headers).status_code == 200
     assert client.get(f"{base}/poster", headers=headers).status_code == 200
     viewed = db.exec(
