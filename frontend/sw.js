@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "46fbe672b47fa4aa";
+const VERSION = "aad6156555ec87e6";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

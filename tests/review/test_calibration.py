@@ -503,6 +503,32 @@ def test_a_rubric_version_retired_meanwhile_refuses_submission(scene: Scene) -> 
     assert late_rater.status_code == 409
 
 
+def test_a_withdrawn_master_recording_loses_its_title_for_the_raters(scene: Scene) -> None:
+    version = scene.rubric(criteria=2, levels=(1, 2, 3))
+    exercise_id = scene.create(version).json()["id"]
+    rater = scene.raters[0]
+    url = f"{API}/calibration-exercises/{exercise_id}"
+    listing = f"{API}/organisations/{scene.organisation.id}/calibration-exercises"
+    assert scene.client.get(url, headers=scene.auth(rater)).json()["recording_title"] == (
+        scene.recording.title
+    )
+    withdrawn = scene.client.post(
+        f"{API}/recordings/{scene.recording.id}/consent/withdraw",
+        json={},
+        headers=scene.auth(scene.practitioner),
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    # The recording is gone for the rater (its title may name the family), here as well.
+    recording = f"{API}/recordings/{scene.recording.id}"
+    assert scene.client.get(recording, headers=scene.auth(rater)).status_code == 404
+    assert scene.client.get(url, headers=scene.auth(rater)).json()["recording_title"] is None
+    [listed] = scene.client.get(listing, headers=scene.auth(rater)).json()
+    assert listed["recording_title"] is None
+    # The lead keeps the tombstone, title and all.
+    as_lead = scene.client.get(url, headers=scene.auth(scene.lead)).json()
+    assert as_lead["recording_title"] == scene.recording.title
+
+
 def test_who_sees_an_exercise(scene: Scene, db: Session) -> None:
     version = scene.rubric(criteria=2, levels=(1, 2, 3))
     exercise_id = scene.create(version).json()["id"]
