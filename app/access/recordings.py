@@ -20,6 +20,7 @@ part: 403 with a code naming the part. Lists and single reads use the same SQL r
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Annotated
 
@@ -35,7 +36,7 @@ from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.error_docs import answers
 from app.errors import Forbidden, NotFound
-from app.models import Recording, RecordingStatus, Role, User
+from app.models import Recording, RecordingAccessGrant, RecordingStatus, Role, User
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,13 @@ class RecordingAccess:
         )
 
     @property
+    def watches_by_grant_alone(self) -> bool:
+        """Whether the caller may watch only through a grant, so only until it ends."""
+        return self.is_granted and not (
+            self.is_owner or self.coaches_owner or self.is_second_rater or self.is_calibrating
+        )
+
+    @property
     def may_manage(self) -> bool:
         return self.member.has(Role.lead)
 
@@ -219,6 +227,21 @@ def _viewable_statement(roles: frozenset[Role]) -> Select[uuid.UUID]:
         col(Recording.id).in_(bindparam("recording_ids", expanding=True)),
         _media(_relations(member)),
     )
+
+
+def media_access_ends_at(db: Session, access: RecordingAccess) -> datetime | None:
+    """When the caller's right to watch the media ends, where it rests on a grant with an
+    end alone (a guest's always has one): a link to the media must not outlive it."""
+    if not access.watches_by_grant_alone:
+        return None
+    grant = col(RecordingAccessGrant.expires_at)
+    return db.exec(
+        select(grant).where(
+            col(RecordingAccessGrant.organisation_id) == access.member.organisation_id,
+            col(RecordingAccessGrant.recording_id) == access.recording.id,
+            col(RecordingAccessGrant.user_id) == access.member.user_id,
+        )
+    ).first()
 
 
 def names_people(member: Member) -> bool:
