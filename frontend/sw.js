@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "c34db075da36264d";
+const VERSION = "bef195ce41664f70";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

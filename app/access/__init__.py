@@ -9,8 +9,8 @@
   report may count), `bookings`, `availability` (coaches' diaries and self-booking),
   `calendar` (whose bookings a calendar feed holds), `time` (ring-fenced time:
   allocations, logged time, the time report and sign-off), `reports` (whom a report
-  counts and whom its filters may name) and `attributes` (who may list members'
-  attributes).
+  counts and whom its filters may name), `attributes` (who may list members'
+  attributes) and `audit` (which events of the audit trail a lead reads).
 
 Every list, single read, count and report asks the same rule, so they cannot disagree.
 A resource the caller may not see is a 404; a part of a resource they may see but not use

@@ -3,6 +3,10 @@
 See: its organiser, the people taking part, the coaches and supervisors of a practitioner
 taking part (or organising), and leads. Anyone else in the organisation, and everyone
 outside it, gets 404. Lists, single reads and counts use the same SQL rule (`visible`).
+The recordings to review it names are shown to a reader by the recording's own details
+rule (`shown_recordings`), in the booking's read and in the list's count alike. A booking
+that clashes with one being made is named to the caller (title, ids) only if they may see
+it (`visible_among`); otherwise they learn only that the person is busy then.
 
 Do: a booking is set up by a coach, supervisor or lead (the organiser). Its organiser and
 leads change it, mark it completed or a no-show and write the notes after it. A person
@@ -12,6 +16,7 @@ by its organiser or a lead. Anyone else who sees the booking gets 403 with a cod
 """
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -21,12 +26,13 @@ from sqlmodel import Session, col, select
 
 from app.access import relations
 from app.access.members import Member, MemberDep, Principal, member_of, require_not_guest
+from app.access.recordings import details_rule
 from app.access.scoping import load_visible
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.error_docs import answers
 from app.errors import Forbidden, NotFound
-from app.models import Booking, BookingParticipant, Role, User
+from app.models import Booking, BookingParticipant, Recording, Role, User
 
 ORGANISER_ROLES = (Role.coach, Role.supervisor, Role.lead)
 
@@ -47,6 +53,30 @@ def visible(member: Principal) -> ColumnElement[bool]:
         col(Booking.id).in_(taking_part),
         col(Booking.organiser_user_id).in_(related),
         col(Booking.id).in_(related_taking_part),
+    )
+
+
+def visible_among(
+    db: Session, *, member: Member, booking_ids: Collection[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these bookings this member may see, in one query."""
+    if not booking_ids:
+        return set()
+    statement = select(col(Booking.id)).where(
+        col(Booking.organisation_id) == member.organisation_id,
+        col(Booking.id).in_(list(booking_ids)),
+        visible(member),
+    )
+    return set(db.exec(statement))
+
+
+def shown_recordings(member: Principal) -> relations.Ids:
+    """Ids of the recordings this member may know about, for the recordings a booking
+    names: a group booking names other practitioners' recordings, and an erased one stays
+    named, so neither its title nor a count may tell a reader more than the recording's
+    own rule does."""
+    return select(col(Recording.id)).where(
+        col(Recording.organisation_id) == member.organisation_id, details_rule(member)
     )
 
 

@@ -43,11 +43,16 @@ from app.models.review import ObservationStatus, RaterRole
 
 
 def second_ratings_are_feedback() -> ColumnElement[bool]:
-    """Observations of programmes that count second raters' scores as feedback."""
+    """Second raters' observations, in programmes that count their scores as feedback.
+    Calibration raters are not second raters: the setting never makes their scores of a
+    master recording feedback (or fidelity) to the practitioner who made it."""
     programmes = select(col(ReviewSettings.programme_id)).where(
         col(ReviewSettings.second_ratings_are_feedback).is_(True)
     )
-    return col(Observation.programme_id).in_(programmes)
+    return and_(
+        col(Observation.rater_role) == RaterRole.second,
+        col(Observation.programme_id).in_(programmes),
+    )
 
 
 def is_feedback() -> ColumnElement[bool]:

@@ -20,6 +20,7 @@ part: 403 with a code naming the part. Lists and single reads use the same SQL r
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Annotated
 
@@ -35,7 +36,7 @@ from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.error_docs import answers
 from app.errors import Forbidden, NotFound
-from app.models import Recording, RecordingStatus, Role, User
+from app.models import Recording, RecordingAccessGrant, RecordingStatus, Role, User
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,13 @@ class RecordingAccess:
             or self.is_second_rater
             or self.is_granted
             or self.is_calibrating
+        )
+
+    @property
+    def watches_by_grant_alone(self) -> bool:
+        """Whether the caller may watch only through a grant, so only until it ends."""
+        return self.is_granted and not (
+            self.is_owner or self.coaches_owner or self.is_second_rater or self.is_calibrating
         )
 
     @property
@@ -221,10 +229,32 @@ def _viewable_statement(roles: frozenset[Role]) -> Select[uuid.UUID]:
     )
 
 
+def media_access_ends_at(db: Session, access: RecordingAccess) -> datetime | None:
+    """When the caller's right to watch the media ends, where it rests on a grant with an
+    end alone (a guest's always has one): a link to the media must not outlive it."""
+    if not access.watches_by_grant_alone:
+        return None
+    grant = col(RecordingAccessGrant.expires_at)
+    return db.exec(
+        select(grant).where(
+            col(RecordingAccessGrant.organisation_id) == access.member.organisation_id,
+            col(RecordingAccessGrant.recording_id) == access.recording.id,
+            col(RecordingAccessGrant.user_id) == access.member.user_id,
+        )
+    ).first()
+
+
 def names_people(member: Member) -> bool:
     """Whether recordings name their practitioner and coaches to this member: everyone who
     may see a recording's details, except a guest reviewer (an outside expert), who knows
     the recording, not the team."""
+    return bool(member.roles - {Role.guest})
+
+
+def shows_consent(member: Member) -> bool:
+    """Whether recordings show this member their consent record (who obtained the family's
+    consent, how, its scope): everyone who may see a recording's details, except a guest
+    reviewer, who is shown the recording granted to them and nothing of its record."""
     return bool(member.roles - {Role.guest})
 
 

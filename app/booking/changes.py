@@ -103,7 +103,12 @@ def _one(
     require_to_come(occurrence, utcnow(), "moved")
     starts_at, ends_at = _new_times(body, occurrence.starts_at, occurrence.ends_at)
     series.ensure_free(
-        db, access.booking, access.participant_ids, [(starts_at, ends_at)], [occurrence]
+        db,
+        access.booking,
+        access.participant_ids,
+        [(starts_at, ends_at)],
+        [occurrence],
+        reader=access.member,
     )
     occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
     occurrence.sequence += 1
@@ -127,12 +132,14 @@ def _whole(
     if changed & TIMES:
         _require_not_started(occurrences)
         starts_at, ends_at = _new_times(body, booking.starts_at, _first_end(booking))
-        series.expand_anew(db, booking, occurrences, starts_at, ends_at, participants)
+        series.expand_anew(
+            db, booking, occurrences, starts_at, ends_at, participants, reader=access.member
+        )
     elif "participant_user_ids" in changed:
         now = utcnow()
         to_come = [row for row in occurrences if row.status in OPEN and row.starts_at > now]
         intervals = [(row.starts_at, row.ends_at) for row in to_come]
-        series.ensure_free(db, booking, participants, intervals, to_come)
+        series.ensure_free(db, booking, participants, intervals, to_come, reader=access.member)
     _apply_text(booking, body, changed)
     if "participant_user_ids" in changed:
         _replace_participants(db, booking, participants)
@@ -162,7 +169,7 @@ def _following(
     successor = series.split_off(db, booking, occurrence.original_starts_at, taken)
     start = occurrence.original_starts_at
     starts_at, ends_at = _new_times(body, start, start + (_first_end(booking) - booking.starts_at))
-    series.expand_anew(db, successor, rest, starts_at, ends_at, participants)
+    series.expand_anew(db, successor, rest, starts_at, ends_at, participants, reader=access.member)
     _apply_text(successor, body, changed)
     set_participants(db, booking=successor, user_ids=participants)
     _touch(db, successor, calendar_change=False)

@@ -3,8 +3,9 @@
 A new or moved occurrence may not overlap a confirmed occurrence of anyone taking part.
 A coach with booking rules (CoachBookingRules) also keeps `buffer_minutes` free between
 sessions; without rules, sessions may follow each other directly. Only bookings of the
-same organisation count: a clash names the other booking's title, which must not cross
-from one organisation to another.
+same organisation count, and a clash names the other booking (its title and ids) only to a
+caller who may see it (app/access/bookings.py); anyone else learns that the person is busy
+then, and nothing of what with.
 
 Two requests booking the same person at once must not both succeed: the people involved
 are locked (their user_account rows, in id order) before looking, so the second waits
@@ -22,6 +23,8 @@ from sqlalchemy import CompoundSelect, Select, union_all, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.access import Member
+from app.access.bookings import visible_among
 from app.errors import Conflict
 from app.models import Booking, BookingOccurrence, BookingParticipant, BookingStatus, User
 from app.models.booking import CoachBookingRules
@@ -42,16 +45,20 @@ class Clash:
     starts_at: datetime
     ends_at: datetime
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, named: bool) -> dict[str, Any]:
+        """`named`: the reader may see the booking, so its title and ids are told."""
         return {
             "user_id": str(self.user_id),
             "name": self.name,
-            "booking_id": str(self.booking_id),
-            "occurrence_id": str(self.occurrence_id),
-            "title": self.title,
+            "booking_id": str(self.booking_id) if named else None,
+            "occurrence_id": str(self.occurrence_id) if named else None,
+            "title": self.title if named else None,
             "starts_at": self.starts_at.isoformat(),
             "ends_at": self.ends_at.isoformat(),
         }
+
+    def what(self, *, named: bool) -> str:
+        return f"“{self.title}”" if named else "a booking"
 
 
 def ensure_free(
@@ -60,23 +67,27 @@ def ensure_free(
     organisation_id: uuid.UUID,
     user_ids: Collection[uuid.UUID],
     intervals: Sequence[Interval],
+    reader: Member,
     ignore: Collection[uuid.UUID] = (),
 ) -> None:
     """Lock the people, then refuse (409 booking_conflict) if any of `intervals` clashes
-    with a confirmed occurrence of theirs other than those in `ignore` (being replaced)."""
+    with a confirmed occurrence of theirs other than those in `ignore` (being replaced);
+    the answer names only the bookings `reader` (the caller) may see."""
     lock_people(db, user_ids)
     found = clashes(
         db, organisation_id=organisation_id, user_ids=user_ids, intervals=intervals, ignore=ignore
     )
     if found:
+        told = found[:MAX_NAMED]
+        seen = visible_among(db, member=reader, booking_ids={clash.booking_id for clash in told})
         first = found[0]
         raise Conflict(
-            f"{first.name} already has “{first.title}” from {first.starts_at.isoformat()} to "
-            f"{first.ends_at.isoformat()}"
+            f"{first.name} already has {first.what(named=first.booking_id in seen)} from "
+            f"{first.starts_at.isoformat()} to {first.ends_at.isoformat()}"
             + (f", and {len(found) - 1} more clash" if len(found) > 1 else "")
             + ": choose another time.",
             code="booking_conflict",
-            extra={"clashes": [clash.as_json() for clash in found[:MAX_NAMED]]},
+            extra={"clashes": [clash.as_json(named=clash.booking_id in seen) for clash in told]},
         )
 
 

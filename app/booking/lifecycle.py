@@ -119,6 +119,7 @@ def confirm(
         organisation_id=booking.organisation_id,
         user_ids=[booking.organiser_user_id, *access.participant_ids],
         intervals=[(row.starts_at, row.ends_at) for row in chosen],
+        reader=access.member,
     )
     for occurrence in chosen:
         occurrence.status = BookingStatus.confirmed

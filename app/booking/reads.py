@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.access import Member
-from app.access import recordings as recording_access
+from app.access.bookings import shown_recordings
 from app.booking.schemas import (
     BookingRead,
     OccurrenceItem,
@@ -61,12 +61,12 @@ def booking_read(db: Session, *, member: Member, booking: Booking) -> BookingRea
 
 
 def occurrence_items(
-    db: Session, rows: Sequence[tuple[BookingOccurrence, Booking]]
+    db: Session, *, member: Member, rows: Sequence[tuple[BookingOccurrence, Booking]]
 ) -> list[OccurrenceItem]:
-    """A page of occurrences, each with what its booking says."""
+    """A page of occurrences, each with what its booking says to this member."""
     bookings = list({booking.id: booking for _, booking in rows}.values())
     organisers, participants = _people(db, bookings)
-    counts = _recording_counts(db, [booking.id for booking in bookings])
+    counts = _recording_counts(db, member, [booking.id for booking in bookings])
     items = []
     for occurrence, booking in rows:
         zone = ZoneInfo(booking.time_zone)
@@ -138,10 +138,16 @@ def _people(
     return organisers, participants
 
 
-def _recording_counts(db: Session, booking_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+def _recording_counts(
+    db: Session, member: Member, booking_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """How many of each booking's recordings `_recordings` would show this member."""
     statement = (
         select(BookingRecording.booking_id, func.count())
-        .where(col(BookingRecording.booking_id).in_(booking_ids))
+        .where(
+            col(BookingRecording.booking_id).in_(booking_ids),
+            col(BookingRecording.recording_id).in_(shown_recordings(member)),
+        )
         .group_by(col(BookingRecording.booking_id))
     )
     return {booking_id: count for booking_id, count in db.exec(statement)}
@@ -153,7 +159,7 @@ def _recordings(db: Session, member: Member, booking: Booking) -> list[Recording
     )
     statement = (
         select(Recording)
-        .where(col(Recording.id).in_(attached), recording_access.details_rule(member))
+        .where(col(Recording.id).in_(attached), col(Recording.id).in_(shown_recordings(member)))
         .order_by(col(Recording.title), col(Recording.id))
     )
     return [RecordingRef(id=row.id, title=row.title) for row in db.exec(statement)]

@@ -75,7 +75,7 @@ def list_bookings(
     rows = service.list_occurrences(
         db, member=member, page=page, within=within, user_id=user_id, kind=kind, status=status
     )
-    return reads.occurrence_items(db, rows)
+    return reads.occurrence_items(db, member=member, rows=rows)
 
 
 @router.get("/{booking_id}", response_model=BookingRead)

@@ -165,6 +165,7 @@ def book_slot(
         status=BookingStatus.confirmed,
         context=context,
         settings=settings,
+        reader=practitioner,
     )
 
 

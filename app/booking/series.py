@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from app.access import Member
 from app.booking import clashes, recurrence
 from app.booking.checks import OPEN, check_times, expand
 from app.models import Booking, BookingOccurrence, BookingRecording, BookingStatus
@@ -57,8 +58,11 @@ def expand_anew(
     starts_at: datetime,
     ends_at: datetime,
     participants: Collection[uuid.UUID],
+    *,
+    reader: Member,
 ) -> None:
-    """`booking`'s series expanded from `starts_at` in place of `replaced`."""
+    """`booking`'s series expanded from `starts_at` in place of `replaced`; `reader` is
+    who asked (a clash names them only the bookings they may see)."""
     duration = check_times(starts_at, ends_at)
     series = expand(
         booking.rrule, first_start=starts_at, duration=duration, time_zone=booking.time_zone
@@ -82,7 +86,7 @@ def expand_anew(
             for field in CARRIED:
                 setattr(new, field, getattr(old, field))
     to_check = [(row.starts_at, row.ends_at) for row in fresh if row.status in OPEN]
-    ensure_free(db, booking, participants, to_check, replaced)
+    ensure_free(db, booking, participants, to_check, replaced, reader=reader)
     for row in replaced:
         db.delete(row)
     db.flush()
@@ -97,11 +101,14 @@ def ensure_free(
     participants: Collection[uuid.UUID],
     intervals: Sequence[tuple[datetime, datetime]],
     replaced: Sequence[BookingOccurrence],
+    *,
+    reader: Member,
 ) -> None:
     clashes.ensure_free(
         db,
         organisation_id=booking.organisation_id,
         user_ids=[booking.organiser_user_id, *participants],
         intervals=intervals,
+        reader=reader,
         ignore=[row.id for row in replaced],
     )

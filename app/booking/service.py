@@ -64,9 +64,11 @@ def create_booking(
     status: BookingStatus = BookingStatus.confirmed,
     context: AuditContext,
     settings: Settings | None = None,
+    reader: Member | None = None,
 ) -> Booking:
     """Set up a booking, single or a series, with everything it needs; flushed, not
-    committed.
+    committed. `reader`: who asked, if not the organiser (a clash names them only the
+    bookings they may see).
 
     Checks, each a 422 naming its field (and nothing written): `starts_at`/`ends_at`
     aware, on whole minutes, end after start, at most 24 h; participants members of the
@@ -100,6 +102,7 @@ def create_booking(
         organisation_id=organisation.id,
         user_ids=[organiser_user_id, *participants],
         intervals=intervals,
+        reader=reader or organiser,
     )
     booking = Booking(
         organisation_id=organisation.id,

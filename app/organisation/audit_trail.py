@@ -15,6 +15,7 @@ from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
 from app.access import Member
+from app.access.audit import readable_events
 from app.models import AuditEvent, User
 from app.organisation.schemas import AuditEventRead
 from app.reports.csv import wants_csv
@@ -73,22 +74,25 @@ AuditFiltersDep = Annotated[AuditFilters, Depends(_audit_filters)]
 def list_events(
     db: Session, *, lead: Member, filters: AuditFilters, page: Page
 ) -> list[AuditEventRead]:
-    """A page of the trail, newest first, each event with who acted: one query."""
-    rows = db.execute(page.of(_statement(lead, filters)))
+    """A page of the trail, newest first, each event with who acted: two queries (what
+    the lead may not read, then the page)."""
+    rows = db.execute(page.of(_statement(db, lead, filters)))
     return [_read(row) for row in rows]
 
 
 def every_event(db: Session, *, lead: Member, filters: AuditFilters) -> Iterator[AuditEventRead]:
     """Every event the filters keep, newest first, read while the CSV is sent."""
-    return streamed_rows(db, _statement(lead, filters), shape=_read)
+    return streamed_rows(db, _statement(db, lead, filters), shape=_read)
 
 
 def list_actions(db: Session, *, lead: Member, page: Page) -> list[str]:
     """The actions the organisation's trail holds, alphabetically (what it can be narrowed
-    to): one query."""
+    to): two queries."""
     action = col(AuditEvent.action)
     in_organisation = col(AuditEvent.organisation_id) == lead.organisation_id
-    return list(db.exec(page.of(select(action).where(in_organisation).distinct().order_by(action))))
+    readable = readable_events(db, lead=lead)
+    statement = select(action).where(in_organisation, readable).distinct().order_by(action)
+    return list(db.exec(page.of(statement)))
 
 
 def csv_filename(filters: AuditFilters) -> str:
@@ -96,7 +100,7 @@ def csv_filename(filters: AuditFilters) -> str:
     return "-".join(["audit-trail", *days]) + ".csv"
 
 
-def _statement(lead: Member, filters: AuditFilters) -> Select[Any]:
+def _statement(db: Session, lead: Member, filters: AuditFilters) -> Select[Any]:
     columns: list[Any] = [
         AuditEvent,
         col(User.email).label("actor_email"),
@@ -106,7 +110,11 @@ def _statement(lead: Member, filters: AuditFilters) -> Select[Any]:
     return (
         select_rows(*columns)
         .outerjoin(User, col(User.id) == col(AuditEvent.actor_user_id))
-        .where(col(AuditEvent.organisation_id) == lead.organisation_id, *_conditions(filters, zone))
+        .where(
+            col(AuditEvent.organisation_id) == lead.organisation_id,
+            readable_events(db, lead=lead),
+            *_conditions(filters, zone),
+        )
         # The id breaks ties: events of one request may share their instant.
         .order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id))
     )

@@ -10,7 +10,8 @@ send the rest of the viewing's requests to the link, which needs no database at 
 
 Like a presigned URL, a link works for whoever holds it until it expires, however access
 changes meanwhile; that is why it lives minutes (TANDEM_PRESIGNED_URL_SECONDS, at most a
-quarter of an hour) and why the player asks the media route again when one runs out.
+quarter of an hour), why it never outlives a grant with an end that the viewer watches
+by (a guest's), and why the player asks the media route again when one runs out.
 Erasing the media (consent withdrawn, recording deleted) ends every link at once.
 """
 

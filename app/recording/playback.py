@@ -7,7 +7,7 @@ import os
 import re
 import stat
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import anyio
@@ -20,7 +20,7 @@ from starlette.responses import MalformedRangeHeader
 from starlette.responses import RangeNotSatisfiable as StarletteRangeNotSatisfiable
 from starlette.types import Send
 
-from app.access.recordings import RecordingAccess, require_media
+from app.access.recordings import RecordingAccess, media_access_ends_at, require_media
 from app.audit import service as audit
 from app.audit.context import AuditContext
 from app.config import Settings
@@ -196,7 +196,8 @@ def media_response(
     recording = access.recording
     _require_playable(recording)
     key, content_type, filename = _target(recording, poster=poster)
-    seconds = min(settings.presigned_url_seconds, MAX_PRESIGNED_SECONDS)
+    ends_at = media_access_ends_at(db, access)
+    seconds = _link_seconds(settings, ends_at)
     url = storage.presigned_get(key, seconds=seconds, content_type=content_type, filename=filename)
     delivery = "redirect"
     if url is None:
@@ -207,10 +208,22 @@ def media_response(
             _audit_viewing(db, request, access, poster=poster, delivery="stream")
             return _stored(media, file, settings)
         expires_at = utcnow() + timedelta(seconds=seconds)
+        if ends_at is not None:
+            expires_at = min(expires_at, ends_at)
         url = link_to(media, secret_key=settings.secret_key, expires_at=expires_at)
         delivery = "link"
     _audit_viewing(db, request, access, poster=poster, delivery=delivery)
     return RedirectResponse(url, status_code=307, headers={"Cache-Control": NO_STORE})
+
+
+def _link_seconds(settings: Settings, ends_at: datetime | None) -> int:
+    """How long a link to the media may work: the settings' time, and never beyond
+    `ends_at`, the end of a grant the caller watches by (a guest's access ends then, links
+    and all)."""
+    seconds = min(settings.presigned_url_seconds, MAX_PRESIGNED_SECONDS)
+    if ends_at is None:
+        return seconds
+    return max(1, min(seconds, int((ends_at - utcnow()).total_seconds())))
 
 
 def linked_media_response(token: str, storage: Storage, settings: Settings) -> Response:

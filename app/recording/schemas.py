@@ -107,7 +107,9 @@ class RecordingRead(BaseModel):
     height: int | None
     has_video: bool | None
     has_audio: bool | None
-    consent: ConsentRead | None
+    consent: ConsentRead | None = Field(
+        description="The family's consent as recorded (null for a guest reviewer)."
+    )
     created_at: datetime
     uploaded_at: datetime | None
     retention_until: datetime | None

@@ -12,6 +12,7 @@ from app.access.recordings import (
     RecordingAccess,
     media_viewable,
     names_people,
+    shows_consent,
     visible_recordings,
 )
 from app.audit import service as audit
@@ -159,12 +160,16 @@ def recording_reads(
 ) -> list[RecordingRead]:
     """Recordings as this member sees them, in a fixed number of queries however many."""
     ids = [row.id for row in recordings]
-    consents = {
-        consent.recording_id: consent
-        for consent in db.exec(
-            select(ConsentRecord).where(col(ConsentRecord.recording_id).in_(ids))
-        )
-    }
+    consents = (
+        {
+            consent.recording_id: consent
+            for consent in db.exec(
+                select(ConsentRecord).where(col(ConsentRecord.recording_id).in_(ids))
+            )
+        }
+        if shows_consent(member)
+        else {}
+    )
     viewable = media_viewable(db, member=member, recordings=list(recordings))
     grants = grants_shown(
         db, member=member, recordings=[(row.id, row.owner_user_id) for row in recordings]

@@ -169,8 +169,24 @@ def test_a_reader_sees_only_the_recordings_they_may_see(team: Team) -> None:
     assert len(booking["recordings"]) == 2
     as_owner = team.read(booking["id"], "owner").json()
     assert [row["id"] for row in as_owner["recordings"]] == [str(own.id)]
+    # The list counts what the booking shows them: another practitioner's recording is
+    # not theirs to know of, not even as a number.
     [item] = team.listed("owner")
-    assert item["recording_count"] == 2
+    assert item["recording_count"] == 1
+    assert team.listed("lead")[0]["recording_count"] == 2
+
+
+def test_an_erased_recording_leaves_the_coachs_booking(team: Team) -> None:
+    recording = make_ready_recording(team.db, team.organisation, team.people["owner"])
+    booking = team.booked(recording_ids=[str(recording.id)])
+    assert team.listed("coach")[0]["recording_count"] == 1
+    # Erased as a withdrawal of consent erases it: a tombstone for the practitioner alone.
+    erased = team.client.delete(f"/api/v1/recordings/{recording.id}", headers=team.auth("owner"))
+    assert erased.status_code == 200, erased.text
+    assert team.read(booking["id"], "coach").json()["recordings"] == []
+    assert team.listed("coach")[0]["recording_count"] == 0
+    # The practitioner keeps the record of their own session.
+    assert team.listed("owner")[0]["recording_count"] == 1
 
 
 def test_who_sees_a_booking(team: Team) -> None:

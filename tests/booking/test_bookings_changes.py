@@ -72,8 +72,11 @@ def test_moving_onto_someone_busy_is_a_clash(team: Team) -> None:
     both = [team.id("owner"), team.id("other_practitioner")]
     joined = _patch(team, booking["id"], participant_user_ids=both)
     assert joined.status_code == 409
+    # Their supervision is not the coach's to see: named to the coach only as busy.
     [clash] = joined.json()["error"]["clashes"]
-    assert (clash["name"], clash["booking_id"]) == ("Other practitioner", theirs["id"])
+    assert clash["name"] == "Other practitioner"
+    assert (clash["booking_id"], clash["title"]) == (None, None)
+    assert theirs["title"] not in joined.json()["error"]["message"]
     assert len(team.read(booking["id"]).json()["participants"]) == 1
 
 

@@ -187,6 +187,23 @@ def test_a_taken_slot_or_a_busy_practitioner_is_a_conflict(cast: Cast) -> None:
     assert len(bookings(cast)) == 2  # practitioner2's and the supervision
 
 
+def test_a_clash_with_a_booking_the_caller_may_not_see_names_no_title(cast: Cast) -> None:
+    nine = local(MONDAY, "09:00")
+    theirs = book(cast, "practitioner2", utc(nine), title="Bedtime at the Smiths'")
+    assert theirs.status_code == 201, theirs.text
+    booking_url = f"/api/v1/organisations/{cast.organisation.id}/bookings/{theirs.json()['id']}"
+    assert cast.client.get(booking_url, headers=cast.auth("practitioner")).status_code == 404
+    taken = book(cast, "practitioner", utc(nine))
+    assert refused(taken) == "booking_conflict"
+    error = taken.json()["error"]
+    # The coach is busy then, and that is all another practitioner learns of it.
+    assert "Smiths" not in error["message"]
+    [clash] = error["clashes"]
+    assert clash["user_id"] == cast.id("coach")
+    assert (clash["title"], clash["booking_id"], clash["occurrence_id"]) == (None, None, None)
+    assert clash["starts_at"] is not None
+
+
 @pytest.mark.parametrize(
     ("who", "status"),
     [

@@ -6,7 +6,9 @@ guest sees that recording, its media, poster and comments, and adds comments; no
 else of the organisation. Once it expires it counts as no grant on every route.
 """
 
-from datetime import datetime, timedelta, timezone
+import base64
+import json
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +127,9 @@ def test_a_guest_sees_the_granted_recording_and_nothing_else_of_the_organisation
     read = client.get(base, headers=headers).json()
     assert read["can_view_media"] is True
     assert read["access_grants"] is None  # who else was let in is the lead's business
+    # Nor how the family consented, or who asked them: the recording, not its record.
+    assert read["consent"] is None
+    assert listed.json()[0]["consent"] is None
     assert client.get(f"{base}/media", headers=headers).status_code == 200
     assert client.get(f"{base}/poster", headers=headers).status_code == 200
     viewed = db.exec(
@@ -195,6 +200,39 @@ def test_an_expired_grant_counts_as_none_everywhere(
     extended = _grant(client, lead, shared_id, user_id=str(guest.id), expires_at=_in(10))
     assert extended.status_code == 200
     assert client.get(f"{base}/media", headers=headers).status_code == 200
+
+
+def _link_expiry(location: str) -> datetime:
+    """When a media link (a signed token in the URL) says it expires."""
+    payload = location.rsplit("/", 1)[1].split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return datetime.fromtimestamp(claims["exp"], tz=UTC)
+
+
+def test_a_media_link_ends_when_the_guests_grant_does(
+    client: TestClient, people: People, auth: Any, guest: User, shared_id: str
+) -> None:
+    # A link works for whoever holds it until it expires: given to a guest whose grant
+    # ends sooner than links do, it would let them watch on after their access ended.
+    until = utcnow() + timedelta(seconds=90)
+    granted = _grant(
+        client, auth(people.lead), shared_id, user_id=str(guest.id), expires_at=until.isoformat()
+    )
+    assert granted.status_code == 201, granted.text
+    media = f"/api/v1/recordings/{shared_id}/media"
+    answer = client.get(
+        media, params={"redirect": "true"}, headers=auth(guest), follow_redirects=False
+    )
+    assert answer.status_code == 307, answer.text
+    assert _link_expiry(answer.headers["location"]) <= until
+    # The practitioner's own links keep their usual life.
+    own = client.get(
+        media,
+        params={"redirect": "true"},
+        headers=auth(people.practitioner),
+        follow_redirects=False,
+    )
+    assert _link_expiry(own.headers["location"]) > until
 
 
 def test_a_lead_extends_and_removes_a_guests_access(

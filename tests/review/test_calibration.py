@@ -421,6 +421,33 @@ def test_calibration_scores_are_not_feedback_and_do_not_count(scene: Scene) -> N
     assert counted == 0
 
 
+def test_calibration_scores_stay_out_of_fidelity_where_second_ratings_are_feedback(
+    scene: Scene,
+) -> None:
+    # The programme's setting makes second raters' scores feedback; calibration raters are
+    # no second raters: the practitioner whose session is the master recording (and their
+    # coach) must not read the raters' scores as their own fidelity, open or closed.
+    settings = (
+        f"{API}/organisations/{scene.organisation.id}/programmes/{scene.programme.id}"
+        "/review-settings"
+    )
+    changed = scene.client.patch(
+        settings, json={"second_ratings_are_feedback": True}, headers=scene.auth(scene.lead)
+    )
+    assert changed.status_code == 200, changed.text
+    version = scene.rubric(criteria=2, levels=(1, 2, 3))
+    exercise_id = scene.create(version).json()["id"]
+    first, *others = scene.raters
+    assert scene.score(exercise_id, first, [1, 1]).status_code == 200
+    fidelity = f"{API}/organisations/{scene.organisation.id}/fidelity"
+    for reader in (scene.practitioner, scene.own_coach):
+        assert scene.client.get(fidelity, headers=scene.auth(reader)).json() == []
+    for rater in others:
+        assert scene.score(exercise_id, rater, [1, 1]).status_code == 200
+    for reader in (scene.practitioner, scene.own_coach):
+        assert scene.client.get(fidelity, headers=scene.auth(reader)).json() == []
+
+
 def test_closing_needs_two_submissions_and_then_stops_scoring(scene: Scene) -> None:
     version = scene.rubric(criteria=2, levels=(1, 2, 3))
     exercise_id = scene.create(version).json()["id"]
@@ -474,6 +501,32 @@ def test_a_rubric_version_retired_meanwhile_refuses_submission(scene: Scene) -> 
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "rubric_version_not_published"
     assert late_rater.status_code == 409
+
+
+def test_a_withdrawn_master_recording_loses_its_title_for_the_raters(scene: Scene) -> None:
+    version = scene.rubric(criteria=2, levels=(1, 2, 3))
+    exercise_id = scene.create(version).json()["id"]
+    rater = scene.raters[0]
+    url = f"{API}/calibration-exercises/{exercise_id}"
+    listing = f"{API}/organisations/{scene.organisation.id}/calibration-exercises"
+    assert scene.client.get(url, headers=scene.auth(rater)).json()["recording_title"] == (
+        scene.recording.title
+    )
+    withdrawn = scene.client.post(
+        f"{API}/recordings/{scene.recording.id}/consent/withdraw",
+        json={},
+        headers=scene.auth(scene.practitioner),
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    # The recording is gone for the rater (its title may name the family), here as well.
+    recording = f"{API}/recordings/{scene.recording.id}"
+    assert scene.client.get(recording, headers=scene.auth(rater)).status_code == 404
+    assert scene.client.get(url, headers=scene.auth(rater)).json()["recording_title"] is None
+    [listed] = scene.client.get(listing, headers=scene.auth(rater)).json()
+    assert listed["recording_title"] is None
+    # The lead keeps the tombstone, title and all.
+    as_lead = scene.client.get(url, headers=scene.auth(scene.lead)).json()
+    assert as_lead["recording_title"] == scene.recording.title
 
 
 def test_who_sees_an_exercise(scene: Scene, db: Session) -> None:

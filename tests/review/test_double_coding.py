@@ -261,3 +261,20 @@ def test_a_lead_may_be_second_rater_and_is_blind_too(cast: Cast) -> None:
     own = score_and_submit(cast, "lead", FAILING)
     assert own["rater_role"] == "second"
     assert cast.client.get(url, headers=cast.auth("lead")).status_code == 200
+
+
+def test_a_blind_lead_finds_no_other_raters_verdict_in_the_audit_trail(cast: Cast) -> None:
+    first = score_and_submit(cast, "coach", PASSING)
+    assert _assign(cast, "lead", user="lead").status_code == 201
+    trail = f"{cast.org_base}/audit-events"
+    about_first = {"resource_type": "observation", "resource_id": first["id"]}
+    headers = cast.auth("lead")
+    # The trail's events about it carry the verdict (weighted percent, meets fidelity).
+    assert cast.client.get(trail, params=about_first, headers=headers).json() == []
+    as_csv = cast.client.get(trail, params={**about_first, "format": "csv"}, headers=headers)
+    assert as_csv.text.strip().count("\n") == 0  # the header row alone
+    actions = cast.client.get(trail, params={"actor_user_id": cast.id("coach")}, headers=headers)
+    assert [event["action"] for event in actions.json()] == []
+    score_and_submit(cast, "lead", FAILING)
+    seen = cast.client.get(trail, params=about_first, headers=headers).json()
+    assert {event["action"] for event in seen} == {"observation.created", "observation.submitted"}

@@ -8,7 +8,13 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Rubric, RubricCriterion, RubricStatus, RubricVersion
-from tests.factories import assign, make_comment, make_programme, make_rubric_version
+from tests.factories import (
+    assign,
+    make_comment,
+    make_programme,
+    make_rubric_version,
+    make_second_rater,
+)
 from tests.review.scoring_cast import CRITERIA, PASSING, Cast, make_cast, score_and_submit
 
 
@@ -275,3 +281,18 @@ def test_a_closed_objective_is_not_flagged(cast: Cast) -> None:
     url = f"/api/v1/objectives/{objective['id']}"
     cast.client.patch(url, json={"status": "dropped"}, headers=cast.auth("coach"))
     assert _read(cast, objective)["ready_to_mark_achieved"] is False
+
+
+def test_readiness_leaves_out_what_the_reader_rates_blind(cast: Cast) -> None:
+    objective = _created(cast)  # A1 to 5, A2 to 4
+    score_and_submit(cast, "coach", {"A1": 5, "A2": 4, "A3": 1})
+    # Double-coded: coach2, the owner's other coach, now scores it blind, and how many
+    # observations reached the targets would tell them how the first coach scored it.
+    make_second_rater(cast.db, cast.recording, cast.people["second_rater"])
+    url = f"/api/v1/objectives/{objective['id']}"
+    as_coach2 = cast.client.get(url, headers=cast.auth("coach2")).json()
+    assert [c["reached_in_window"] for c in as_coach2["criteria"]] == [0, 0]
+    assert [c["reached_in_window"] for c in _read(cast, objective)["criteria"]] == [1, 1]
+    score_and_submit(cast, "coach2", {"A1": 1, "A2": 1, "A3": 1})
+    as_coach2 = cast.client.get(url, headers=cast.auth("coach2")).json()
+    assert [c["reached_in_window"] for c in as_coach2["criteria"]] == [1, 1]

@@ -39,7 +39,9 @@ class CalibrationRead(BaseModel):
     id: uuid.UUID
     title: str
     recording_id: uuid.UUID
-    recording_title: str
+    recording_title: str | None = Field(
+        description="The master recording's title; null for a rater once it is erased."
+    )
     rubric_version_id: uuid.UUID
     gold_observation_id: uuid.UUID | None
     status: str

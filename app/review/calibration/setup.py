@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, select
 
 from app.access import Member, scoped
 from app.access import calibration as rules
+from app.access.recordings import details_rule
 from app.access.relations import RATER_ROLES
 from app.audit import service as audit
 from app.audit.context import AuditContext
@@ -328,10 +329,14 @@ def read(
         .where(col(CalibrationRater.exercise_id).in_(ids))
         .order_by(col(User.display_name), col(CalibrationRater.id))
     ).all()
+    # Titles only of master recordings the member may still know about: once the family
+    # withdraws consent, a rater no longer does (the title may name the family).
     titles = dict(
         db.exec(
             select(Recording.id, Recording.title).where(
-                col(Recording.id).in_({exercise.recording_id for exercise in exercises})
+                col(Recording.id).in_({exercise.recording_id for exercise in exercises}),
+                col(Recording.organisation_id) == member.organisation_id,
+                details_rule(member),
             )
         ).all()
     )
@@ -343,7 +348,7 @@ def read(
             exercise,
             member,
             by_exercise.get(exercise.id, []),
-            titles.get(exercise.recording_id, ""),
+            titles.get(exercise.recording_id),
         )
         for exercise in exercises
     ]
@@ -353,7 +358,7 @@ def _read(
     exercise: CalibrationExercise,
     member: Member,
     seats: list[tuple[CalibrationRater, str, str | None]],
-    recording_title: str,
+    recording_title: str | None,
 ) -> CalibrationRead:
     mine = next((seat for seat, _, _ in seats if seat.rater_user_id == member.user_id), None)
     return CalibrationRead(

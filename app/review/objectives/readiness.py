@@ -5,7 +5,9 @@ target (N/A is not reached). Criteria are matched by rubric and code, so a new r
 version keeps counting. Only the practitioner's counted observations of that rubric (one
 per recording, see app/review/counting.py) are looked at, the latest N of them, N being
 the programme's `objective_ready_window`; ready means every linked criterion was reached
-in all N, and that there were N.
+in all N, and that there were N. Counted for each reader: an observation of a recording
+they rate blind is left out (app/access/figures.py), as their fidelity figures leave it
+out, or how many reached a target would tell them how another rater scored it.
 """
 
 import uuid
@@ -17,6 +19,8 @@ from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from app.access import Member
+from app.access.figures import not_blind
 from app.models import (
     LearningObjective,
     ObjectiveCriterion,
@@ -43,8 +47,8 @@ class CriterionReach:
         return self.reached >= self.window
 
 
-def _ranked(organisation_id: uuid.UUID) -> Subquery:
-    counted = counted_observations(organisation_id)
+def _ranked(member: Member) -> Subquery:
+    counted = counted_observations(member.organisation_id)
     newest_first = func.row_number().over(
         partition_by=(counted.c.practitioner_user_id, col(RubricVersion.rubric_id)),
         order_by=(counted.c.submitted_at.desc(), counted.c.id),
@@ -58,6 +62,7 @@ def _ranked(organisation_id: uuid.UUID) -> Subquery:
             newest_first.label("rn"),
         )
         .join(RubricVersion, col(RubricVersion.id) == counted.c.rubric_version_id)
+        .where(not_blind(member, counted.c.recording_id))
         .subquery("ranked_for_objectives")
     )
 
@@ -111,11 +116,14 @@ def _with_latest_scores(
 
 
 def reach_of(
-    db: Session, *, organisation_id: uuid.UUID, objective_ids: Sequence[uuid.UUID]
+    db: Session, *, member: Member, objective_ids: Sequence[uuid.UUID]
 ) -> list[CriterionReach]:
+    """How far each criterion of these objectives (of `member`'s organisation) is reached,
+    as `member` may know it."""
     if not objective_ids:
         return []
-    ranked = _ranked(organisation_id)
+    organisation_id = member.organisation_id
+    ranked = _ranked(member)
     window = setting_column("objective_ready_window")
     link = ObjectiveCriterion
     reached = case((col(ObservationScore.level) >= col(link.target_level), ranked.c.id))

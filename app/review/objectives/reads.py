@@ -38,8 +38,7 @@ def objectives_read(
     organisation_id = objectives[0].organisation_id
     ids = [objective.id for objective in objectives]
     reach = {
-        row.objective_criterion_id: row
-        for row in reach_of(db, organisation_id=organisation_id, objective_ids=ids)
+        row.objective_criterion_id: row for row in reach_of(db, member=member, objective_ids=ids)
     }
     criteria = _criteria(db, organisation_id, ids, reach)
     notes = _grouped(db, ObjectiveProgressNote, organisation_id, ids)

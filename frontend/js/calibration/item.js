@@ -8,5 +8,10 @@ export function exerciseItem(exercise) {
   return h("li", { class: "list__item" },
     h("div", {},
       h("a", { class: "list__title list__link", href: `#/calibration/${exercise.id}` }, exercise.title),
-      h("span", { class: "list__meta" }, `${exercise.recording_title} · ${state}`)));
+      h("span", { class: "list__meta" }, `${recordingTitle(exercise)} · ${state}`)));
+}
+
+// No title once the family withdrew consent to the recording: raters are not told it.
+export function recordingTitle(exercise) {
+  return exercise.recording_title ?? "Recording erased";
 }

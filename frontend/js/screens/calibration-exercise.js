@@ -5,6 +5,7 @@ import { alertBox, announce, append, h } from "../dom.js";
 import { formatDate } from "../format.js";
 import { fill, section } from "../home/section.js";
 import { currentMe, currentMembership, hasRole } from "../me.js";
+import { recordingTitle } from "../calibration/item.js";
 import { resultsView } from "../calibration/results.js";
 import { navigate } from "../router.js";
 
@@ -33,8 +34,8 @@ export async function render(main, { params }) {
     h("p", { class: "breadcrumb" }, h("a", { href: "#/calibration" }, "Calibration")),
     h("h1", {}, exercise.title),
     h("p", { class: "lede" }, exercise.status === "open"
-      ? `${exercise.recording_title}. Open since ${formatDate(exercise.created_at)}: ${submitted} of ${exercise.raters.length} raters have submitted. It closes when the last one does.`
-      : `${exercise.recording_title}. Closed ${formatDate(exercise.closed_at)}, with ${submitted} of ${exercise.raters.length} raters.`));
+      ? `${recordingTitle(exercise)}. Open since ${formatDate(exercise.created_at)}: ${submitted} of ${exercise.raters.length} raters have submitted. It closes when the last one does.`
+      : `${recordingTitle(exercise)}. Closed ${formatDate(exercise.closed_at)}, with ${submitted} of ${exercise.raters.length} raters.`));
 
   if (exercise.status === "open" && mine && !mine.submitted) {
     const start = h("button", { class: "button", type: "button" }, exercise.my_observation_id ? "Go on scoring" : "Score the recording");
