@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from app.models import Membership, MembershipRole, Role
 from app.models.recording import Recording, RecordingStatus
-from tests.e2e.conftest import Team, settled, sign_in
+from tests.e2e.conftest import Team, serious_accessibility_violations, settled, sign_in
 from tests.factories import make_organisation, make_user
 
 
@@ -65,7 +65,14 @@ def test_supervisor_sees_their_team_and_where_time_and_reports_go(page: Page, te
 
     expect(page.get_by_role("region", name="My team")).to_contain_text("Pat Practitioner")
     expect(page.get_by_role("heading", name="Ring-fenced time")).to_be_visible()
-    expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+    # The reports exist: the card says which ones a supervisor has and opens them, where it
+    # once said they "will be here", with no way to them.
+    reports = page.get_by_role("region", name="Reports")
+    expect(reports).to_contain_text("Fidelity, ring-fenced time and coverage")
+    expect(reports).not_to_contain_text("will be here")
+    assert serious_accessibility_violations(page) == []
+    reports.get_by_role("link", name="Open reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
 
 
 def test_lead_sees_the_organisation_at_a_glance(page: Page, team: Team) -> None:
@@ -75,7 +82,9 @@ def test_lead_sees_the_organisation_at_a_glance(page: Page, team: Team) -> None:
     expect(organisation.get_by_role("listitem").filter(has_text="Practitioners")).to_contain_text(
         "1"
     )
-    expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+    reports = page.get_by_role("region", name="Reports")
+    expect(reports).to_contain_text("turnaround, agreement and equity")
+    expect(reports.get_by_role("link", name="Open reports")).to_be_visible()
 
 
 def test_person_in_two_organisations_switches_between_them(

@@ -1,10 +1,11 @@
-// Supervisors and leads: their team, ring-fenced time, and the reports as they land.
+// Supervisors and leads: their team, ring-fenced time, and the reports.
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { hasRole } from "../me.js";
 import { assignedPractitioners, practitionerList } from "./coach.js";
 import { recordingItem as listedRecording } from "../recordings/item.js";
-import { asList, comingSoon, fill, listOrEmpty, section } from "./section.js";
+import { availableReports } from "../reports/catalogue.js";
+import { asList, fill, listOrEmpty, section } from "./section.js";
 import { timeSummary } from "./sessions.js";
 
 /** The newest few recordings the person may see, whoever's, with the way to all of them. */
@@ -42,10 +43,18 @@ export function leadSections(membership) {
   return [organisation.element, recentRecordings(membership, "Recent recordings", "No recordings have been uploaded yet.")];
 }
 
-/** Ring-fenced time this month, and where the reports go once they exist. */
+/** The reports this person's roles open, named, with the way to them. */
+function reportsCard(membership) {
+  const names = availableReports(membership).map((report) => report.label.toLowerCase());
+  const listed = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names.join("");
+  const text = `${listed.charAt(0).toUpperCase()}${listed.slice(1)}: charts and tables to filter by date and person, with CSV downloads.`;
+  return h("section", { class: "card", "aria-labelledby": "home-reports" },
+    h("h2", { id: "home-reports" }, "Reports"),
+    h("p", { class: "muted" }, text),
+    h("div", { class: "actions" }, h("a", { class: "button button--secondary", href: "#/reports" }, "Open reports")));
+}
+
+/** Ring-fenced time this month, and the reports. */
 export function timeAndReports(membership) {
-  return [
-    timeSummary(membership),
-    comingSoon("Reports", "Fidelity, coverage and agreement reports will be here."),
-  ];
+  return [timeSummary(membership), reportsCard(membership)];
 }

@@ -35,11 +35,6 @@ export function section(title, { intro = null, action = null } = {}) {
   };
 }
 
-/** A section whose content arrives with a feature still being built. */
-export function comingSoon(title, text) {
-  return h("section", { class: "card" }, h("h2", {}, title), h("p", { class: "muted" }, text));
-}
-
 /** Runs `load()` and shows its result, or the error with a way to try again. */
 export async function fill(part, load) {
   try {
