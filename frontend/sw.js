@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "8007fea581988ca3";
+const VERSION = "fff6d470bb590683";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

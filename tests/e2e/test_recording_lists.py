@@ -91,7 +91,7 @@ def open_and_come_back(page: Page, region: Locator, title: str) -> None:
         region.get_by_role("link", name=title).click()
     assert seen.value.status == 200
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
     settled(page)
 

@@ -166,7 +166,7 @@ def test_upload_score_comment_reflect_and_reply(
             assert_accessible(coach)
 
             # The practitioner sees the comment, goes to its moment, reflects and shares.
-            practitioner.get_by_role("link", name="Home").click()
+            practitioner.get_by_role("link", name="Home", exact=True).click()
             feedback = practitioner.get_by_role("region", name="Feedback waiting")
             expect(feedback).to_contain_text(f"{as_shown(server['weighted_percent'])}")
             expect(feedback).to_contain_text("Below fidelity")
@@ -206,7 +206,7 @@ def test_upload_score_comment_reflect_and_reply(
                 "Let's plan the next visit together."
             )
             assert_accessible(coach)
-            coach.get_by_role("link", name="Home").click()
+            coach.get_by_role("link", name="Home", exact=True).click()
             expect(
                 coach.get_by_role("region", name="Recordings waiting for review")
             ).not_to_contain_text(TITLE)

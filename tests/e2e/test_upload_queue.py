@@ -53,7 +53,7 @@ def slower(network: CDPSession) -> None:
 
 
 def on_home(page: Page, title: str) -> Locator:
-    page.get_by_role("link", name="Home").click()
+    page.get_by_role("link", name="Home", exact=True).click()
     recordings = page.get_by_role("region", name="My recordings")
     return recordings.get_by_role("listitem").filter(has_text=title)
 
