@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "5e5b128cbfe4b3a9";
+const VERSION = "3f61b447f544442a";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

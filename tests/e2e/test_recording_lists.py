@@ -118,6 +118,9 @@ def test_practitioner_scans_opens_finds_and_narrows_their_recordings(
     feedback = page.get_by_role("region", name="Feedback waiting")
     expect(feedback.get_by_role("link", name=VISIT)).to_be_visible()
     expect(feedback).to_contain_text("Scored by Cora Coach")
+    # One score is "1 observation", not "1 observations".
+    trend = page.get_by_role("region", name="My fidelity trend")
+    expect(trend).to_contain_text(re.compile(r"\b1 observation over 12 months"))
     assert serious_accessibility_violations(page) == []
     screenshot(page, "recording-lists-practitioner-home-desktop")
 
