@@ -2,7 +2,7 @@
 // figures as text: a sentence that says what it shows (its accessible name) and a table
 // with every value, so nobody needs to see the picture to read the report.
 import uPlot from "../../vendor/uPlot.esm.min.js";
-import { h } from "../dom.js";
+import { h, tableCaption } from "../dom.js";
 
 // Colours that keep 3:1 against white and apart from each other for common colour
 // blindness (Okabe–Ito, darkened where needed); lines also differ in dash.
@@ -21,7 +21,7 @@ function addStylesheet() {
 function figuresTable(caption, labels, series, format) {
   return h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table" },
-      h("caption", {}, caption),
+      tableCaption(caption),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, series.xTitle), series.lines.map((line) => h("th", { scope: "col" }, line.label)))),
       h("tbody", {}, labels.map((label, index) => h("tr", {},
         h("th", { scope: "row" }, label),
@@ -122,7 +122,7 @@ export function keyFigures(items) {
 export function rowsTable(caption, columns, rows) {
   return h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table" },
-      h("caption", {}, caption),
+      tableCaption(caption),
       h("thead", {}, h("tr", {}, columns.map(([heading]) => h("th", { scope: "col" }, heading)))),
       h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([, cell], index) =>
         h(index === 0 ? "th" : "td", index === 0 ? { scope: "row" } : {}, cell(row) ?? "–"))))),
