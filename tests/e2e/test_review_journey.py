@@ -193,6 +193,11 @@ def test_upload_score_comment_reflect_and_reply(
             reflection.get_by_label("Where I want help").fill("Keeping the visit focused.")
             reflection.get_by_role("button", name="Save and share with my coach").click()
             expect(reflection).to_contain_text("Shared with your coaches")
+            # The conversation starts clear of "Save changes", not pressed against it.
+            save = reflection.get_by_role("button", name="Save changes").bounding_box()
+            talk = reflection.get_by_role("heading", name="Conversation").bounding_box()
+            assert save is not None and talk is not None
+            assert talk["y"] - (save["y"] + save["height"]) >= 16
             assert_accessible(practitioner)
             screenshot(practitioner, "review-practitioner-reflection-phone")
 
