@@ -132,7 +132,16 @@ def test_a_coach_publishes_availability_and_books_a_fortnightly_supervision(
     page.get_by_role("link", name="Availability", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My availability")
     settled(page)
+    # With no window yet the screen says so (it once showed nothing there), and the
+    # "Sessions" rules below start clear of the button, not pressed against it.
+    no_windows = page.get_by_text("No windows yet")
+    expect(no_windows).to_be_visible()
+    add = page.get_by_role("button", name="Add a window").bounding_box()
+    rules_heading = page.get_by_role("heading", name="Sessions", exact=True).bounding_box()
+    assert add is not None and rules_heading is not None
+    assert rules_heading["y"] - (add["y"] + add["height"]) >= 16
     page.get_by_role("button", name="Add a window").click()
+    expect(no_windows).to_be_hidden()
     page.get_by_label("Day", exact=True).select_option(label="Tuesday")
     page.get_by_label("From", exact=True).first.fill("09:30")
     page.get_by_label("To", exact=True).first.fill("12:00")
