@@ -112,6 +112,12 @@ def test_a_practitioner_sees_their_own_trend_on_home(phone_page: Page, reported:
     page.get_by_text("Mean fidelity per month: every figure").click()
     table = page.get_by_role("table", name="Mean fidelity per month")
     expect(table.get_by_role("row")).to_have_count(1 + 12)
+    # The month's figure reads the same in the sentence and in the table (it once said
+    # "the mean was 87.5 %" above a table saying 88 %).
+    summary = page.get_by_text(re.compile(r"the mean was [\d.]+ %")).inner_text()
+    mean = re.search(r"the mean was ([\d.]+ %)", summary)
+    assert mean is not None
+    expect(table.get_by_role("row").last).to_contain_text(mean.group(1))
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports")
     ).to_have_count(0)

@@ -56,7 +56,8 @@ function trendChart(trend) {
     xTitle: "Month",
     lines,
     yRange: [0, 100],
-    format: (value) => `${Math.round(value)} %`,
+    // The table's figures as the sentence above gives them (87.5 %, not 88 %).
+    format: percentText,
   });
 }
 
