@@ -304,4 +304,13 @@ def test_a_practitioner_logs_time_against_their_allocation(
     entry = db.exec(select(TimeEntry)).one()
     assert (entry.minutes, entry.category, entry.on_date) == (45, "planning", today)
     assert serious_accessibility_violations(page) == []
+    # The month above its two buttons, side by side ("Next month" once sat alone on a
+    # second row under "Previous month").
+    months = page.get_by_role("navigation", name="Month")
+    previous = months.get_by_role("link", name="Previous month").bounding_box()
+    following = months.get_by_role("link", name="Next month").bounding_box()
+    label = months.get_by_text(re.compile(r"^[A-Z][a-z]+ \d{4}$")).bounding_box()
+    assert previous is not None and following is not None and label is not None
+    assert abs(previous["y"] - following["y"]) <= 1
+    assert label["y"] + label["height"] <= previous["y"]
     screenshot(page, "my-time-phone")
