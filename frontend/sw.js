@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "d8bd9daf0b77a5d9";
+const VERSION = "c384b03d5b6c79cc";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

@@ -142,6 +142,20 @@ def test_a_lead_sets_up_an_exercise_and_reads_its_results(
     below = results.get_by_role("group", name="Levels by criterion").bounding_box()
     assert above is not None and below is not None
     assert below["y"] - (above["y"] + above["height"]) >= 16
+    # The raters' names under the chart, as far apart as its columns are (two raters
+    # drawn three columns wide), break a word a line when they would touch: on a phone
+    # "Cleo Coach" and "Cody Coach" once ran together as "Cleo CoachCody Coach".
+    chart = results.get_by_role("img", name="Distance from the gold standard")
+    column = chart.locator(".u-over").evaluate("over => over.getBoundingClientRect().width / 3")
+    drawn = page.evaluate(
+        "([space]) => import('/js/reports/chart.js').then((chart) =>"
+        " ['Cleo Coach', 'Cody Coach'].map((name) => chart.axisLabel(name, space)))",
+        [column],
+    )
+    if kind == "phone":
+        assert drawn == ["Cleo\nCoach", "Cody\nCoach"], column
+    else:
+        assert drawn == ["Cleo Coach", "Cody Coach"], column
     assert_accessible(page)
     assert not has_horizontal_scroll(page)
     screenshot(page, f"calibration-results-{kind}")

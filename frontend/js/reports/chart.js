@@ -43,6 +43,22 @@ function groupedBars(xs, index, count) {
   });
 }
 
+// uPlot's axis text, measured as it draws it; a gap of this many px keeps two names apart.
+const AXIS_FONT = "12px system-ui, sans-serif";
+const LABEL_GAP_PX = 12;
+let measurer = null;
+
+/** A column's name under the chart, one word a line when it (and a gap) is wider than the
+ * `space` (px) between two columns: side by side on a phone, "Cleo Coach" and "Cody Coach"
+ * ran into one another ("Cleo CoachCody Coach"). */
+export function axisLabel(label, space) {
+  if (!measurer) {
+    measurer = document.createElement("canvas").getContext("2d");
+    measurer.font = AXIS_FONT;
+  }
+  return measurer.measureText(label).width + LABEL_GAP_PX > space ? label.replace(/ +/g, "\n") : label;
+}
+
 function plot(target, { labels, lines, kind, yRange, format, counts }) {
   const xs = labels.map((_, index) => index);
   const bars = kind === "bars" ? lines.length : 0;
@@ -55,7 +71,14 @@ function plot(target, { labels, lines, kind, yRange, format, counts }) {
     // At least three columns wide, centred: one or two groups do not become slabs.
     scales: { x: { time: false, range: [-0.5 - padding, labels.length - 0.5 + padding] }, y: yRange ? { range: yRange } : { auto: true } },
     axes: [
-      { values: (_, splits) => splits.map((i) => (Number.isInteger(i) ? labels[i] ?? "" : "")), stroke: "#4a525c", grid: { show: false } },
+      {
+        values: (_, splits, __, space) => splits.map((i) => (Number.isInteger(i) ? axisLabel(labels[i] ?? "", space) : "")),
+        // Room for names of up to three words, one a line.
+        size: (_, values) => ((values || []).some((value) => value.includes("\n")) ? 72 : 50),
+        font: AXIS_FONT,
+        stroke: "#4a525c",
+        grid: { show: false },
+      },
       // Counts step in whole numbers: no axis of 0, 0, 1, 1.
       { values: (_, splits) => splits.map((v) => format(v)), incrs: counts ? WHOLE_STEPS : undefined, stroke: "#4a525c", size: 56, grid: { stroke: "#e3e6e9" } },
     ],
