@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "bef195ce41664f70";
+const VERSION = "a0e05ff8af9f7a59";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",
@@ -50,6 +50,7 @@ const SHELL = [
   "/js/recordings/item.js",
   "/js/recordings/seen.js",
   "/js/reports/agreement.js",
+  "/js/reports/catalogue.js",
   "/js/reports/chart.js",
   "/js/reports/coverage.js",
   "/js/reports/equity.js",

@@ -94,7 +94,8 @@ async function signOutClicked() {
 
 function skipToContent(event) {
   event.preventDefault();
-  main.focus();
+  // The router gives each screen a fresh <main>: the one in the page now.
+  document.getElementById("main").focus();
 }
 
 async function boot() {

@@ -59,6 +59,12 @@ export function alertBox(kind, title, ...body) {
   );
 }
 
+/** A table's caption: in a table that scrolls sideways (.table-wrap), it stays in view and
+ * wraps to the width shown, rather than running off under the scroll. */
+export function tableCaption(text) {
+  return h("caption", {}, h("span", { class: "table__caption" }, text));
+}
+
 let idCounter = 0;
 export function uniqueId(prefix) {
   idCounter += 1;

@@ -41,6 +41,11 @@ export function formatDate(isoString) {
   return date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
 }
 
+/** "1 observation", "3 observations". */
+export function counted(count, singular, plural = `${singular}s`) {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
 export function percent(part, whole) {
   if (!whole) return 0;
   return Math.min(100, Math.floor((part / whole) * 100));

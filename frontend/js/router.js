@@ -35,6 +35,7 @@ const ROUTES = [
 const NOT_FOUND = { screen: () => import("./screens/not-found.js"), who: "anyone" };
 
 let main = null;
+let outletClass = "";
 let cleanup = null;
 let firstRender = true;
 // Each render's number: a screen whose module or data arrive after the person has moved on
@@ -97,7 +98,13 @@ async function render() {
   if (thisRender !== latestRender) return;
   if (cleanup) cleanup();
   cleanup = null;
-  main.replaceChildren();
+  // A fresh outlet for each screen: one still loading when the person moved on keeps the
+  // old outlet, now detached, so what it draws late (the rest of a recording's screen, its
+  // page--wide) never lands on the screen the person chose.
+  const outlet = main.cloneNode(false);
+  outlet.className = outletClass;
+  main.replaceWith(outlet);
+  main = outlet;
   // Busy until the screen and the navigation are both drawn: a screen that waits for data
   // before its first section is not yet done when its heading appears.
   main.setAttribute("aria-busy", "true");
@@ -130,6 +137,7 @@ async function render() {
 
 export function startRouter(outlet) {
   main = outlet;
+  outletClass = outlet.className;
   window.addEventListener("hashchange", () => {
     // In-page anchors such as the skip link (#main) are not routes.
     if (window.location.hash === "" || window.location.hash.startsWith("#/")) render();

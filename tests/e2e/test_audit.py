@@ -123,6 +123,11 @@ def test_a_lead_filters_the_trail_and_downloads_what_it_shows(
     expect(events(page)).to_have_count(1)
     shown = cells(page)
     assert shown[0][0] == "Tue 10 Mar 2026, 09:30"
+    # "1 event." stands clear of "Download CSV" (it once touched the button's border).
+    download = page.get_by_role("link", name="Download CSV").bounding_box()
+    count = page.get_by_text("1 event.").bounding_box()
+    assert download is not None and count is not None
+    assert count["y"] - (download["y"] + download["height"]) >= 8
     assert serious_accessibility_violations(page) == []
     assert not has_horizontal_scroll(page)
     assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []

@@ -136,6 +136,26 @@ def test_a_lead_sets_up_an_exercise_and_reads_its_results(
     gold = results.get_by_role("table", name="Each rater against the gold standard")
     expect(gold.get_by_role("row").filter(has_text="Cody Coach")).to_contain_text("66.7 %")
     expect(results.get_by_role("img", name="Distance from the gold standard")).to_be_visible()
+    # "Levels by criterion" starts clear of the table above it (its caption once sat on
+    # that table's last row).
+    above = results.get_by_role("group", name="Each rater against the gold standard").bounding_box()
+    below = results.get_by_role("group", name="Levels by criterion").bounding_box()
+    assert above is not None and below is not None
+    assert below["y"] - (above["y"] + above["height"]) >= 16
+    # The raters' names under the chart, as far apart as its columns are (two raters
+    # drawn three columns wide), break a word a line when they would touch: on a phone
+    # "Cleo Coach" and "Cody Coach" once ran together as "Cleo CoachCody Coach".
+    chart = results.get_by_role("img", name="Distance from the gold standard")
+    column = chart.locator(".u-over").evaluate("over => over.getBoundingClientRect().width / 3")
+    drawn = page.evaluate(
+        "([space]) => import('/js/reports/chart.js').then((chart) =>"
+        " ['Cleo Coach', 'Cody Coach'].map((name) => chart.axisLabel(name, space)))",
+        [column],
+    )
+    if kind == "phone":
+        assert drawn == ["Cleo\nCoach", "Cody\nCoach"], column
+    else:
+        assert drawn == ["Cleo Coach", "Cody Coach"], column
     assert_accessible(page)
     assert not has_horizontal_scroll(page)
     screenshot(page, f"calibration-results-{kind}")

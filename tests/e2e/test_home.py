@@ -1,11 +1,13 @@
 """The home screen shows each person what their roles need."""
 
+import re
+
 from playwright.sync_api import Page, Route, expect
 from sqlmodel import Session
 
 from app.models import Membership, MembershipRole, Role
 from app.models.recording import Recording, RecordingStatus
-from tests.e2e.conftest import Team, settled, sign_in
+from tests.e2e.conftest import Team, serious_accessibility_violations, settled, sign_in
 from tests.factories import make_organisation, make_user
 
 
@@ -76,6 +78,7 @@ def test_supervisor_sees_their_team_their_time_and_where_support_is_needed(
             "All reports",
         ]
     )
+    assert serious_accessibility_violations(page) == []
 
 
 def test_lead_sees_the_organisation_at_a_glance(page: Page, team: Team) -> None:
@@ -124,3 +127,29 @@ def test_a_screen_chosen_while_home_still_loads_is_not_drawn_over(page: Page, te
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Upload a recording")
     expect(page.get_by_role("heading", name="My recordings")).to_have_count(0)
+
+
+def test_a_recording_still_loading_is_not_drawn_under_the_next_screen(
+    page: Page, team: Team, db: Session
+) -> None:
+    """A practitioner opens a recording on a slow connection and, before it arrives, taps
+    Upload: the recording's screen, arriving later, once drew itself under the upload form
+    (a second h1, the player, its panels)."""
+    recording = add_recording(db, team, "Home visit week 4", RecordingStatus.ready)
+    sign_in(page, team.practitioner)
+    address = f"**/api/v1/recordings/{recording.id}"
+    held: list[Route] = []
+    page.route(address, lambda route: held.append(route))
+    with page.expect_request(address):
+        page.goto(f"/#/recordings/{recording.id}")
+    page.goto("/#/upload")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upload a recording")
+
+    # The recording's screen asks for the members' names once it has drawn its heading.
+    with page.expect_request("**/organisations/*/members*"):
+        held[0].continue_()
+
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.get_by_role("heading", name="Home visit week 4")).to_have_count(0)
+    expect(page.get_by_role("main")).not_to_have_class(re.compile("page--wide"))
+    assert serious_accessibility_violations(page) == []

@@ -88,7 +88,7 @@ def test_with_no_signal_the_app_opens_queues_a_recording_and_uploads_it_later(
     screenshot(page, "upload-offline-phone")
     assert serious_accessibility_violations(page) == []
     # Screens that need the server say so; the queued recording is on home all the same.
-    page.get_by_role("link", name="Home").click()
+    page.get_by_role("link", name="Home", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Pat Practitioner")
     expect(
         page.get_by_text("Feedback waiting could not be loaded. You are offline")

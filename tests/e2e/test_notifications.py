@@ -2,7 +2,9 @@
 practitioner sees the badge in the main navigation, opens the list, follows one to the
 recording (the count drops), marks the rest read and changes how they hear of them."""
 
-from playwright.sync_api import Page, Playwright, expect
+import re
+
+from playwright.sync_api import Page, Playwright, Route, expect
 from sqlmodel import Session, select
 
 from app.models import NotificationPreference, Programme
@@ -81,8 +83,26 @@ def test_the_practitioner_follows_their_notifications(
     expect(nav.get_by_role("link", name="Notifications 1 unread")).to_be_visible()
 
     page.set_viewport_size(DESKTOP)
-    nav.get_by_role("link", name="Notifications 1 unread").click()
+    # Back to the notifications before the recording's screen has finished loading (its
+    # member names held back): that screen's consent and delete panels once turned up
+    # under the notifications, and the page stayed wide.
+    held: list[Route] = []
+    page.route("**/organisations/*/members*", lambda route: held.append(route))
+    with page.expect_request("**/organisations/*/members*"):
+        page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tuesday home visit")
+    # (The badge's count comes once a screen has finished loading: this one has not.)
+    nav.get_by_role("link", name="Notifications").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    with page.expect_response("**/organisations/*/members*"):
+        held.pop().continue_()
+    page.unroute("**/organisations/*/members*")
+    # A frame for the recording's screen, answered at last, to draw what it would.
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
     expect(items).to_have_count(2)
+    expect(page.get_by_role("group").filter(has_text="Delete")).to_have_count(0)
+    expect(page.locator(".review__manage")).to_have_count(0)
+    expect(page.get_by_role("main")).not_to_have_class(re.compile("page--wide"))
     expect(items.first.get_by_text("New", exact=True)).to_be_visible()
     expect(items.nth(1).get_by_text("New", exact=True)).to_have_count(0)
     settled(page)

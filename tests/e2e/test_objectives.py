@@ -1,6 +1,8 @@
 """Learning objectives: the coach sets one with the practitioner, linked to a criterion; the
 practitioner finds it from home, moves it on, notes progress and sees the evidence."""
 
+import re
+
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
@@ -61,7 +63,14 @@ def test_coach_sets_an_objective_and_the_practitioner_works_on_it(
     expect(objective.get_by_text("In progress", exact=True).first).to_be_visible()
     objective.get_by_label("Progress note").fill("Tried it on Tuesday's visit.")
     objective.get_by_role("button", name="Add note").click()
-    expect(objective).to_contain_text("Tried it on Tuesday's visit.")
+    note = objective.get_by_role("listitem").filter(has_text="Tried it on Tuesday's visit.")
+    # When a note was added, readably: the notes once showed only their words.
+    expect(note).to_contain_text(re.compile(r"Added by you on \d{1,2} [A-Z][a-z]{2} \d{4}"))
+    # "Evidence" starts below the note form with room, not pressed against "Add note".
+    add_note = objective.get_by_role("button", name="Add note").bounding_box()
+    evidence_heading = objective.get_by_role("heading", name="Evidence").bounding_box()
+    assert add_note is not None and evidence_heading is not None
+    assert evidence_heading["y"] - (add_note["y"] + add_note["height"]) >= 16
     expect(objective).to_contain_text("Open questions at the start of the visit")
     evidence = objective.get_by_role("link", name="Comment of a recording")
     expect(evidence).to_have_attribute("href", f"#/recordings/{recording.id}")

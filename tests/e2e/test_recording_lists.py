@@ -91,7 +91,7 @@ def open_and_come_back(page: Page, region: Locator, title: str) -> None:
         region.get_by_role("link", name=title).click()
     assert seen.value.status == 200
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
     settled(page)
 
@@ -118,6 +118,9 @@ def test_practitioner_scans_opens_finds_and_narrows_their_recordings(
     feedback = page.get_by_role("region", name="Feedback waiting")
     expect(feedback.get_by_role("link", name=VISIT)).to_be_visible()
     expect(feedback).to_contain_text("Scored by Cora Coach")
+    # One score is "1 observation", not "1 observations".
+    trend = page.get_by_role("region", name="My fidelity trend")
+    expect(trend).to_contain_text(re.compile(r"\b1 observation over 12 months"))
     assert serious_accessibility_violations(page) == []
     screenshot(page, "recording-lists-practitioner-home-desktop")
 

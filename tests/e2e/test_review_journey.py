@@ -166,7 +166,7 @@ def test_upload_score_comment_reflect_and_reply(
             assert_accessible(coach)
 
             # The practitioner sees the comment, goes to its moment, reflects and shares.
-            practitioner.get_by_role("link", name="Home").click()
+            practitioner.get_by_role("link", name="Home", exact=True).click()
             feedback = practitioner.get_by_role("region", name="Feedback waiting")
             expect(feedback).to_contain_text(f"{as_shown(server['weighted_percent'])}")
             expect(feedback).to_contain_text("Below fidelity")
@@ -193,6 +193,11 @@ def test_upload_score_comment_reflect_and_reply(
             reflection.get_by_label("Where I want help").fill("Keeping the visit focused.")
             reflection.get_by_role("button", name="Save and share with my coach").click()
             expect(reflection).to_contain_text("Shared with your coaches")
+            # The conversation starts clear of "Save changes", not pressed against it.
+            save = reflection.get_by_role("button", name="Save changes").bounding_box()
+            talk = reflection.get_by_role("heading", name="Conversation").bounding_box()
+            assert save is not None and talk is not None
+            assert talk["y"] - (save["y"] + save["height"]) >= 16
             assert_accessible(practitioner)
             screenshot(practitioner, "review-practitioner-reflection-phone")
 
@@ -206,7 +211,7 @@ def test_upload_score_comment_reflect_and_reply(
                 "Let's plan the next visit together."
             )
             assert_accessible(coach)
-            coach.get_by_role("link", name="Home").click()
+            coach.get_by_role("link", name="Home", exact=True).click()
             expect(
                 coach.get_by_role("region", name="Recordings waiting for review")
             ).not_to_contain_text(TITLE)

@@ -132,7 +132,16 @@ def test_a_coach_publishes_availability_and_books_a_fortnightly_supervision(
     page.get_by_role("link", name="Availability", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My availability")
     settled(page)
+    # With no window yet the screen says so (it once showed nothing there), and the
+    # "Sessions" rules below start clear of the button, not pressed against it.
+    no_windows = page.get_by_text("No windows yet")
+    expect(no_windows).to_be_visible()
+    add = page.get_by_role("button", name="Add a window").bounding_box()
+    rules_heading = page.get_by_role("heading", name="Sessions", exact=True).bounding_box()
+    assert add is not None and rules_heading is not None
+    assert rules_heading["y"] - (add["y"] + add["height"]) >= 16
     page.get_by_role("button", name="Add a window").click()
+    expect(no_windows).to_be_hidden()
     page.get_by_label("Day", exact=True).select_option(label="Tuesday")
     page.get_by_label("From", exact=True).first.fill("09:30")
     page.get_by_label("To", exact=True).first.fill("12:00")
@@ -295,4 +304,13 @@ def test_a_practitioner_logs_time_against_their_allocation(
     entry = db.exec(select(TimeEntry)).one()
     assert (entry.minutes, entry.category, entry.on_date) == (45, "planning", today)
     assert serious_accessibility_violations(page) == []
+    # The month above its two buttons, side by side ("Next month" once sat alone on a
+    # second row under "Previous month").
+    months = page.get_by_role("navigation", name="Month")
+    previous = months.get_by_role("link", name="Previous month").bounding_box()
+    following = months.get_by_role("link", name="Next month").bounding_box()
+    label = months.get_by_text(re.compile(r"^[A-Z][a-z]+ \d{4}$")).bounding_box()
+    assert previous is not None and following is not None and label is not None
+    assert abs(previous["y"] - following["y"]) <= 1
+    assert label["y"] + label["height"] <= previous["y"]
     screenshot(page, "my-time-phone")

@@ -314,6 +314,14 @@ def test_team_time_flags_eroded_time_with_its_figures_and_bars(
         wrapper = dashboard.get_by_role("group", name=f"Team ring-fenced time, {month.label}")
         assert wrapper.evaluate("el => el.scrollWidth <= el.clientWidth")
         expect(pat.locator(".time-bar")).to_be_in_viewport()
+        # Its prose keeps a readable line (it once ran the width of the screen, 1,150 px),
+        # and the header's brand lines up with the page's heading.
+        intro = dashboard.get_by_text("Allocated against used and booked time").bounding_box()
+        assert intro is not None and intro["width"] <= 44 * 16
+        brand = page.locator(".brand").bounding_box()
+        heading = page.get_by_role("heading", level=1).bounding_box()
+        assert brand is not None and heading is not None
+        assert abs(brand["x"] - heading["x"]) <= 2
     assert serious_accessibility_violations(page) == []
     assert not has_horizontal_scroll(page)
     screenshot(page, f"team-time-eroded-{size}")

@@ -53,7 +53,7 @@ def slower(network: CDPSession) -> None:
 
 
 def on_home(page: Page, title: str) -> Locator:
-    page.get_by_role("link", name="Home").click()
+    page.get_by_role("link", name="Home", exact=True).click()
     recordings = page.get_by_role("region", name="My recordings")
     return recordings.get_by_role("listitem").filter(has_text=title)
 
@@ -79,6 +79,10 @@ def test_queued_uploads_survive_a_reload_and_read_the_same_on_home(
     expect(second.get_by_text("Waiting", exact=True)).to_be_visible()
     screenshot(page, f"upload-queue-after-reload-{size}")
     assert serious_accessibility_violations(page) == []
+    # A recording made here stays on "this device": a laptop was once told "this phone".
+    expect(
+        page.get_by_text("The recording stays on this device until it is uploaded.")
+    ).to_be_visible()
 
     # Paused here, it is paused on home too, in the same words, and listed once.
     first.get_by_role("button", name="Pause").click()

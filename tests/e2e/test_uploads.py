@@ -106,7 +106,15 @@ def test_upload_with_consent_becomes_a_ready_recording(
     assert (consent.scope, consent.method) == ("coaching", "written")
     assert consent.obtained_by_user_id == team.practitioner.id
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('tus::'))") == []
-    page.get_by_role("link", name="Home").click()
+    # Done, it opens from here (to reflect on it) or leaves the list: a ready upload once
+    # sat in "Your uploads" with no way to either.
+    expect(item.get_by_role("link", name="Open recording")).to_have_attribute(
+        "href", f"#/recordings/{recording.id}"
+    )
+    assert serious_accessibility_violations(page) == []
+    item.get_by_role("button", name="Dismiss").click()
+    expect(upload_item(page, "Home visit week 4")).to_have_count(0)
+    page.get_by_role("link", name="Home", exact=True).click()
     expect(page.get_by_role("region", name="My recordings")).to_contain_text("Home visit week 4")
 
 

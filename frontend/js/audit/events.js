@@ -1,7 +1,7 @@
 // The audit trail's events: a table on a wide screen, each row a card on a phone (the
 // labels each cell carries show only there, where the column headings are hidden, and
 // are read out there, where a card is no longer a table to assistive technology).
-import { h } from "../dom.js";
+import { h, tableCaption } from "../dom.js";
 import { dayLabel, localDate, localTime } from "../zoned.js";
 
 /** "membership.updated" as "Membership updated". */
@@ -46,7 +46,7 @@ export function eventRow(event, zone) {
 export function eventTable(caption, rows) {
   return h("div", { class: "table-wrap audit-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table audit-table" },
-      h("caption", {}, caption),
+      tableCaption(caption),
       h("thead", {}, h("tr", {}, ["When", "Who", "What", "Target", "Details"].map((name) => h("th", { scope: "col" }, name)))),
       h("tbody", {}, rows)));
 }

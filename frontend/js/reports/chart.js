@@ -2,7 +2,7 @@
 // figures as text: a sentence that says what it shows (its accessible name) and a table
 // with every value, so nobody needs to see the picture to read the report.
 import uPlot from "../../vendor/uPlot.esm.min.js";
-import { h } from "../dom.js";
+import { h, tableCaption } from "../dom.js";
 
 // Colours that keep 3:1 against white and apart from each other for common colour
 // blindness (Okabe–Ito, darkened where needed); lines also differ in dash.
@@ -21,7 +21,7 @@ function addStylesheet() {
 function figuresTable(caption, labels, series, format) {
   return h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table" },
-      h("caption", {}, caption),
+      tableCaption(caption),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, series.xTitle), series.lines.map((line) => h("th", { scope: "col" }, line.label)))),
       h("tbody", {}, labels.map((label, index) => h("tr", {},
         h("th", { scope: "row" }, label),
@@ -43,6 +43,22 @@ function groupedBars(xs, index, count) {
   });
 }
 
+// uPlot's axis text, measured as it draws it; a gap of this many px keeps two names apart.
+const AXIS_FONT = "12px system-ui, sans-serif";
+const LABEL_GAP_PX = 12;
+let measurer = null;
+
+/** A column's name under the chart, one word a line when it (and a gap) is wider than the
+ * `space` (px) between two columns: side by side on a phone, "Cleo Coach" and "Cody Coach"
+ * ran into one another ("Cleo CoachCody Coach"). */
+export function axisLabel(label, space) {
+  if (!measurer) {
+    measurer = document.createElement("canvas").getContext("2d");
+    measurer.font = AXIS_FONT;
+  }
+  return measurer.measureText(label).width + LABEL_GAP_PX > space ? label.replace(/ +/g, "\n") : label;
+}
+
 function plot(target, { labels, lines, kind, yRange, format, counts }) {
   const xs = labels.map((_, index) => index);
   const bars = kind === "bars" ? lines.length : 0;
@@ -55,7 +71,14 @@ function plot(target, { labels, lines, kind, yRange, format, counts }) {
     // At least three columns wide, centred: one or two groups do not become slabs.
     scales: { x: { time: false, range: [-0.5 - padding, labels.length - 0.5 + padding] }, y: yRange ? { range: yRange } : { auto: true } },
     axes: [
-      { values: (_, splits) => splits.map((i) => (Number.isInteger(i) ? labels[i] ?? "" : "")), stroke: "#4a525c", grid: { show: false } },
+      {
+        values: (_, splits, __, space) => splits.map((i) => (Number.isInteger(i) ? axisLabel(labels[i] ?? "", space) : "")),
+        // Room for names of up to three words, one a line.
+        size: (_, values) => ((values || []).some((value) => value.includes("\n")) ? 72 : 50),
+        font: AXIS_FONT,
+        stroke: "#4a525c",
+        grid: { show: false },
+      },
       // Counts step in whole numbers: no axis of 0, 0, 1, 1.
       { values: (_, splits) => splits.map((v) => format(v)), incrs: counts ? WHOLE_STEPS : undefined, stroke: "#4a525c", size: 56, grid: { stroke: "#e3e6e9" } },
     ],
@@ -130,7 +153,7 @@ export function keyFigures(items) {
 export function rowsTable(caption, columns, rows) {
   return h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table" },
-      h("caption", {}, caption),
+      tableCaption(caption),
       h("thead", {}, h("tr", {}, columns.map(([heading]) => h("th", { scope: "col" }, heading)))),
       h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([, cell], index) =>
         h(index === 0 ? "th" : "td", index === 0 ? { scope: "row" } : {}, cell(row) ?? "–"))))),

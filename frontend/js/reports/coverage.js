@@ -2,7 +2,7 @@
 // many reach the programme's target of rated recordings in the period.
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { formatDate } from "../format.js";
+import { counted, formatDate } from "../format.js";
 import { chart, dateText, keyFigures, percentText, rowsTable } from "./chart.js";
 import { csvLink, reportPath } from "./filters.js";
 
@@ -31,7 +31,7 @@ export async function render({ organisationId, filters, query }) {
     ]),
     chart({
       title: "Practitioners reached",
-      summary: `Of ${people} practitioners, ${covered(summary.without_rating)} had a rated recording and ${covered(summary.without_coaching)} a coaching session in the last ${report.weeks} weeks; ${summary.meeting_target} met the target.`,
+      summary: `Of ${counted(people, "practitioner")}, ${covered(summary.without_rating)} had a rated recording and ${covered(summary.without_coaching)} a coaching session in the last ${report.weeks} weeks; ${summary.meeting_target} met the target.`,
       labels: ["Rated", "Coached", "On target"],
       xTitle: "Measure",
       kind: "bars",
@@ -50,7 +50,7 @@ export async function render({ organisationId, filters, query }) {
       ["Last rated", (row) => (row.last_rated_at ? formatDate(row.last_rated_at) : "Never")],
       ["Last coached", (row) => (row.last_coaching_at ? formatDate(row.last_coaching_at) : "Never")],
       ["Meets target", (row) => yesNo(row.meets_target)],
-      ["Champion activity", (row) => (row.is_champion ? `${row.recordings_uploaded} uploads, ${row.comments_written} comments, ${row.reflections_shared} reflections` : "–")],
+      ["Champion activity", (row) => (row.is_champion ? `${counted(row.recordings_uploaded, "upload")}, ${counted(row.comments_written, "comment")}, ${counted(row.reflections_shared, "reflection")}` : "–")],
     ], report.rows),
     report.rows.length < people ? h("p", { class: "muted" }, `The first ${report.rows.length} of ${people}; the CSV has everyone.`) : null,
     h("div", { class: "actions" }, csvLink(organisationId, "coverage", filters, extra)),

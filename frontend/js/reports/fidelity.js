@@ -2,6 +2,7 @@
 // (drift and certification as they stand now), and the criteria to aim training at.
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { counted } from "../format.js";
 import { hasRole } from "../me.js";
 import { navigate } from "../router.js";
 import { chart, dateText, keyFigures, percentText, rowsTable } from "./chart.js";
@@ -46,7 +47,7 @@ function trendChart(trend) {
   const observed = trend.filter((point) => point.observations > 0);
   const latest = observed[observed.length - 1];
   const summary = observed.length
-    ? `${observed.reduce((total, point) => total + point.observations, 0)} observations over ${months.length} months; in ${monthName(latest.month)} the mean was ${percentText(latest.mean_weighted_percent)}, ${percentText(latest.meeting_fidelity_percent)} meeting the fidelity rule.`
+    ? `${counted(observed.reduce((total, point) => total + point.observations, 0), "observation")} over ${counted(months.length, "month")}; in ${monthName(latest.month)} the mean was ${percentText(latest.mean_weighted_percent)}, ${percentText(latest.meeting_fidelity_percent)} meeting the fidelity rule.`
     : "No observations were submitted in these months.";
   return chart({
     title: "Mean fidelity per month",
@@ -55,7 +56,8 @@ function trendChart(trend) {
     xTitle: "Month",
     lines,
     yRange: [0, 100],
-    format: (value) => `${Math.round(value)} %`,
+    // The table's figures as the sentence above gives them (87.5 %, not 88 %).
+    format: percentText,
   });
 }
 

@@ -1,7 +1,7 @@
 // Ring-fenced time on the dashboard: allocated against used for each team (leads) or each
 // practitioner (supervisors and coaches), as bars, with the table of figures and the CSV.
 import { api } from "../api.js";
-import { alertBox, h } from "../dom.js";
+import { alertBox, h, tableCaption } from "../dom.js";
 import { hasRole } from "../me.js";
 import { CATEGORY_LABELS } from "../sessions/time-table.js";
 import { formatMinutes } from "../zoned.js";
@@ -66,7 +66,7 @@ function categoryTable(rows, nameOf, who) {
   const caption = `Ring-fenced time by ${who} and category`;
   return h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table" },
-      h("caption", {}, caption),
+      tableCaption(caption),
       h("thead", {}, h("tr", {}, ["Team or practitioner", "Category", "Allocated", "Used", "Booked", "Used of allocation"].map((text) => h("th", { scope: "col" }, text)))),
       h("tbody", {}, rows.map((row) => h("tr", {},
         h("th", { scope: "row" }, nameOf(row)),

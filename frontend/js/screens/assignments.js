@@ -1,7 +1,7 @@
 // Assignments: which coaches and supervisors each practitioner has, as one table the lead
 // reads at a glance, ends an assignment from, and adds to with the form beside it.
 import { api } from "../api.js";
-import { alertBox, append, h } from "../dom.js";
+import { alertBox, append, h, tableCaption } from "../dom.js";
 import { fill, section } from "../home/section.js";
 import { currentMembership, displayName, hasRole } from "../me.js";
 import { assignmentForm } from "../members/assignment-form.js";
@@ -30,7 +30,7 @@ function assignmentTable(practitioners, assignments, { names, remove }) {
   const caption = "Coaches and supervisors of each practitioner";
   return h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table assignments-table" },
-      h("caption", {}, caption),
+      tableCaption(caption),
       h("thead", {}, h("tr", {},
         h("th", { scope: "col" }, "Practitioner"),
         h("th", { scope: "col" }, KINDS.coach.column),

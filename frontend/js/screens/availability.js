@@ -32,22 +32,29 @@ function numberField(id, label, value, { min, max, optional = false }) {
 function weeklyForm(path, availability) {
   const status = h("div", {});
   const rows = h("ul", { class: "list" });
+  const none = h("p", { class: "muted" }, "No windows yet: the practitioners you coach cannot book you until you add one.");
+  const showNone = () => {
+    none.hidden = rows.children.length > 0;
+  };
   const remove = (row) => {
     row.remove();
+    showNone();
     announce("Window removed; save to keep the change.");
   };
   for (const window of availability.windows) rows.append(windowRow(window, remove));
+  showNone();
   const add = h("button", { class: "button button--secondary", type: "button" }, "Add a window");
   add.addEventListener("click", () => {
     const row = windowRow({ weekday: 0, start_time: "09:00", end_time: "12:00" }, remove);
     rows.append(row);
+    showNone();
     row.querySelector("select").focus();
   });
   const rules = availability.rules;
   const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "weekly-windows" },
     h("h2", { id: "weekly-windows" }, "Every week"),
     h("p", { class: "muted" }, `Practitioners you coach can book free times inside these windows. Times are in ${availability.time_zone}.`),
-    rows, h("div", { class: "actions" }, add),
+    rows, none, h("div", { class: "actions" }, add),
     h("h3", {}, "Sessions"),
     h("div", { class: "inline-form" },
       numberField("slot_minutes", "Session length (minutes)", rules.slot_minutes, { min: 10, max: 480 }),

@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { alertBox, announce, append, h, replaceChildren, uniqueId } from "../dom.js";
 import { assignedPractitioners } from "../home/coach.js";
+import { formatDate } from "../format.js";
 import { currentMe, currentMembership, displayName, hasRole } from "../me.js";
 import { criteriaList, evidenceList, objectiveSummary, STATUS_LABELS } from "../objectives/view.js";
 
@@ -78,7 +79,14 @@ function createForm({ organisationId, people, version, onlyYou, onCreated }) {
   return form;
 }
 
-function objectiveCard(objective, who, reload) {
+/** A progress note and when it was added (by the reader, or by the other person). */
+function noteItem(note, me) {
+  const when = formatDate(note.created_at);
+  const added = note.author_user_id === me.id ? `Added by you on ${when}` : `Added on ${when}`;
+  return h("li", { class: "list__item list__item--stack" }, h("p", { class: "prose" }, note.body), h("span", { class: "list__meta" }, added));
+}
+
+function objectiveCard(objective, who, reload, me) {
   const headingId = uniqueId("objective");
   const statusId = uniqueId("objective-status");
   const noteId = uniqueId("objective-note");
@@ -127,7 +135,7 @@ function objectiveCard(objective, who, reload) {
     statusForm,
     h("h3", {}, "Progress notes"),
     objective.notes.length
-      ? h("ul", { class: "list" }, objective.notes.map((n) => h("li", { class: "list__item" }, h("p", { class: "prose" }, n.body))))
+      ? h("ul", { class: "list" }, objective.notes.map((n) => noteItem(n, me)))
       : h("p", { class: "muted" }, "No notes yet."),
     noteForm,
     h("h3", {}, "Evidence"),
@@ -173,7 +181,7 @@ export async function render(main, { query }) {
     try {
       const objectives = await api.getAll(`/organisations/${organisationId}/objectives${who}`);
       replaceChildren(list, objectives.length
-        ? objectives.map((o) => objectiveCard(o, people.length > 1 ? names.get(o.practitioner_user_id) || "" : "", load))
+        ? objectives.map((o) => objectiveCard(o, people.length > 1 ? names.get(o.practitioner_user_id) || "" : "", load, me))
         : h("p", { class: "muted" }, "No learning objectives yet. Agree one with your coach and add it here."));
       if (focusId) {
         const heading = list.querySelector(`[data-objective-id="${focusId}"] h2`);

@@ -2,29 +2,12 @@
 // at a time (picked from the list, kept in the URL with the filters), each a chart with
 // its text alternative, the table of figures, and a CSV download of every row.
 import { append, h } from "../dom.js";
-import { currentMembership, hasRole } from "../me.js";
+import { currentMembership } from "../me.js";
 import { fill, section } from "../home/section.js";
+import { availableReports } from "../reports/catalogue.js";
 import { chosenFilters, filterForm } from "../reports/filters.js";
 
 export const title = "Reports";
-
-// Which reports each role finds useful; the API decides whose figures they hold.
-const REPORTS = [
-  { name: "fidelity", load: () => import("../reports/fidelity.js"), roles: ["lead", "supervisor", "coach"] },
-  { name: "time", load: () => import("../reports/time.js"), roles: ["lead", "supervisor"] },
-  { name: "coverage", load: () => import("../reports/coverage.js"), roles: ["lead", "supervisor", "coach"] },
-  { name: "turnaround", load: () => import("../reports/turnaround.js"), roles: ["lead", "coach"] },
-  { name: "agreement", load: () => import("../reports/agreement.js"), roles: ["lead", "coach"] },
-  { name: "equity", load: () => import("../reports/equity.js"), roles: ["lead"] },
-];
-const LABELS = {
-  fidelity: "Fidelity",
-  time: "Ring-fenced time",
-  coverage: "Coverage",
-  turnaround: "Turnaround",
-  agreement: "Agreement",
-  equity: "Equity",
-};
 
 function reportNav(available, current, filters) {
   return h("nav", { class: "report-nav", "aria-label": "Reports" },
@@ -35,14 +18,14 @@ function reportNav(available, current, filters) {
         class: "report-nav__link",
         href: `#/reports?${params}`,
         "aria-current": report.name === current ? "page" : null,
-      }, LABELS[report.name]));
+      }, report.label));
     })));
 }
 
 export async function render(main, { query }) {
   const membership = currentMembership();
   append(main, h("h1", {}, title));
-  const available = REPORTS.filter((report) => membership && hasRole(membership, ...report.roles));
+  const available = availableReports(membership);
   if (!available.length) {
     append(main, h("p", {}, "Reports are for coaches, supervisors and implementation leads. Your own figures are on your home screen."));
     return;
@@ -52,7 +35,7 @@ export async function render(main, { query }) {
   const filters = chosenFilters(query);
   const keep = { report: current.name };
   for (const [name, value] of query) if (!filters.has(name) && name !== "report") keep[name] = value;
-  const part = section(LABELS[current.name]);
+  const part = section(current.label);
   part.element.classList.add("report");
   append(main, reportNav(available, current.name, filters), await filterForm(membership, query, keep), part.element);
   const module = await current.load();

@@ -149,6 +149,9 @@ export async function render(main, { params, query }) {
     memberNames(recording.organisation_id),
     publishedVersionFor(recording).catch(() => null),
   ]);
+  // The person moved on while the names and rubric were on their way: draw nothing more
+  // (the next screen is in `main` now), and let the router stop the player.
+  if (!layout.isConnected) return () => player.destroy();
   const ownerName = isOwner ? "You" : names.get(recording.owner_user_id) || "The practitioner";
   if (!isOwner) lede.prepend(`${ownerName} · `);
   if (isOwner) {
@@ -187,8 +190,10 @@ export async function render(main, { params, query }) {
   append(mainColumn, shortcuts.element, commentsPanel);
   append(layout, tabs.tablist, h("div", { class: "review__col review__col--side" }, sidePanels));
   layout.removeAttribute("aria-busy");
-  if (hasRole(membership, "lead")) append(main, await managePanels(recording, me));
-  else if (isOwner) append(main, h("div", { class: "stack review__manage" }, consentPanel(recording)));
+  if (hasRole(membership, "lead")) {
+    const panels = await managePanels(recording, me);
+    if (layout.isConnected) append(main, panels);
+  } else if (isOwner) append(main, h("div", { class: "stack review__manage" }, consentPanel(recording)));
   comments.load();
   score.load();
   reflection.load();

@@ -1,6 +1,6 @@
 // Ring-fenced time as a table whose rows carry their own bars: the figures are the text,
 // the bar shows used (solid) and booked (hatched) time against the allocation.
-import { h } from "../dom.js";
+import { h, tableCaption } from "../dom.js";
 import { formatMinutes } from "../zoned.js";
 
 export const CATEGORY_LABELS = { supervision: "Supervision", coaching: "Coaching", planning: "Planning", training: "Training" };
@@ -31,7 +31,7 @@ export function timeTable(rows, { caption, nameOf = null, onPick = null }) {
   // The wrapper scrolls on a narrow screen: keyboard users reach it, and hear what it is.
   return h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": caption },
     h("table", { class: "table time-table" },
-      h("caption", {}, caption),
+      tableCaption(caption),
       h("thead", {}, h("tr", {},
         nameOf ? h("th", { scope: "col" }, "Practitioner") : null,
         h("th", { scope: "col" }, "Category"),

@@ -21,7 +21,7 @@ export function recordPanel({ onRecorded, onProblem }) {
     "div",
     { class: "recorder" },
     h("h3", {}, "Record here"),
-    h("p", { class: "hint" }, "Keep Tandem open while you record. The recording stays on this phone until it is uploaded."),
+    h("p", { class: "hint" }, "Keep Tandem open while you record. The recording stays on this device until it is uploaded."),
     body,
   );
   let session = null;

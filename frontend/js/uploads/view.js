@@ -63,6 +63,14 @@ function actionsFor(item, view) {
       return [h("a", { class: "button", href: "#/sign-in?next=/upload" }, "Sign in again"), cancelButton()];
     case "needs-file":
       return [chooseAgain(item, view), cancelButton()];
+    case "ready":
+      // Done: open it (to reflect, or watch it back), or clear it off this list.
+      return [
+        item.recordingId
+          ? h("a", { class: "button", href: `#/recordings/${item.recordingId}` }, "Open recording", h("span", { class: "visually-hidden" }, ` ${context}`))
+          : null,
+        button("Dismiss", () => dismiss(item), "secondary", context),
+      ];
     case "rejected":
     case "cancelled":
       return [button("Dismiss", () => dismiss(item), "secondary", context)];
