@@ -106,6 +106,9 @@ def test_a_lead_filters_the_trail_and_downloads_what_it_shows(
     assert first[3] == "recording r-2"
     page.get_by_role("button", name="Load more").click()
     expect(events(page)).to_have_count(4 + EARLIER)
+    # Details read as words, not as the JSON they are stored in.
+    [membership] = [row for row in cells(page) if row[2] == "Membership updated"]
+    assert membership[4] == "Roles after: coach"
     expect(page.get_by_role("button", name="Load more")).to_be_hidden()
     expect(page.get_by_text("54 events.")).to_be_visible()
 

@@ -25,9 +25,21 @@ function target(event) {
   return event.resource_id ? [kind, " ", h("code", { class: "audit__id" }, event.resource_id)] : kind;
 }
 
+/** A detail's value in words: lists joined, yes or no, and anything deeper as written. */
+function detailValue(value) {
+  if (value === null || value === undefined || value === "") return "none";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (Array.isArray(value)) return value.length ? value.map(detailValue).join(", ") : "none";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** {"roles_after": ["coach"]} as "Roles after: coach", one line each (the CSV keeps the JSON). */
 function details(event) {
-  const text = Object.keys(event.details).length ? JSON.stringify(event.details) : "";
-  return text ? h("code", { class: "audit__details" }, text) : h("span", { class: "muted" }, "None");
+  const entries = Object.entries(event.details);
+  if (!entries.length) return h("span", { class: "muted" }, "None");
+  return h("ul", { class: "audit__details" }, entries.map(([key, value]) =>
+    h("li", {}, `${actionWords(key)}: `, h("span", { class: "audit__value" }, detailValue(value)))));
 }
 
 function cell(label, ...content) {
