@@ -54,7 +54,11 @@ function renderNav() {
   if (hasRole(currentMembership(), "coach", "supervisor", "lead")) items.push(navLink("/reports", "Reports"));
   if (hasRole(currentMembership(), "lead")) items.push(navLink("/members", "Members"));
   items.push(h("li", {}, h("button", { class: "nav__button", type: "button", id: "sign-out", on: { click: signOutClicked } }, "Sign out")));
-  replaceChildren(nav, h("ul", { class: "nav__list" }, items));
+  const list = h("ul", { class: "nav__list" }, items);
+  replaceChildren(nav, list);
+  // On a phone the list is one row that scrolls sideways: the current screen's link in view.
+  const current = list.querySelector("[aria-current=page]");
+  if (current) list.scrollLeft = Math.max(0, current.offsetLeft - list.offsetLeft - (list.clientWidth - current.offsetWidth) / 2);
 }
 
 // Read out as "Notifications 3 unread" (like Upload's "2 unfinished").

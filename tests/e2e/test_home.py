@@ -7,7 +7,14 @@ from sqlmodel import Session
 
 from app.models import Membership, MembershipRole, Role
 from app.models.recording import Recording, RecordingStatus
-from tests.e2e.conftest import Team, serious_accessibility_violations, settled, sign_in
+from tests.e2e.conftest import (
+    Team,
+    has_horizontal_scroll,
+    screenshot,
+    serious_accessibility_violations,
+    settled,
+    sign_in,
+)
 from tests.factories import make_organisation, make_user
 
 
@@ -153,3 +160,33 @@ def test_a_recording_still_loading_is_not_drawn_under_the_next_screen(
     expect(page.get_by_role("heading", name="Home visit week 4")).to_have_count(0)
     expect(page.get_by_role("main")).not_to_have_class(re.compile("page--wide"))
     assert serious_accessibility_violations(page) == []
+
+
+def test_on_a_phone_the_navigation_is_one_row_with_the_current_screen_in_view(
+    phone_page: Page, team: Team
+) -> None:
+    # A lead has the most links: Home, Notifications, Sessions, Team time, Reports,
+    # Members, Sign out. Wrapped, they took three rows under the brand.
+    page = phone_page
+    sign_in(page, team.lead)
+    settled(page)
+    header = page.locator(".app-header").bounding_box()
+    link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Home")
+    home = link.bounding_box()
+    assert header is not None and home is not None
+    assert header["height"] <= 2 * home["height"] + 40  # the brand's row and the links' row
+    # The last links are a sideways scroll away; going to one brings it into view.
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Members").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Members")
+    members = nav.get_by_role("link", name="Members")
+    expect(members).to_have_attribute("aria-current", "page")
+    shown = members.evaluate(
+        "link => { const row = link.closest('ul').getBoundingClientRect();"
+        " const box = link.getBoundingClientRect();"
+        " return box.left >= row.left && box.right <= row.right; }"
+    )
+    assert shown, "the current screen's link is scrolled out of sight"
+    assert not has_horizontal_scroll(page)
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "home-nav-members-phone", full_page=False)
