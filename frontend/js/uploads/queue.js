@@ -238,9 +238,11 @@ export async function cancel(item) {
 /** Take a rejected or cancelled item off the list (and off this device). */
 export async function dismiss(item) {
   if (!["rejected", "cancelled", "ready"].includes(item.state)) return;
+  // The device lets go first, then the list: taken off the list first, an item reloaded
+  // before the deletion was written came back.
+  await dropRecord(item.id);
   removeWhere((other) => other === item);
   changed();
-  await dropRecord(item.id);
 }
 
 /** The device could not keep the file: the person picks it again; it must be the same file. */
