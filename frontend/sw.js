@@ -6,7 +6,7 @@
 // if there were no worker).
 
 // shell:start (written by frontend-tools/stamp-service-worker.mjs; do not edit by hand)
-const VERSION = "31f4df04aecefa70";
+const VERSION = "79ca27bbf51bf27c";
 const SHELL = [
   "/css/app.css",
   "/icons/icon-192.png",

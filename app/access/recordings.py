@@ -244,18 +244,23 @@ def media_access_ends_at(db: Session, access: RecordingAccess) -> datetime | Non
     ).first()
 
 
+def _inside_the_team(member: Member) -> bool:
+    """A member with a role beyond guest reviewer: a guest (an outside expert) is shown
+    the recording granted to them and nothing of the team or the family's record."""
+    return bool(member.roles - {Role.guest})
+
+
 def names_people(member: Member) -> bool:
     """Whether recordings name their practitioner and coaches to this member: everyone who
-    may see a recording's details, except a guest reviewer (an outside expert), who knows
-    the recording, not the team."""
-    return bool(member.roles - {Role.guest})
+    may see a recording's details, except a guest reviewer."""
+    return _inside_the_team(member)
 
 
 def shows_consent(member: Member) -> bool:
     """Whether recordings show this member their consent record (who obtained the family's
     consent, how, its scope): everyone who may see a recording's details, except a guest
-    reviewer, who is shown the recording granted to them and nothing of its record."""
-    return bool(member.roles - {Role.guest})
+    reviewer."""
+    return _inside_the_team(member)
 
 
 def require_media(access: RecordingAccess) -> None:

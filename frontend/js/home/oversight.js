@@ -1,6 +1,7 @@
 // Supervisors and leads: their team, ring-fenced time, and where support is needed.
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { counted } from "../format.js";
 import { hasRole } from "../me.js";
 import { reportPath } from "../reports/filters.js";
 import { assignedPractitioners, practitionerList } from "./coach.js";
@@ -64,14 +65,14 @@ function supportNeeded(membership) {
     const { practitioners, without_coaching: uncoached, without_rating: unrated } = coverage.summary;
     if (!practitioners) return h("p", { class: "muted" }, "No practitioners yet: the figures appear once practitioners join.");
     const total = (key) => fidelity.rows.reduce((sum, row) => sum + row[key], 0);
-    const of = `of ${practitioners} ${practitioners === 1 ? "practitioner" : "practitioners"}`;
+    const of = `of ${counted(practitioners, "practitioner")}`;
     const lines = [
       [uncoached, `${uncoached} ${of} had no coaching session in the last ${coverage.weeks} weeks`, "coverage"],
       [unrated, `${unrated} ${of} had no rated recording in the last ${coverage.weeks} weeks`, "coverage"],
       [total("drift_practitioners"), `${total("drift_practitioners")} drifting below the fidelity rule`, "fidelity"],
       [total("recertification_due_practitioners"), `${total("recertification_due_practitioners")} due re-certification`, "fidelity"],
     ].filter(([count]) => count > 0);
-    if (!lines.length) return h("p", {}, `All ${practitioners} practitioners were coached and had a rated recording in the last ${coverage.weeks} weeks; none is drifting.`);
+    if (!lines.length) return h("p", {}, `Everyone (${counted(practitioners, "practitioner")}) had a coaching session and a rated recording in the last ${coverage.weeks} weeks; no one is drifting or due re-certification.`);
     return h("ul", { class: "list" }, lines.map(([, text, report]) =>
       h("li", { class: "list__item" }, h("a", { href: `#/reports?report=${report}` }, text))));
   });

@@ -1,6 +1,7 @@
 // Home cards for sessions and ring-fenced time.
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { counted } from "../format.js";
 import { sessionItem } from "../sessions/items.js";
 import { organisationZone } from "../sessions/organisation.js";
 import { monthRange } from "../sessions/time-table.js";
@@ -56,8 +57,8 @@ export function timeSummary(membership) {
     const people = new Set(rows.map((r) => r.practitioner_user_id));
     if (!people.size) return h("p", { class: "muted" }, "No time is set aside for anyone yet. Set allocations on Team time.");
     return h("p", {}, eroded.size
-      ? `This month, time is being eroded for ${eroded.size} of ${people.size} practitioners.`
-      : `This month, no one's time is being eroded (${people.size === 1 ? "1 practitioner" : `${people.size} practitioners`} with time set aside).`);
+      ? `This month, time is being eroded for ${eroded.size} of ${counted(people.size, "practitioner")}.`
+      : `This month, no one's time is being eroded (${counted(people.size, "practitioner")} with time set aside).`);
   });
   return part.element;
 }
